@@ -1,0 +1,217 @@
+"""The one pipeline every door runs: check, classify, number, find repeats, compute deadlines.
+
+It returns the cells to change rather than a new sheet, so a door writes only what differs and a
+second run over its own output changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .casenumbers import assign_case_numbers, duplicate_case_numbers
+from .classify import classify
+from .dates import parse_dates
+from .deadlines import compute_deadlines
+from .fields import BY_KEY, FIELDS
+from .findings import CATALOGUE, Finding, finding
+from .register import Grid, Register
+from .repeats import find_repeats
+from .settings import Config, load_config
+from .validate import validate
+
+# Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
+OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due", "due_at",
+               "sla_status", "days_open", "rule", "repeat_of", "check", "reopened_at",
+               "waiting_since", "paused_days")
+# List values written in the sheet's language.
+LABELLED = ("category", "severity", "urgency", "sla_status")
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    numbered: int = 0
+    classified: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    cells_changed: int = 0
+
+
+@dataclass
+class Outcome:
+    register: Register
+    lang: str
+    config: Config
+    changes: dict[str, pd.Series]
+    new_columns: list[str]
+    findings: list[Finding]
+    counters: dict[str, int]
+    summary: Summary
+    cases: pd.DataFrame = field(repr=False)  # canonical values of every row, for analyses
+
+
+def check_tag(header: str) -> str:
+    """How a field is named in the Check column; conditional formats search for this text."""
+    return f"[{header}]"
+
+
+def process(register: Register, sheets: dict[str, Grid], today: dt.date,
+            counters: dict[str, int] | None = None) -> Outcome:
+    config, findings = load_config(sheets, counters)
+    lang = register.lang if config.settings.language == "auto" else config.settings.language
+    register.lang = lang
+    checked, row_findings = validate(register, config, today)
+    findings += row_findings
+
+    classes = classify(register, checked.frame, config.rules)
+    case_no, new_counters = assign_case_numbers(
+        register.col("case_no"), checked.frame["received_at"], checked.numberable,
+        config.settings.case_format, config.counters)
+    findings += duplicate_case_numbers(register.col("case_no"), register)
+    findings += _unnumbered(register, case_no)
+    repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
+                                              register)
+    findings += repeat_findings
+    clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
+                               config.deadlines, config.calendar, config.settings.due_soon_days,
+                               today)
+
+    values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
+                         _check_texts(register, findings, lang))
+    changes = {key: _differences(register.col(key), column, BY_KEY[key].kind)
+               for key, column in values.items()}
+    changes = {key: diff for key, diff in changes.items() if len(diff)}
+    new_columns = [key for key in OUTPUT_KEYS if not register.has(key)]
+    cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
+    summary = _summary(register, classes, case_no, findings, clocks, changes)
+    return Outcome(register, lang, config, changes, new_columns, findings, new_counters, summary,
+                   cases)
+
+
+def _unnumbered(register: Register, case_no: pd.Series) -> list[Finding]:
+    blank = case_no.map(_is_empty) & ~register.rows.map(_is_empty).all(axis=1)
+    return [finding("not-numbered", register.cell(row, "case_no"), field="case_no", row=row)
+            for row in blank[blank].index]
+
+
+def _clock_inputs(register: Register, checked: pd.DataFrame,
+                  classes: pd.DataFrame) -> pd.DataFrame:
+    frame = checked[["received_at", "acknowledged_at", "resolved_at", "status"]].copy()
+    frame["severity"] = classes["severity"]
+    frame["urgency"] = classes["urgency"]
+    frame["reopened_at"] = parse_dates(register.col("reopened_at"))[0]
+    frame["waiting_since"] = parse_dates(register.col("waiting_since"))[0]
+    frame["paused_days"] = pd.to_numeric(register.col("paused_days"), errors="coerce")
+    return frame
+
+
+def _check_texts(register: Register, findings: list[Finding], lang: str) -> pd.Series:
+    """Each row's errors and warnings as '[Header] title; …', for the Check column."""
+    parts: dict[int, list[str]] = {}
+    for item in findings:
+        if item.row is None or item.level == "info" or item.code == "not-numbered":
+            continue
+        entry = CATALOGUE[item.code]
+        title = entry.title_zh if lang.startswith("zh") else entry.title_en
+        header = register.header(item.field) if item.field else ""
+        text = f"{check_tag(header)} {title}" if header else title
+        if text not in parts.setdefault(item.row, []):
+            parts[item.row].append(text)
+    joined = {row: "; ".join(texts) for row, texts in parts.items()}
+    return pd.Series([joined.get(row) for row in register.rows.index], index=register.rows.index,
+                     dtype=object)
+
+
+def _new_values(register: Register, config: Config, lang: str, classes, case_no: pd.Series,
+                repeat_of: pd.Series, clocks: pd.DataFrame, checks: pd.Series
+                ) -> dict[str, pd.Series]:
+    values: dict[str, pd.Series] = {"case_no": case_no}
+    for key in ("category", "severity", "urgency", "department"):
+        filled = classes.filled[key]
+        new = classes.values[key]
+        if key in LABELLED:
+            new = new.map(lambda v, k=key: None if v is None else config.lists[k].label(v, lang))
+        values[key] = register.col(key).where(~filled, new)
+    rule = classes.values["rule"]
+    values["rule"] = register.col("rule").where(rule.isna(), rule)
+    values["repeat_of"] = repeat_of
+    values["check"] = checks
+    for key in ("ack_due", "due_at", "reopened_at", "waiting_since"):
+        values[key] = clocks[key].map(_as_datetime)
+    values["sla_status"] = clocks["sla_status"].map(
+        lambda v: None if _is_empty(v) else config.lists["sla_status"].label(v, lang))
+    for key in ("days_open", "paused_days"):
+        values[key] = clocks[key].map(lambda v: None if _is_empty(v) else int(v))
+    return {key: column.astype(object) for key, column in values.items()}
+
+
+def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
+    """The new values at the rows where the cell must change (None clears a cell)."""
+    same = pd.Series([_same(a, b, kind) for a, b in zip(old, new, strict=True)], index=new.index)
+    return new[~same]
+
+
+def _same(old: object, new: object, kind: str) -> bool:
+    if _is_empty(old) or _is_empty(new):
+        return _is_empty(old) and _is_empty(new)
+    if kind in ("date", "datetime") and isinstance(old, dt.datetime | dt.date):
+        return pd.Timestamp(old) == pd.Timestamp(new)
+    if isinstance(new, int) and not isinstance(old, str):
+        try:
+            return float(old) == float(new)
+        except (TypeError, ValueError):
+            return False
+    return str(old).strip() == str(new).strip()
+
+
+def _is_empty(value: object) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    return None if _is_empty(value) or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+
+
+def _cases(register: Register, checked: pd.DataFrame, classes: pd.DataFrame, case_no: pd.Series,
+           repeat_of: pd.Series, clocks: pd.DataFrame) -> pd.DataFrame:
+    """Every card field as canonical values: what analyses and reports compute with."""
+    cases = pd.DataFrame(index=register.rows.index)
+    for f in FIELDS:
+        cases[f.key] = register.col(f.key)
+    for key in checked.columns:
+        if key in cases:
+            cases[key] = checked[key]
+    for key in ("category", "severity", "urgency", "department"):
+        cases[key] = classes[key].where(classes[key].notna(), cases[key])
+    cases["case_no"] = case_no
+    cases["repeat_of"] = repeat_of
+    for key in clocks.columns:
+        cases[key] = clocks[key]
+    return cases
+
+
+def _summary(register: Register, classes, case_no: pd.Series, findings: list[Finding],
+             clocks: pd.DataFrame, changes: dict[str, pd.Series]) -> Summary:
+    levels = pd.Series([f.level for f in findings], dtype=object)
+    before = register.col("case_no").map(_is_empty)
+    return Summary(
+        rows=len(register.rows),
+        numbered=int((before & ~case_no.map(_is_empty)).sum()),
+        classified=int(classes.filled.any(axis=1).sum()),
+        errors=int((levels == "error").sum()),
+        warnings=int((levels == "warning").sum()),
+        infos=int((levels == "info").sum()),
+        overdue=int((clocks["sla_status"] == "Overdue").sum()),
+        due_soon=int((clocks["sla_status"] == "Due soon").sum()),
+        cells_changed=sum(len(diff) for diff in changes.values()),
+    )

@@ -1,0 +1,98 @@
+"""The complaints register and the settings sheets as the core receives them from a door.
+
+A door reads cells and hands over plain values; nothing here knows about Excel files. Row labels
+are the row numbers Excel shows, so any finding can name its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .fields import BY_KEY, fold, guess_language, match_headers
+from .findings import cell_ref
+
+# Sheet names the core looks for, in either language (folded before comparing).
+SHEET_NAMES = {
+    "complaints": ("Complaints", "投诉登记", "投诉记录", "投诉记录卡"),
+    "settings": ("Settings", "设置"),
+    "lists": ("Lists", "列表"),
+    "rules": ("Rules", "规则"),
+    "holidays": ("Holidays", "节假日"),
+}
+
+
+def sheet_role(name: str) -> str | None:
+    """Which of the workbook's known sheets a sheet name is, if any."""
+    folded = fold(name)
+    for role, names in SHEET_NAMES.items():
+        if folded in {fold(n) for n in names}:
+            return role
+    return None
+
+
+@dataclass
+class Grid:
+    """A sheet's used range.
+
+    ``rows[0]`` is Excel row ``first_row``; ``rows[i][0]`` is column ``first_col``.
+    """
+
+    sheet: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    first_col: int = 1
+
+    def ref(self, i: int, j: int) -> str:
+        return cell_ref(self.sheet, self.first_row + i, self.first_col + j)
+
+    def value(self, i: int, j: int) -> Any:
+        row = self.rows[i] if i < len(self.rows) else []
+        return row[j] if j < len(row) else None
+
+
+@dataclass
+class Register:
+    """The complaints table: raw cell values by Excel row number, one column per position."""
+
+    sheet: str
+    header_row: int
+    first_col: int
+    headers: list[str]
+    rows: pd.DataFrame
+    columns: dict[str, int] = field(default_factory=dict)
+    lang: str = "en"
+
+    @classmethod
+    def from_values(cls, sheet: str, header_row: int, first_col: int, headers: list[Any],
+                    rows: list[list[Any]], lang: str | None = None) -> Register:
+        width = len(headers)
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+        index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
+        frame = pd.DataFrame(body, index=index, columns=range(width), dtype=object)
+        names = ["" if h is None else str(h) for h in headers]
+        return cls(sheet, header_row, first_col, names, frame, match_headers(names),
+                   lang or guess_language(names))
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+    def col(self, key: str) -> pd.Series:
+        """Raw values of a field; all-empty when the register lacks the column."""
+        if key in self.columns:
+            return self.rows[self.columns[key]]
+        return pd.Series([None] * len(self.rows), index=self.rows.index, dtype=object)
+
+    def cell(self, row: int, key: str) -> str:
+        """The cell staff see for a field in a row (the header cell's column when absent)."""
+        pos = self.columns.get(key)
+        col = self.first_col + pos if pos is not None else self.first_col
+        return cell_ref(self.sheet, row, col)
+
+    def header(self, key: str) -> str:
+        """The header as written in the sheet, or the card's header in the workbook's language."""
+        if key in self.columns:
+            return self.headers[self.columns[key]]
+        return BY_KEY[key].header(self.lang)
