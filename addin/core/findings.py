@@ -111,6 +111,15 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
     _c("bad-rule", "error", "Rule not understood", "规则无法识别",
        "Rule {rule}: {problem}. The rule is ignored.", "规则“{rule}”：{problem}。该规则已忽略。",
        "Correct the rule on the Rules sheet.", "请在 Rules 工作表中修改该规则。"),
+    _c("bad-rules-sheet", "error", "Rules sheet not understood", "规则表无法识别",
+       "The Rules sheet has no header row with a Pattern column and a Category, Severity, "
+       "Urgency or Department column. No classification rules were applied.",
+       "规则表中没有包含“关键词/模式”列以及“投诉类别”“严重程度”“紧急程度”或“责任部门”列的表头行，"
+       "未应用任何分类规则。",
+       "Restore the header row (Rule id, Enabled, Fields, Match, Pattern, Category, …) at the "
+       "top of the Rules sheet.",
+       "请在 Rules 工作表顶部恢复表头行"
+       "（规则编号、启用、匹配字段、匹配方式、关键词/模式、投诉类别……）。"),
     _c("bad-holiday", "error", "Holiday row not understood", "节假日设置无法识别",
        "Holidays: {problem}. The row is ignored.", "节假日：{problem}。该行已忽略。",
        "Correct the row on the Holidays sheet.", "请在 Holidays 工作表中修改该行。"),

@@ -1,0 +1,530 @@
+"""Writing a pipeline Outcome back into a workbook opened with openpyxl.
+
+Only what must change is written: the cells the pipeline lists, the add-in's missing columns, the
+conditional formats that colour overdue rows and flagged cells, the Findings sheet, the Log row and
+the hidden Counters sheet. Everything else (other columns, staff formatting, their own conditional
+formats) is left as it was. When nothing would change, nothing is written at all, so a second run
+over a processed workbook leaves the file untouched.
+
+Colours come from conditional formats rather than painted cells: they follow a row when staff sort,
+and a case that is no longer overdue loses its colour on the next run without a repaint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from copy import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule, Rule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableColumn
+from openpyxl.worksheet.worksheet import Worksheet
+
+from addin.core.fields import BY_KEY
+from addin.core.findings import Finding
+from addin.core.pipeline import check_tag
+from addin.core.vocab import DEFAULT_LISTS
+
+from .sheets import (
+    COUNTERS_HEADER,
+    COUNTERS_SHEET,
+    RegisterLocation,
+    counters_sheet,
+    read_counters,
+)
+
+if TYPE_CHECKING:
+    from addin.core.pipeline import Outcome
+
+FINDINGS_SHEET = "Findings"
+LOG_SHEET = "Log"
+DATE_FORMAT = "yyyy-mm-dd"
+WHEN_FORMAT = "yyyy-mm-dd hh:mm"
+WHOLE_FORMAT = "0"
+
+FINDINGS_HEADERS = {
+    "en": ("Cell", "Level", "Code", "Field", "Value", "Message", "What to do"),
+    "zh": ("单元格", "级别", "代码", "字段", "值", "说明", "处理建议"),
+}
+FINDINGS_WIDTHS = (16, 9, 22, 18, 24, 70, 50)
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+LEVEL_LABELS = {
+    "error": ("Error", "错误"), "warning": ("Warning", "警告"), "info": ("Info", "提示"),
+}
+LOG_HEADERS = {
+    "en": ("When", "Who", "Tool version", "Rows", "Numbers assigned", "Classified",
+           "Cells changed", "Errors", "Warnings", "Overdue", "Note"),
+    "zh": ("时间", "操作人", "工具版本", "行数", "新分配编号", "自动分类", "修改单元格", "错误",
+           "警告", "已超期", "备注"),
+}
+LOG_WIDTHS = (17, 14, 12, 8, 10, 10, 10, 8, 8, 8, 40)
+
+# The SLA labels the pipeline writes, in both languages, so that a row stays coloured whichever
+# language the workbook is switched to.
+_SLA = dict(DEFAULT_LISTS["sla_status"])
+_ROW_STATES = (("Overdue", "overdue"), ("Due soon", "due_soon"))
+
+
+def _solid(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+# Conditional format looks: (fill, font colour or None).
+_LOOKS = {
+    "field": (_solid("FFC7CE"), "9C0006"),  # a cell with a finding: red-ish, dark red text
+    "overdue": (_solid("FCE4E4"), None),  # the whole row, light red
+    "due_soon": (_solid("FFE9B0"), None),  # the whole row, amber
+}
+_HEADER_FILL = _solid("D9E1F2")
+_LINK_FONT = Font(color="0563C1", underline="single")
+
+# Our conditional formats are recognised by the exact shape of their formulas, so a later run can
+# replace them (the table grew, a column moved) without touching formats staff made themselves.
+_COL = r"\$[A-Z]{1,3}[0-9]+"
+_OUR_FORMULAS = (
+    re.compile(rf'^ISNUMBER\(FIND\("\[(?:[^"]|"")*\]",{_COL}\)\)$'),
+    *(re.compile(rf'^OR\({_COL}="{re.escape(en)}",{_COL}="{re.escape(_SLA[en])}"\)$')
+      for en, _ in _ROW_STATES),
+)
+_CELL_COORD = re.compile(r"^\$?[A-Z]{1,3}\$?[0-9]+$")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Who ran the tool, when, and which version: written to the Log sheet."""
+
+    when: dt.datetime
+    user: str
+    version: str
+    note: str = ""
+
+
+@dataclass
+class _Plan:
+    """What the workbook should look like after the run, computed before anything is written."""
+
+    columns: dict[str, int]  # field key -> sheet column, counting the columns to be added
+    headers: dict[str, str]  # field key -> header text (as written, or as it will be written)
+    first_col: int
+    last_col: int
+    rules: list[tuple[str, str, str]]  # (range, formula, look) of our conditional formats
+    findings: list[tuple[tuple[Any, ...], str | None]]  # Findings sheet rows and their links
+    counters: dict[str, int]
+
+
+def outcome_is_noop(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> bool:
+    """True when applying the outcome would change nothing, so the file need not be saved."""
+    return not _pending(wb, loc, outcome, _plan(wb, loc, outcome))
+
+
+def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,
+                  run_info: RunInfo) -> int:
+    """Write the outcome into the workbook; returns the number of register cells written.
+
+    ``loc`` is updated when columns are added. Nothing at all is written (not even a Log row)
+    when the outcome is a no-op.
+    """
+    plan = _plan(wb, loc, outcome)
+    pending = _pending(wb, loc, outcome, plan)
+    if not pending:
+        return 0
+    if "columns" in pending:
+        _append_columns(loc, outcome.new_columns, plan)
+    cells = _write_changes(loc.ws, outcome.changes, plan) if "cells" in pending else 0
+    if "formats" in pending:
+        _replace_rules(loc.ws, plan.rules)
+    if "findings" in pending:
+        _write_findings(wb, plan.findings)
+    if "counters" in pending:
+        _write_counters(wb, plan.counters)
+    _append_log(wb, outcome, run_info, cells)
+    return cells
+
+
+def _pending(wb: Workbook, loc: RegisterLocation, outcome: Outcome, plan: _Plan) -> set[str]:
+    """The parts of the workbook that differ from what the outcome says they should be."""
+    differs = {
+        "columns": bool(outcome.new_columns),
+        "cells": any(len(values) for values in outcome.changes.values()),
+        "formats": not _rules_in_place(loc.ws, plan.rules),
+        "findings": _findings_now(wb) != plan.findings,
+        "counters": read_counters(wb) != plan.counters,
+    }
+    return {part for part, differ in differs.items() if differ}
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+def _plan(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> _Plan:
+    register = outcome.register
+    if (register.sheet, register.header_row, register.first_col,
+            register.first_col + len(register.headers) - 1) != (
+            loc.sheet, loc.header_row, loc.first_col, loc.last_col):
+        raise ValueError("the outcome was computed for another register than the one located")
+    columns = {key: register.first_col + pos for key, pos in register.columns.items()}
+    headers = {key: register.headers[pos] for key, pos in register.columns.items()}
+    next_col = register.first_col + len(register.headers)
+    for key in outcome.new_columns:
+        columns[key], headers[key] = next_col, BY_KEY[key].header(outcome.lang)
+        next_col += 1
+    data_rows = register.rows.index
+    last_row = max(register.header_row + 1, int(data_rows.max()) if len(data_rows) else 0,
+                   loc.table_last_row() or 0)
+    plan = _Plan(columns, headers, register.first_col, next_col - 1, [], [],
+                 _merged_counters(read_counters(wb), outcome.counters))
+    plan.rules = _wanted_rules(plan, register.header_row + 1, last_row)
+    plan.findings = _finding_rows(outcome)
+    return plan
+
+
+def _merged_counters(stored: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+    """High-water marks only ever rise: a counter is never lowered, even by a stale outcome."""
+    merged = dict(stored)
+    for period, last in new.items():
+        merged[str(period)] = max(merged.get(str(period), 0), int(last))
+    return merged
+
+
+def _wanted_rules(plan: _Plan, first: int, last: int) -> list[tuple[str, str, str]]:
+    letter = {key: get_column_letter(col) for key, col in plan.columns.items()}
+    rules: list[tuple[str, str, str]] = []
+    if "check" in letter:
+        check = f"${letter['check']}{first}"
+        for key in sorted(letter, key=plan.columns.__getitem__):
+            if key == "check":
+                continue
+            tag = check_tag(plan.headers[key]).replace('"', '""')
+            span = f"{letter[key]}{first}:{letter[key]}{last}"
+            rules.append((_sqref(span), f'ISNUMBER(FIND("{tag}",{check}))', "field"))
+    if "sla_status" in letter:
+        sla = f"${letter['sla_status']}{first}"
+        left, right = get_column_letter(plan.first_col), get_column_letter(plan.last_col)
+        span = f"{left}{first}:{right}{last}"
+        for en, look in _ROW_STATES:
+            formula = f'OR({sla}="{en}",{sla}="{_SLA[en]}")'
+            rules.append((_sqref(span), formula, look))
+    return rules
+
+
+def _sqref(span: str) -> str:
+    """A range as openpyxl prints it back (F3:F3 becomes F3), so old and new compare equal."""
+    return str(MultiCellRange(span))
+
+
+# --- columns and cells ------------------------------------------------------------------------
+
+def _append_columns(loc: RegisterLocation, keys: list[str], plan: _Plan) -> None:
+    ws = loc.ws
+    model = ws.cell(row=loc.header_row, column=loc.last_col)
+    width = _column_width(ws, loc.last_col)
+    for key in keys:
+        col = plan.columns[key]
+        cell = ws.cell(row=loc.header_row, column=col)
+        _put(cell, plan.headers[key])
+        if model.has_style:  # the new header looks like its neighbour
+            for attribute in ("font", "fill", "border", "alignment", "protection"):
+                setattr(cell, attribute, copy(getattr(model, attribute)))
+        if width:
+            ws.column_dimensions[get_column_letter(col)].width = width
+    old_last, loc.last_col = loc.last_col, plan.last_col
+    if loc.table is not None:
+        _extend_table(ws, loc.table, plan)
+    elif ws.auto_filter.ref:
+        _extend_filter(ws, old_last, plan.last_col)
+
+
+def _column_width(ws: Worksheet, col: int) -> float | None:
+    # Column widths may be stored for a span of columns under the first column's letter.
+    for dim in ws.column_dimensions.values():
+        low = dim.min or column_index_from_string(dim.index)
+        high = dim.max or low
+        if low <= col <= high and dim.width:
+            return dim.width
+    return None
+
+
+def _extend_table(ws: Worksheet, table: Table, plan: _Plan) -> None:
+    """Widen an Excel table over the new columns; Excel calls the file corrupt unless the table's
+    range, its filter range and its column list agree with the header cells."""
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    if not table.tableColumns:  # a table made in memory gets its columns only when saved
+        table.tableColumns = [TableColumn(id=i, name=str(ws.cell(min_row, col).value))
+                              for i, col in enumerate(range(min_col, max_col + 1), 1)]
+    names = {column.name for column in table.tableColumns}
+    next_id = max(column.id for column in table.tableColumns) + 1
+    for col in range(max_col + 1, plan.last_col + 1):
+        name = str(ws.cell(min_row, col).value)
+        if name in names:  # names must be unique within a table
+            raise ValueError(f"table {table.displayName} already has a column named {name}")
+        table.tableColumns.append(TableColumn(id=next_id, name=name))
+        names.add(name)
+        next_id += 1
+    ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(plan.last_col)}{max_row}"
+    table.ref = ref
+    if table.headerRowCount != 0:
+        filter_end = max_row - (table.totalsRowCount or 0)
+        filter_ref = f"{get_column_letter(min_col)}{min_row}:" \
+                     f"{get_column_letter(plan.last_col)}{filter_end}"
+        if table.autoFilter is None:
+            table.autoFilter = AutoFilter(ref=filter_ref)
+        else:
+            table.autoFilter.ref = filter_ref
+
+
+def _extend_filter(ws: Worksheet, old_last: int, new_last: int) -> None:
+    min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
+    if max_col == old_last:  # the filter covered the whole register: keep it covering it
+        ws.auto_filter.ref = (f"{get_column_letter(min_col)}{min_row}:"
+                              f"{get_column_letter(new_last)}{max_row}")
+
+
+def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan) -> int:
+    written = 0
+    for key, values in changes.items():
+        if not len(values):
+            continue
+        col = plan.columns.get(key)
+        if col is None:
+            raise ValueError(f"the outcome changes {key}, a column the register lacks and does "
+                             "not add")
+        number_format = _number_format(key)
+        whole = BY_KEY[key].kind == "int"
+        for row, value in values.items():
+            cell = ws.cell(row=int(row), column=col)
+            value = _cell_value(value)
+            if whole and isinstance(value, float) and value.is_integer():
+                value = int(value)  # a count of days is 6, not 6.0
+            _put(cell, value)
+            if number_format and value is not None and cell.number_format != number_format:
+                cell.number_format = number_format
+            written += 1
+    return written
+
+
+def _number_format(key: str) -> str | None:
+    field = BY_KEY[key]
+    if field.kind in ("date", "datetime"):
+        return DATE_FORMAT
+    if field.written and field.kind == "int":
+        return WHOLE_FORMAT
+    return None
+
+
+def _cell_value(value: Any) -> Any:
+    """A value openpyxl writes as staff expect: no NaN or NaT, no numpy or pandas types."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.datetime64 | pd.Timestamp):
+        value = pd.Timestamp(value)
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones
+    return value
+
+
+def _put(cell: Cell, value: Any) -> None:
+    """Set a value; text always stays text (never a formula or an error code)."""
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+# --- conditional formats ----------------------------------------------------------------------
+
+def _is_ours(rule: Rule) -> bool:
+    formulas = list(rule.formula or ())
+    return (rule.type == "expression" and len(formulas) == 1
+            and any(p.match(formulas[0]) for p in _OUR_FORMULAS))
+
+
+def _rules_in_place(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> bool:
+    present = sorted((str(cf.sqref), rule.formula[0])
+                     for cf in ws.conditional_formatting for rule in cf.rules if _is_ours(rule))
+    return present == sorted((span, formula) for span, formula, _ in wanted)
+
+
+def _replace_rules(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> None:
+    """Drop our old rules and add the wanted ones after everything staff made, which keeps its
+    ranges and priorities."""
+    fresh = ConditionalFormattingList()
+    top = 0
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if not _is_ours(rule):
+                fresh.add(ConditionalFormatting(sqref=cf.sqref, pivot=cf.pivot), rule)
+                top = max(top, rule.priority or 0)
+    # Cell rules come before row rules, so a flagged cell stays visible inside a coloured row.
+    for span, formula, look in wanted:
+        fill, font = _LOOKS[look]
+        rule = FormulaRule(formula=[formula], fill=copy(fill),
+                           font=Font(color=font) if font else None)
+        top += 1
+        rule.priority = top
+        fresh.add(span, rule)
+    fresh.max_priority = top
+    ws.conditional_formatting = fresh
+
+
+# --- the Findings sheet -----------------------------------------------------------------------
+
+def _finding_rows(outcome: Outcome) -> list[tuple[tuple[Any, ...], str | None]]:
+    zh = outcome.lang.startswith("zh")
+    rows: list[tuple[tuple[Any, ...], str | None]] = [(FINDINGS_HEADERS["zh" if zh else "en"],
+                                                       None)]
+    for item in sorted(outcome.findings, key=lambda f: LEVEL_ORDER[f.level]):
+        values = (item.cell, LEVEL_LABELS[item.level][zh], item.code,
+                  _field_header(outcome, item), _shown(item.value), item.message(outcome.lang),
+                  item.fix(outcome.lang))
+        rows.append((tuple(_text(v) for v in values), link_location(item.cell)))
+    return rows
+
+
+def _field_header(outcome: Outcome, item: Finding) -> str | None:
+    if not item.field or item.field not in BY_KEY:
+        return None
+    return outcome.register.header(item.field)
+
+
+def _shown(value: Any) -> str | None:
+    """A finding's value as text: the sheet shows what was typed, not a serial number."""
+    value = _cell_value(value)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _text(value: Any) -> str | None:
+    """Text as it reads back from the file: illegal characters gone, empty text as no value."""
+    if value is None:
+        return None
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text or None
+
+
+def link_location(cell: str) -> str:
+    """The in-workbook link target of a finding's cell: 'Complaints!F12' -> "'Complaints'!F12".
+
+    A finding about a whole sheet ("Complaints") links to its first cell.
+    """
+    sheet, bang, coord = cell.rpartition("!")
+    if not bang or not _CELL_COORD.match(coord):
+        sheet, coord = cell, "A1"
+    if len(sheet) > 1 and sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return "'" + sheet.replace("'", "''") + "'!" + coord.replace("$", "")
+
+
+def _findings_now(wb: Workbook) -> list[tuple[tuple[Any, ...], str | None]] | None:
+    """The Findings sheet's rows and links as they are, in the form _finding_rows gives."""
+    if FINDINGS_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[FINDINGS_SHEET]
+    rows = []
+    for cells in ws.iter_rows():
+        values = [_text(c.value) if isinstance(c.value, str) else c.value for c in cells]
+        while values and values[-1] is None:
+            values.pop()
+        link = cells[0].hyperlink.location if cells and cells[0].hyperlink else None
+        rows.append((tuple(values), link))
+    while rows and rows[-1] == ((), None):
+        rows.pop()
+    return rows
+
+
+def _write_findings(wb: Workbook, rows: list[tuple[tuple[Any, ...], str | None]]) -> None:
+    """Rebuild the sheet at its old position: stale rows, links and filters all go at once."""
+    index = None
+    if FINDINGS_SHEET in wb.sheetnames:
+        old = wb[FINDINGS_SHEET]
+        index = wb.index(old)
+        wb.remove(old)
+    ws = wb.create_sheet(FINDINGS_SHEET, index)
+    link_style = None
+    for r, (values, link) in enumerate(rows, 1):
+        ws.append(values)  # far quicker than cell by cell when every row has a finding
+        for c, value in enumerate(values, 1):
+            if isinstance(value, str) and value[:1] in ("=", "#"):
+                ws.cell(row=r, column=c).data_type = "s"  # text, not a formula or error code
+        if link:
+            cell = ws.cell(row=r, column=1)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link)
+            if link_style is None:
+                cell.font = _LINK_FONT
+                link_style = cell._style
+            else:  # share the style array: setting a font per cell rehashes it every time
+                cell._style = copy(link_style)
+    _style_header(ws, len(rows[0][0]), FINDINGS_WIDTHS)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0][0]))}{len(rows)}"
+
+
+def _style_header(ws: Worksheet, width: int, widths: tuple[int, ...]) -> None:
+    for col in range(1, width + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = copy(_HEADER_FILL)
+        cell.alignment = Alignment(vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    ws.freeze_panes = "A2"
+
+
+# --- the Log and Counters sheets --------------------------------------------------------------
+
+def _append_log(wb: Workbook, outcome: Outcome, run_info: RunInfo, cells: int) -> None:
+    """One row per run that changed something; earlier rows are never touched."""
+    if LOG_SHEET in wb.sheetnames:
+        ws = wb[LOG_SHEET]
+    else:
+        ws = wb.create_sheet(LOG_SHEET)
+    last = max((row for (row, _), cell in ws._cells.items() if cell.value is not None), default=0)
+    if last == 0:
+        header = LOG_HEADERS["zh" if outcome.lang.startswith("zh") else "en"]
+        for col, name in enumerate(header, 1):
+            _put(ws.cell(row=1, column=col), name)
+        _style_header(ws, len(header), LOG_WIDTHS)
+        last = 1
+    s = outcome.summary
+    values = (_cell_value(run_info.when), run_info.user, run_info.version, s.rows, s.numbered,
+              s.classified, cells, s.errors, s.warnings, s.overdue, run_info.note or None)
+    for col, value in enumerate(values, 1):
+        if value is not None:
+            _put(ws.cell(row=last + 1, column=col), value)
+    ws.cell(row=last + 1, column=1).number_format = WHEN_FORMAT
+
+
+def _write_counters(wb: Workbook, counters: dict[str, int]) -> None:
+    ws = counters_sheet(wb)
+    if ws is None:
+        ws = wb.create_sheet(COUNTERS_SHEET)
+    elif ws.max_row:
+        ws.delete_rows(1, ws.max_row)
+    ws.sheet_state = "hidden"  # staff have no reason to edit it; a wrong number reuses numbers
+    for col, name in enumerate(COUNTERS_HEADER, 1):
+        _put(ws.cell(row=1, column=col), name)
+    for row, period in enumerate(sorted(counters), 2):
+        _put(ws.cell(row=row, column=1), period)
+        ws.cell(row=row, column=2).value = counters[period]

@@ -1,0 +1,189 @@
+"""Case numbers: assigned once, never reused, the same whatever the order of the sheet.
+
+A case number is rendered from the case-number format (``TS-{yyyy}{mm}-{seq:4}``): date parts from
+the received date, a sequence that restarts each period, literal text around them. The period is
+the rendered date parts (``202611``; empty when the format has none). The sequence of a period
+continues after the highest number ever issued in it: the highest found in the sheet, or the
+counter the door kept from earlier runs, so deleting the row with the highest number does not hand
+that number out again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .findings import Finding, finding
+from .register import Register
+from .settings import Settings
+
+_PART = re.compile(r"\{(yyyy|yy|mm|dd|seq)(?::([^}]*))?\}")
+# Digits each date part renders to; the sequence has a minimum width only.
+_DATE_WIDTH = {"yyyy": 4, "yy": 2, "mm": 2, "dd": 2}
+
+
+@dataclass(frozen=True)
+class _Part:
+    kind: str  # "text", "yyyy", "yy", "mm", "dd" or "seq"
+    text: str = ""  # the literal text of a "text" part
+    width: int = 0  # zero-padding of the sequence
+
+
+def _parse_format(case_format: str) -> list[_Part]:
+    """The format as parts; ``{seq:4}``, ``{seq:04}`` and ``{seq:04d}`` all pad to four digits.
+
+    A format without a sequence would give every complaint of a period the same number; the
+    Settings sheet refuses one, and should one arrive here all the same the default is used.
+    """
+    parts = _split_format(case_format)
+    if not any(part.kind == "seq" for part in parts):
+        parts = _split_format(Settings().case_format)
+    return parts
+
+
+def _split_format(case_format: str) -> list[_Part]:
+    parts: list[_Part] = []
+    at = 0
+    for match in _PART.finditer(case_format):
+        if match.start() > at:
+            parts.append(_Part("text", case_format[at:match.start()]))
+        kind, spec = match.group(1), match.group(2) or ""
+        digits = re.search(r"\d+", spec) if kind == "seq" else None
+        parts.append(_Part(kind, width=int(digits.group()) if digits else 0))
+        at = match.end()
+    if at < len(case_format):
+        parts.append(_Part("text", case_format[at:]))
+    return parts
+
+
+def _number_pattern(parts: list[_Part]) -> str:
+    """A regex reading a case number back: date parts in groups d0, d1, …, the sequence in seq."""
+    body, seq_seen = [], False
+    for i, part in enumerate(parts):
+        if part.kind == "text":
+            body.append(re.escape(part.text))
+        elif part.kind == "seq":
+            # A format with two {seq} parts: only the first is read back.
+            name = "" if seq_seen else "?P<seq>"
+            body.append(rf"({name}\d{{{max(part.width, 1)},}})")
+            seq_seen = True
+        else:
+            body.append(rf"(?P<d{i}>\d{{{_DATE_WIDTH[part.kind]}}})")
+    return "^" + "".join(body) + "$"
+
+
+def _is_empty(values: pd.Series) -> pd.Series:
+    """True for None, NaN and blank text."""
+    return values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cell values as the text staff read: 1001.0 shows as 1001, full-width digits fold."""
+    def show(value: object) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return unicodedata.normalize("NFKC", str(value)).strip()
+    return values.map(show).astype(object)
+
+
+def _existing_highest(current: pd.Series, empty: pd.Series, parts: list[_Part]) -> dict[str, int]:
+    """Per period, the highest sequence among numbers already in the sheet that fit the format."""
+    text = _as_text(current[~empty])
+    if text.empty:
+        return {}
+    found = text.str.extract(_number_pattern(parts), flags=re.IGNORECASE)
+    found = found[found["seq"].notna()]
+    if found.empty:
+        return {}
+    period = pd.Series("", index=found.index, dtype=object)
+    for column in found.columns.drop("seq"):
+        period = period + found[column].astype(str)
+    highest = found["seq"].astype(int).groupby(period).max()
+    return {str(k): int(v) for k, v in highest.items()}
+
+
+def _render_dates(received: pd.Series, parts: list[_Part]) -> tuple[list[pd.Series | None],
+                                                                      pd.Series]:
+    """Each date part of the format as text per row (None for other parts), and the period key."""
+    def render(kind: str) -> pd.Series:
+        value = {"yyyy": received.dt.year, "yy": received.dt.year % 100,
+                 "mm": received.dt.month, "dd": received.dt.day}[kind]
+        return value.astype(int).astype(str).str.zfill(_DATE_WIDTH[kind])
+
+    rendered = [render(p.kind) if p.kind in _DATE_WIDTH else None for p in parts]
+    period = pd.Series("", index=received.index, dtype=object)
+    for text in rendered:
+        if text is not None:
+            period = period + text
+    return rendered, period
+
+
+def assign_case_numbers(current: pd.Series, received_at: pd.Series, eligible: pd.Series,
+                        case_format: str, counters: dict[str, int]
+                        ) -> tuple[pd.Series, dict[str, int]]:
+    """The case-number column with numbers given to eligible rows that have none.
+
+    Existing values stay exactly as they are, whether or not they fit the format. Within a
+    period, new numbers follow the received time, then the row order. Returns the column and the
+    counters (period -> highest sequence ever issued) for the door to keep.
+    """
+    parts = _parse_format(case_format)
+    has_dates = any(p.kind in _DATE_WIDTH for p in parts)
+    received = pd.to_datetime(received_at.reindex(current.index), errors="coerce")
+    empty = _is_empty(current)
+    wanted = eligible.reindex(current.index).fillna(False).astype(bool)
+
+    highest = {str(k): int(v) for k, v in counters.items()}
+    for period, seq in _existing_highest(current, empty, parts).items():
+        highest[period] = max(highest.get(period, 0), seq)
+
+    need = empty & wanted & (received.notna() if has_dates else True)
+    result = current.astype(object).copy()
+    if not need.any():
+        return result, highest
+    numbers, last = _new_numbers(received[need], parts, highest)
+    result.loc[numbers.index] = numbers
+    for period, seq in last.items():
+        highest[period] = max(highest.get(period, 0), seq)
+    return result, highest
+
+
+def _new_numbers(received: pd.Series, parts: list[_Part], highest: dict[str, int]
+                 ) -> tuple[pd.Series, dict[str, int]]:
+    """Numbers for the rows to number, in received order within each period."""
+    rendered, period = _render_dates(received, parts)
+    order = pd.DataFrame({"period": period, "received": received,
+                          "position": range(len(received))}, index=received.index)
+    order = order.sort_values(["period", "received", "position"], kind="stable",
+                              na_position="last")
+    base = order["period"].map(lambda p: highest.get(p, 0)).astype(int)
+    seq = (order.groupby("period", sort=False).cumcount() + 1 + base).reindex(received.index)
+    number = pd.Series("", index=received.index, dtype=object)
+    for part, text in zip(parts, rendered, strict=True):
+        if part.kind == "text":
+            number = number + part.text
+        elif part.kind == "seq":
+            number = number + seq.astype(str).str.zfill(part.width)
+        else:
+            number = number + text
+    last = seq.groupby(period).max()
+    return number, {str(k): int(v) for k, v in last.items()}
+
+
+def duplicate_case_numbers(current: pd.Series, register: Register) -> list[Finding]:
+    """A finding on every row after the first that repeats a case number (case and spaces aside)."""
+    empty = _is_empty(current)
+    keys = _as_text(current[~empty]).str.casefold()
+    if keys.empty:
+        return []
+    repeated = keys.duplicated(keep="first")
+    if not repeated.any():
+        return []
+    first_row = {key: row for row, key in keys[~repeated].items()}
+    shown = _as_text(current)
+    return [finding("duplicate-case-no", register.cell(row, "case_no"), field="case_no",
+                    value=shown[row], row=int(row), other_row=int(first_row[key]))
+            for row, key in keys[repeated].items()]

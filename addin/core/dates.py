@@ -1,0 +1,184 @@
+"""Reading the dates staff type, paste or import into the register.
+
+A date cell may hold a date or date-time object (what Excel stores for a formatted date), an Excel
+serial number (what a raw read of an unformatted date gives), or text. Text is read in these forms,
+full-width digits and punctuation included (the text is NFKC-normalised first):
+
+- year first, always understood: ``2026-03-18``, ``2026/3/18``, ``2026.3.18``, ``2026年3月18日``,
+  ``20260318``;
+- day and month first, ``18/03/2026`` or ``03/18/2026`` (also with ``-`` or ``.``), read as the
+  Settings sheet's date order says: DMY or MDY. With the default YMD order such text is read only
+  when it cannot be misread: as DMY when the first number is above 12, as MDY when the second is,
+  and as is when both numbers are equal. ``03/04/2026`` is then not a date, so that the finding
+  asks staff to set the date order instead of the add-in guessing a month;
+- any of these followed by a time: ``14:30``, ``14:30:05``, ``14时30分``, ``14点30分15秒``
+  (after a space, a ``T``, or straight after ``日``).
+
+Excel serial numbers follow the 1900 date system (serial 45000 is 2023-03-15, the fraction is the
+time of day, rounded to the second). Serials below 60 fall before Excel's fictitious 29 February
+1900 and are shifted by a day to land on the date Excel shows; serial 60 itself is that fictitious
+day and is not a date. True and False are never dates.
+
+Everything is computed per kind of value over whole columns, so 50,000 rows take milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+_EXAMPLES = {"YMD": "2026-03-18", "DMY": "18/03/2026", "MDY": "03/18/2026"}
+
+# Day zero of Excel's 1900 date system once its leap-year bug is accounted for.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_FICTITIOUS_LEAP_DAY = 60
+# datetime64[ns] ends in April 2262; the last serial kept is 2261-12-31 (Excel's own limit,
+# 2958465 = 9999-12-31, is far beyond any complaint).
+_FIRST_DAY = pd.Timestamp("1678-01-01")
+_LAST_DAY = pd.Timestamp("2261-12-31 23:59:59")
+_LAST_SERIAL = (_LAST_DAY.normalize() - _EXCEL_EPOCH).days + 1
+
+_TIME = (r"(?:(?:(?<=日)\s*|\s+|T)(?P<hour>\d{1,2})\s*[:时點点]\s*(?P<minute>\d{1,2})"
+         r"(?:(?:\s*分\s*|:)(?P<second>\d{1,2})(?:\.\d+)?\s*秒?|\s*分)?)?")
+_YEAR_FIRST = re.compile(r"^(?P<year>\d{4})\s*[-/.年]\s*(?P<a>\d{1,2})\s*[-/.月]\s*"
+                         r"(?P<b>\d{1,2})\s*日?" + _TIME + r"\s*$")
+_COMPACT = re.compile(r"^(?P<year>\d{4})(?P<a>\d{2})(?P<b>\d{2})" + _TIME + r"\s*$")
+_YEAR_LAST = re.compile(
+    r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})" + _TIME + r"\s*$")
+
+
+def format_example(date_order: str) -> str:
+    """How to type a date under a date order, for the {example} of a not-a-date finding."""
+    return _EXAMPLES.get(date_order.upper(), _EXAMPLES["YMD"])
+
+
+def parse_dates(values: pd.Series, date_order: str = "YMD") -> tuple[pd.Series, pd.Series]:
+    """Read a column of date cells.
+
+    Returns the dates as datetime64[ns] (NaT where the cell is empty or unreadable) and a boolean
+    ``bad`` mask, true where a cell holds something that is not a readable date.
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return _in_range(_naive(values)), pd.Series(False, index=values.index)
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
+        dates = _from_serials(values.astype("float64"))
+        return dates, dates.isna() & values.notna()
+    return _parse_objects(values.astype(object), date_order.upper())
+
+
+def _parse_objects(values: pd.Series, date_order: str) -> tuple[pd.Series, pd.Series]:
+    cells = values.to_numpy(dtype=object)
+    sorted_kinds = np.full(len(cells), "empty", dtype=object)
+    filled = np.flatnonzero(~pd.isna(cells))
+    sorted_kinds[filled] = [_COMMON_KINDS.get(type(v)) or _kind(v) for v in cells[filled]]
+    kinds = pd.Series(sorted_kinds, index=values.index)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for kind, read in (("moment", _from_moments), ("serial", _from_serials),
+                       ("text", lambda part: _from_texts(part, date_order))):
+        part = values[kinds == kind]
+        if len(part):
+            out[part.index] = read(part)
+    bad = (kinds == "bad") | ((kinds != "empty") & out.isna())
+    return out, bad
+
+
+# The types a reader hands over for nearly every cell, looked up before the general rules.
+_COMMON_KINDS = {dt.datetime: "moment", pd.Timestamp: "moment", dt.date: "moment",
+                 float: "serial", int: "serial"}
+
+
+def _kind(value: object) -> str:
+    """Sort a cell value into the way it is read: empty, moment, serial, text or bad."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return "empty"
+    if isinstance(value, str):
+        return "text" if value.strip() else "empty"
+    if isinstance(value, bool | np.bool_):
+        return "bad"
+    if isinstance(value, dt.datetime | dt.date | np.datetime64):
+        return "moment"
+    if isinstance(value, numbers.Real):
+        return "empty" if value != value else "serial"  # NaN is how a reader shows a blank
+    return "bad"
+
+
+def _from_moments(part: pd.Series) -> pd.Series:
+    # Keep the wall-clock time staff see; a time zone attached by an import is dropped.
+    zoned = part.map(lambda v: getattr(v, "tzinfo", None) is not None)
+    if zoned.any():
+        part = part.where(~zoned, part[zoned].map(lambda v: v.replace(tzinfo=None)))
+    return _in_range(pd.to_datetime(part, errors="coerce"))
+
+
+def _from_serials(part: pd.Series) -> pd.Series:
+    serial = pd.to_numeric(part, errors="coerce").astype("float64")
+    usable = (serial >= 1) & (serial < _LAST_SERIAL) & (serial.floordiv(1) != _FICTITIOUS_LEAP_DAY)
+    seconds = (serial.where(usable) * 86400).round()
+    # Excel counts 29 February 1900, which never was: earlier serials sit one day later.
+    seconds = seconds.where(serial >= _FICTITIOUS_LEAP_DAY, seconds + 86400)
+    dates = _EXCEL_EPOCH + pd.to_timedelta(seconds, unit="s")
+    return dates.astype("datetime64[ns]")
+
+
+def _from_texts(part: pd.Series, date_order: str) -> pd.Series:
+    # A column repeats the same few dates many times: read each distinct text once.
+    distinct = pd.Series(pd.unique(part.to_numpy()), dtype=object)
+    text = distinct.map(lambda v: unicodedata.normalize("NFKC", v).strip())
+    read = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
+    year_last = date_order if date_order in ("DMY", "MDY") else "unset"
+    for pattern, order in ((_YEAR_FIRST, "YMD"), (_COMPACT, "YMD"), (_YEAR_LAST, year_last)):
+        parts = text.str.extract(pattern).dropna(subset=["year"])
+        if len(parts):
+            read[parts.index] = _assemble(parts, order)
+            text = text.drop(parts.index)
+    lookup = pd.Series(read.to_numpy(), index=distinct.to_numpy())
+    return pd.Series(lookup.reindex(part.to_numpy()).to_numpy(), index=part.index)
+
+
+def _assemble(parts: pd.DataFrame, order: str) -> pd.Series:
+    """Build dates from extracted numbers; impossible dates and times become NaT."""
+    nums = parts.astype("float64").fillna({"hour": 0, "minute": 0, "second": 0})
+    month, day = _month_day(nums["a"], nums["b"], order)
+    stamp = pd.DataFrame({"year": nums["year"], "month": month, "day": day})
+    dates = pd.to_datetime(stamp.fillna(0).astype("int64"), errors="coerce")
+    clock_ok = (nums["hour"] < 24) & (nums["minute"] < 60) & (nums["second"] < 60)
+    dates = dates.where(month.notna() & clock_ok)
+    dates = dates + pd.to_timedelta(nums["hour"] * 3600 + nums["minute"] * 60 + nums["second"],
+                                    unit="s")
+    return _in_range(dates)
+
+
+def _month_day(a: pd.Series, b: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
+    """Month and day from the two numbers beside the year (NaN where they cannot be told apart).
+
+    ``order`` is "YMD" for year-first text (month then day), "DMY" or "MDY" as the date order says
+    for year-last text, and "unset" for year-last text under the default YMD order.
+    """
+    if order == "DMY":
+        return b, a
+    if order != "unset":
+        return a, b
+    # No order set: only a number above 12 tells the day; equal numbers read the same both ways.
+    day_first = a > 12
+    month_first = ((b > 12) | (a == b)) & ~day_first
+    month = a.where(month_first, b.where(day_first))
+    day = b.where(month_first, a.where(day_first))
+    return month, day
+
+
+def _naive(dates: pd.Series) -> pd.Series:
+    if getattr(dates.dt, "tz", None) is not None:
+        return dates.dt.tz_localize(None)
+    return dates
+
+
+def _in_range(dates: pd.Series) -> pd.Series:
+    """Datetime64[ns], with dates outside what it can hold set to NaT instead of overflowing."""
+    inside = (dates >= _FIRST_DAY) & (dates <= _LAST_DAY)
+    return dates.where(inside).astype("datetime64[ns]")

@@ -1,0 +1,417 @@
+"""The checks of the complaints register: every problem a row has, as findings at its cells.
+
+Validation is lazy: every check runs over whole columns as a mask, and every failure of every row is
+collected, so staff see all of a row's problems at once. A missing column ("the sheet is wrong") is
+reported once, at the sheet, and its per-row checks are skipped; a wrong cell is reported at the
+cell. Nothing here raises on bad input.
+
+Alongside the findings, ``validate`` returns the canonical values later steps compute with (dates,
+English list names, contact keys) and which rows may be given a case number.
+
+Choices made here, beyond the record card:
+
+- A row whose cells are all empty is not a complaint: it gets no findings and no case number.
+- Handler, Resolved and Solution are required only on some rows. When such a column is absent and a
+  row needs it, the sheet is wrong: one missing-column finding instead of one per row.
+- A phone number may end in an extension (``ext 12``, ``x12``, ``转12``, ``分机12``); it is not part
+  of the number's 7-15 digits nor of the key that finds repeat complaints.
+- The contact-missing finding points at the Phone cell, or at Email when the sheet has no Phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dates import format_example, parse_dates
+from .fields import REQUIRED_COLUMNS
+from .findings import Finding, finding
+from .register import Register
+from .settings import Config
+from .vocab import DONE_STATUSES, STARTED_STATUSES, Vocabulary
+
+DATE_KEYS = ("received_at", "acknowledged_at", "resolved_at", "follow_up_at")
+LIST_KEYS = ("channel", "customer_type", "category", "severity", "urgency", "status")
+TEXT_KEYS = ("customer_name", "description", "handler", "solution")
+# Dates of what has already happened; a follow-up may be planned ahead.
+PAST_KEYS = ("received_at", "acknowledged_at", "resolved_at")
+AFTER_RECEIVED_KEYS = ("acknowledged_at", "resolved_at")
+# The regulator holds the customer's contact details; referrals arrive without them.
+NO_CONTACT_CHANNEL = "Regulator referral"
+MAX_CHOICES = 12
+
+_EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|转|分机)\s*\d{1,6}\s*$", re.IGNORECASE)
+_PHONE_PUNCTUATION = re.compile(r"[\s\-()+]")
+_PHONE = re.compile(r"^\d{7,15}$")
+_NOT_DIGIT = re.compile(r"\D")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.][^@\s]*\.[^@\s.]+$")
+
+
+@dataclass
+class Checked:
+    """What the checks read from each row, in the core's canonical forms.
+
+    ``frame`` has the register's index and these columns: received_at, acknowledged_at,
+    resolved_at, follow_up_at (datetime64[ns], NaT when empty or unreadable); channel,
+    customer_type, category, severity, urgency, status (English name, None when empty or not in
+    the list); satisfaction (float 1-5, NaN when empty or out of range); phone_key (the digits of
+    the number, extension left out), email_key (lower case); customer_name and description (the
+    text as typed); handler and solution (stripped). Missing text is None.
+    """
+
+    frame: pd.DataFrame
+    numberable: pd.Series  # bool: the row passes the intake checks that a case number needs
+
+
+@dataclass
+class _Check:
+    """One check's failures: a mask over rows, and what each finding says."""
+
+    code: str
+    key: str  # the field whose cell the finding points at
+    mask: pd.Series
+    params: dict[str, object] = field(default_factory=dict)  # a value, or a Series by row
+    # The shown value by row (at least the masked rows); the raw cell when None.
+    value: pd.Series | None = None
+
+
+def validate(register: Register, config: Config, today: dt.date
+             ) -> tuple[Checked, list[Finding]]:
+    """Check every row of the register; canonical values, numberable rows and findings."""
+    lang = register.lang if config.settings.language == "auto" else config.settings.language
+    order = config.settings.date_order
+    cells = _Cells(register)
+    empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
+                                               "phone", "email", "satisfaction")}
+    frame, bad_dates = _canonical_frame(cells, config, order)
+    blank = _blank_rows(register)
+    status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
+    end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
+
+    sheet_findings = _missing_columns(register, frame)
+    checks = [
+        *_required(register, empty),
+        *_conditional(register, frame, empty, status_label),
+        *_contact(register, frame, empty),
+        *_dates(register, frame, bad_dates, end_of_today, today, order),
+        *_lists(register, config, frame, empty, lang),
+        *_formats(cells, empty),
+        *_satisfaction(register, frame, empty, status_label),
+    ]
+    findings = sheet_findings + _to_findings(register, checks, ~blank)
+    numberable = _numberable(register, frame, empty, blank, end_of_today)
+    return Checked(frame, numberable), findings
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def is_empty(values: pd.Series) -> pd.Series:
+    """True where a cell is empty: None, NaN, NaT, "" or whitespace only."""
+    cells = values.to_numpy(dtype=object)
+    empty = pd.isna(cells)
+    filled = np.flatnonzero(~empty)
+    empty[filled] = [isinstance(v, str) and not v.strip() for v in cells[filled]]
+    return pd.Series(empty, index=values.index, dtype=bool)
+
+
+class _Cells:
+    """The register's cells by field, with their emptiness and text each computed once."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self._empty: dict[str, pd.Series] = {}
+        self._text: dict[tuple[str, object], pd.Series] = {}
+
+    def raw(self, key: str) -> pd.Series:
+        return self.register.col(key)
+
+    def empty(self, key: str) -> pd.Series:
+        if key not in self._empty:
+            self._empty[key] = is_empty(self.raw(key))
+        return self._empty[key]
+
+    def text(self, key: str, strip: bool = True) -> pd.Series:
+        """Cell values as text, None where empty (NFKC-normalised and stripped unless raw)."""
+        if (key, strip) not in self._text:
+            cells = self.raw(key).to_numpy(dtype=object)
+            out = np.full(len(cells), None, dtype=object)
+            keep = np.flatnonzero(~self.empty(key).to_numpy())
+            read = _as_text if strip else _as_raw_text
+            out[keep] = [read(v) for v in cells[keep]]
+            self._text[key, strip] = pd.Series(out, index=self.raw(key).index, dtype=object)
+        return self._text[key, strip]
+
+    def phone_number(self) -> pd.Series:
+        if ("phone", "number") not in self._text:
+            self._text["phone", "number"] = _phone_number(self.text("phone"))
+        return self._text["phone", "number"]
+
+
+def _canonical_frame(cells: _Cells, config: Config, order: str
+                     ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    frame = pd.DataFrame(index=cells.register.rows.index)
+    bad: dict[str, pd.Series] = {}
+    for key in DATE_KEYS:
+        frame[key], bad[key] = parse_dates(cells.raw(key), order)
+    for key in LIST_KEYS:
+        frame[key] = _canonical(cells.raw(key), cells.empty(key), config.lists[key])
+    frame["satisfaction"] = _satisfaction_score(cells.raw("satisfaction"))
+    frame["phone_key"] = _phone_digits(cells.phone_number())
+    email = cells.text("email")
+    frame["email_key"] = _or_none(email.dropna().str.lower(), email.index)
+    for key in ("customer_name", "description"):
+        frame[key] = cells.text(key, strip=False)
+    for key in ("handler", "solution"):
+        frame[key] = cells.text(key)
+    for key in (*LIST_KEYS, "phone_key", "email_key", *TEXT_KEYS):
+        frame[key] = _none_for_missing(frame[key])
+    return frame, bad
+
+
+def _none_for_missing(values: pd.Series) -> pd.Series:
+    # The core's missing text is None; pandas turns None into NaN when it assigns through masks.
+    values = values.astype(object)
+    return values.where(values.notna(), None)
+
+
+def _canonical(values: pd.Series, empty: pd.Series, vocabulary: Vocabulary) -> pd.Series:
+    """English names of listed values, None elsewhere; each distinct value is looked up once."""
+    names = {value: vocabulary.canonical(value) for value in pd.unique(values[~empty].to_numpy())}
+    return values.map(lambda v: names.get(v), na_action="ignore")
+
+
+def _canonical_labels(canonical: pd.Series, vocabulary: Vocabulary, lang: str) -> pd.Series:
+    """List values in the workbook's language, for messages."""
+    labels = {name: vocabulary.label(name, lang) for name in canonical.dropna().unique()}
+    return canonical.map(labels.get, na_action="ignore")
+
+
+def _as_text(value: object) -> str:
+    # Excel hands over a typed number as a float; 13812345678.0 is the text 13812345678.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, str):
+        return str(value)
+    return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+
+
+def _as_raw_text(value: object) -> str:
+    return value if isinstance(value, str) else _as_text(value)
+
+
+def _phone_number(phone: pd.Series) -> pd.Series:
+    """The number part of phone texts: extension and punctuation removed (None where empty)."""
+    present = phone.dropna()
+    number = [_PHONE_PUNCTUATION.sub("", _EXTENSION.sub("", text)) for text in present]
+    return _or_none(pd.Series(number, index=present.index, dtype=object), phone.index)
+
+
+def _phone_digits(number: pd.Series) -> pd.Series:
+    present = number.dropna()
+    digits = pd.Series([_NOT_DIGIT.sub("", text) for text in present], index=present.index,
+                       dtype=object)
+    return _or_none(digits[digits.ne("")], number.index)
+
+
+def _or_none(values: pd.Series, index: pd.Index) -> pd.Series:
+    """An object column over ``index`` holding ``values`` where given and None elsewhere."""
+    out = np.full(len(index), None, dtype=object)
+    # Assigning into a numpy array keeps None (a pandas mask assignment would turn it into NaN).
+    out[index.get_indexer(values.index)] = values.to_numpy(dtype=object)
+    return pd.Series(out, index=index, dtype=object)
+
+
+def _satisfaction_score(values: pd.Series) -> pd.Series:
+    """A whole number 1-5 as float, NaN where empty or not such a number (True is not 1)."""
+    numbers = values.map(lambda v: None if isinstance(v, bool) else
+                         _as_text(v) if isinstance(v, str) else v, na_action="ignore")
+    score = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    return score.where(score.between(1, 5) & score.eq(score.round()))
+
+
+def _blank_rows(register: Register) -> pd.Series:
+    """Rows with every cell empty; the fullest columns go first so few rows remain to test."""
+    rows = register.rows
+    candidates = rows.index
+    for position in rows.notna().sum().sort_values(ascending=False).index:
+        if not len(candidates):
+            break
+        candidates = candidates[is_empty(rows.loc[candidates, position]).to_numpy()]
+    return pd.Series(rows.index.isin(candidates), index=rows.index)
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _missing_columns(register: Register, frame: pd.DataFrame) -> list[Finding]:
+    keys = [key for key in REQUIRED_COLUMNS if not register.has(key)]
+    if not register.has("phone") and not register.has("email"):
+        keys.append("phone")
+    needed = _needed(frame)
+    keys += [key for key in ("handler", "resolved_at", "solution")
+             if not register.has(key) and needed[key].any()]
+    return [finding("missing-column", register.sheet, field=key, header=register.header(key))
+            for key in keys]
+
+
+def _needed(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Rows whose status makes a field required, whether or not the field is filled."""
+    started = frame["status"].isin(STARTED_STATUSES)
+    done = frame["status"].isin(DONE_STATUSES)
+    return {"handler": started, "resolved_at": done, "solution": done}
+
+
+def _required(register: Register, empty: dict[str, pd.Series]) -> list[_Check]:
+    return [_Check("required", key, empty[key], {"header": register.header(key)})
+            for key in REQUIRED_COLUMNS if register.has(key)]
+
+
+def _conditional(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
+                 status_label: pd.Series) -> list[_Check]:
+    needed = _needed(frame)
+    code = {"handler": "required-when-started", "resolved_at": "required-when-done",
+            "solution": "required-when-done"}
+    return [_Check(code[key], key, needed[key] & empty[key],
+                   {"header": register.header(key), "status": status_label})
+            for key in needed if register.has(key)]
+
+
+def _contact(register: Register, frame: pd.DataFrame,
+             empty: dict[str, pd.Series]) -> list[_Check]:
+    if not register.has("phone") and not register.has("email"):
+        return []  # one missing-column finding says it for every row
+    key = "phone" if register.has("phone") else "email"
+    return [_Check("contact-missing", key, ~_contact_ok(frame, empty))]
+
+
+def _contact_ok(frame: pd.DataFrame, empty: dict[str, pd.Series]) -> pd.Series:
+    return ~empty["phone"] | ~empty["email"] | frame["channel"].eq(NO_CONTACT_CHANNEL)
+
+
+def _dates(register: Register, frame: pd.DataFrame, bad: dict[str, pd.Series],
+           end_of_today: pd.Timestamp, today: dt.date, order: str) -> list[_Check]:
+    checks = [_Check("not-a-date", key, bad[key],
+                     {"header": register.header(key), "example": format_example(order)})
+              for key in DATE_KEYS if register.has(key)]
+    shown_today = f"{pd.Timestamp(today):%Y-%m-%d}"
+    for key in PAST_KEYS:
+        if register.has(key):
+            future = frame[key] >= end_of_today
+            checks.append(_Check("date-in-future", key, future,
+                                 {"header": register.header(key), "today": shown_today},
+                                 _shown(frame[key][future])))
+    received = frame["received_at"]
+    for key in AFTER_RECEIVED_KEYS:
+        if register.has(key):
+            early = _before(frame[key], received)
+            checks.append(_Check("date-order", key, early,
+                                 {"header": register.header(key),
+                                  "received": _shown(received[early])},
+                                 _shown(frame[key][early])))
+    return checks
+
+
+def _before(later: pd.Series, received: pd.Series) -> pd.Series:
+    """Earlier than received, except a date typed without a time on the received day."""
+    same_day = later.dt.normalize() == received.dt.normalize()
+    timeless = (later == later.dt.normalize()) | (received == received.dt.normalize())
+    return (later < received) & ~(same_day & timeless)
+
+
+def _shown(dates: pd.Series) -> pd.Series:
+    """Dates as staff would type them: with the time only when there is one."""
+    with_time = dates.dt.strftime("%Y-%m-%d %H:%M")
+    return with_time.where(dates != dates.dt.normalize(), dates.dt.strftime("%Y-%m-%d"))
+
+
+def _lists(register: Register, config: Config, frame: pd.DataFrame,
+           empty: dict[str, pd.Series], lang: str) -> list[_Check]:
+    return [_Check("not-in-list", key, ~empty[key] & frame[key].isna(),
+                   {"header": register.header(key),
+                    "choices": _choices(config.lists[key], lang)})
+            for key in LIST_KEYS if register.has(key)]
+
+
+def _choices(vocabulary: Vocabulary, lang: str) -> str:
+    names = vocabulary.names(lang)
+    shown = names[:MAX_CHOICES] + (["…"] if len(names) > MAX_CHOICES else [])
+    return ", ".join(shown)
+
+
+def _formats(cells: _Cells, empty: dict[str, pd.Series]) -> list[_Check]:
+    register = cells.register
+    bad_phone = ~empty["phone"] & ~_matches(cells.phone_number(), _PHONE)
+    bad_email = ~empty["email"] & ~_matches(cells.text("email"), _EMAIL)
+    return [_Check(code, key, mask) for code, key, mask in
+            (("bad-phone", "phone", bad_phone), ("bad-email", "email", bad_email))
+            if register.has(key)]
+
+
+def _matches(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    return pd.Series([isinstance(text, str) and pattern.match(text) is not None for text in texts],
+                     index=texts.index, dtype=bool)
+
+
+def _satisfaction(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
+                  status_label: pd.Series) -> list[_Check]:
+    if not register.has("satisfaction"):
+        return []
+    given = ~empty["satisfaction"]
+    # Only a known open status is reported: a missing status has its own finding.
+    open_case = frame["status"].notna() & ~frame["status"].isin(DONE_STATUSES)
+    return [_Check("satisfaction-range", "satisfaction", given & frame["satisfaction"].isna()),
+            _Check("satisfaction-open", "satisfaction", given & open_case,
+                   {"status": status_label})]
+
+
+def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
+                blank: pd.Series, end_of_today: pd.Timestamp) -> pd.Series:
+    received = frame["received_at"]
+    ok = ~blank & received.notna() & (received < end_of_today)
+    for key in ("channel", "status"):
+        ok &= frame[key].notna()
+    for key in ("customer_name", "description"):
+        ok &= ~empty[key]
+    if not register.has("phone") and not register.has("email"):
+        return ok & frame["channel"].eq(NO_CONTACT_CHANNEL)
+    return ok & _contact_ok(frame, empty)
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def _to_findings(register: Register, checks: list[_Check], live: pd.Series) -> list[Finding]:
+    """Findings of every check, row by row and left to right across the sheet."""
+    placed: list[tuple[int, int, int, Finding]] = []
+    index = register.rows.index
+    for order, check in enumerate(checks):
+        hits = np.flatnonzero((check.mask & live).to_numpy(dtype=bool))
+        if not len(hits):
+            continue
+        rows = index[hits]
+        values = _at(check.value if check.value is not None else register.col(check.key), rows)
+        params = {name: _at(p, rows) if isinstance(p, pd.Series) else [p] * len(rows)
+                  for name, p in check.params.items()}
+        column = register.columns.get(check.key, -1)
+        # "Complaints!F" once per check: the row number is all that differs between its cells.
+        header_ref = register.cell(register.header_row, check.key)
+        prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
+        for i, row in enumerate(rows):
+            item = finding(check.code, f"{prefix}{row}", field=check.key,
+                           value=values[i], row=int(row),
+                           **{name: given[i] for name, given in params.items()})
+            placed.append((int(row), column, order, item))
+    placed.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in placed]
+
+
+def _at(values: pd.Series, rows: pd.Index) -> list[object]:
+    """Values at the given rows, as plain Python objects (None for missing)."""
+    picked = values.reindex(rows).astype(object)
+    return picked.where(picked.notna(), None).tolist()

@@ -1,0 +1,599 @@
+"""Import complaints from a CSV file into record-card rows.
+
+A mapping (JSON; ``cfpb`` is a built-in preset) says how each card field is filled from a source
+row. ``map_rows`` turns the source table into card rows ready to write, each with a ``source_ref``
+naming the source record, and ``new_rows`` drops those already imported, so importing the same
+file twice appends nothing. Only CSV and JSON files are read here; writing the workbook is a door's
+work.
+
+A mapping file looks like this (every part but ``fields`` is optional)::
+
+    {
+      "name": "cfpb",
+      "date_order": "YMD",                  # how to read 03/04/2020: YMD, DMY or MDY
+      "dedupe_key": ["Complaint ID"],       # source columns, or one card field key
+      "source_ref_prefix": "CFPB-",
+      "keep": ["Submitted via", {"column": "Date received", "as": "CFPB date received"}],
+      "fields": {
+        "received_at": {"column": "Date received"},
+        "customer_name": {"template": {"en": "CFPB consumer #{Complaint ID}",
+                                       "zh": "CFPB 消费者 #{Complaint ID}"}},
+        "channel": {"value": "Regulator referral"},
+        "product": {"columns": ["Product", "Sub-product"], "join": " / "},
+        "description": {"first": [{"column": "Narrative"}, {"column": "Issue"}]},
+        "status": {"column": "Response", "values": {"In progress": "In progress",
+                                                    "Closed*": "Closed"}},
+        "solution": {"column": "Response", "when": {"status": ["Closed"]}}
+      }
+    }
+
+A field source is one of ``column`` (a string alone means the same), ``columns`` (values joined
+with ``join``, empty ones skipped; items may themselves be sources), ``template`` (``{Column}``
+placeholders; empty when every column it names is empty), ``value`` (a constant) or ``first``
+(the first non-empty of several sources). ``template``, ``value`` and ``join`` may be given per
+language as ``{"en": ..., "zh": ...}``. Modifiers: ``values`` translates source values (case and
+width do not matter; a key ending in ``*`` matches values starting with the rest), ``default``
+fills empty results, ``when`` keeps the value only on rows whose mapped field has one of the given
+values. List fields are written in the register's language; date fields as datetimes, or as the
+original text when it is not a date (so the checks report it at its cell).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import pandas as pd
+
+from .core.fields import BY_KEY, FIELDS, field_for_header, fold
+from .core.vocab import default_lists
+
+PRESET_PACKAGE = "addin.mappings"
+SOURCE_REF = "source_ref"
+# The staff-typed card fields an import fills, in the card's order (source_ref comes after).
+CARD_KEYS = tuple(f.key for f in FIELDS if not f.written and f.key != SOURCE_REF)
+_SOURCE_KINDS = ("column", "columns", "template", "value", "first")
+_SOURCE_KEYS = frozenset(_SOURCE_KINDS) | {"join", "values", "default", "when"}
+_MAPPING_KEYS = frozenset({"name", "description", "fields", "dedupe_key", "source_ref_prefix",
+                           "date_order", "keep"})
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class MappingError(ValueError):
+    """A mapping cannot be used; the message names the mapping file and the problem."""
+
+
+class CsvError(ValueError):
+    """A CSV file cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one card field is filled from a source row (see the module docstring)."""
+
+    kind: str  # one of _SOURCE_KINDS
+    column: str | None = None
+    parts: tuple[Source, ...] = ()  # for "columns" and "first"
+    text: str | dict[str, str] | None = None  # template or value, maybe per language
+    join: str | dict[str, str] = " / "
+    values: dict[str, Any] = field(default_factory=dict)
+    default: Any = None
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def columns_used(self) -> set[str]:
+        if self.kind == "column":
+            return {self.column or ""}
+        if self.kind == "template":
+            return {name for text in _all_texts(self.text) for name in _PLACEHOLDER.findall(text)}
+        return set().union(*(part.columns_used() for part in self.parts))
+
+
+@dataclass(frozen=True)
+class Kept:
+    column: str  # the source column
+    header: str  # the header it is written under
+
+
+@dataclass
+class Mapping:
+    name: str
+    origin: str  # where the mapping came from, for messages
+    fields: dict[str, Source]
+    dedupe_columns: tuple[str, ...] = ()
+    dedupe_field: str | None = None
+    source_ref_prefix: str = ""
+    date_order: str = "YMD"
+    keep: tuple[Kept, ...] = ()
+    description: str = ""
+
+    def columns_used(self) -> set[str]:
+        used = set(self.dedupe_columns) | {kept.column for kept in self.keep}
+        return used.union(*(source.columns_used() for source in self.fields.values()))
+
+
+# --------------------------------------------------------------------------------------------
+# Loading a mapping
+
+def presets() -> list[str]:
+    """Names of the built-in mapping presets."""
+    folder = resources.files(PRESET_PACKAGE)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def load_mapping(name_or_path: str) -> Mapping:
+    """A built-in preset by name (``cfpb``), else a mapping JSON file by path."""
+    preset = fold(name_or_path)
+    if preset in presets():
+        resource = resources.files(PRESET_PACKAGE) / f"{preset}.json"
+        return parse_mapping(resource.read_text(encoding="utf-8"), f"{preset}.json")
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise MappingError(f"{name_or_path}: no such mapping file, and no preset of that name "
+                           f"(presets: {', '.join(presets())})")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise MappingError(f"{path}: cannot be read as UTF-8 text ({err})") from err
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, origin: str) -> Mapping:
+    """A mapping from its JSON text; ``origin`` names the file in messages."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise MappingError(f"{origin}: not valid JSON (line {err.lineno}, column {err.colno}: "
+                           f"{err.msg})") from err
+    if not isinstance(data, dict):
+        raise MappingError(f"{origin}: the mapping must be a JSON object {{...}}")
+    try:
+        return _mapping(data, origin)
+    except _Problem as problem:
+        raise MappingError(f"{origin}: {problem}") from None
+
+
+class _Problem(Exception):
+    """A problem inside a mapping; turned into a MappingError naming the file."""
+
+
+def _mapping(data: dict[str, Any], origin: str) -> Mapping:
+    unknown = sorted(k for k in data if k not in _MAPPING_KEYS and not k.startswith("_"))
+    if unknown:
+        raise _Problem(f"unknown key(s) {', '.join(map(repr, unknown))}; "
+                       f"known: {', '.join(sorted(_MAPPING_KEYS))}")
+    fields_data = data.get("fields")
+    if not isinstance(fields_data, dict) or not fields_data:
+        raise _Problem('"fields" must be an object naming at least one card field')
+    fields = {_field_key(key): _source(spec, f"fields.{key}") for key, spec in fields_data.items()}
+    _check_when(fields)
+    columns, field_key = _dedupe_key(data.get("dedupe_key"), fields)
+    order = str(data.get("date_order", "YMD")).upper().replace("-", "").replace("/", "")
+    if order not in {"YMD", "DMY", "MDY"}:
+        raise _Problem(f'"date_order" must be YMD, DMY or MDY, not {data.get("date_order")!r}')
+    return Mapping(name=str(data.get("name") or Path(origin).stem), origin=origin, fields=fields,
+                   dedupe_columns=columns, dedupe_field=field_key,
+                   source_ref_prefix=_string(data.get("source_ref_prefix", ""),
+                                             "source_ref_prefix"),
+                   date_order=order, keep=_keep(data.get("keep", [])),
+                   description=str(data.get("description", "")))
+
+
+def _field_key(key: str) -> str:
+    if key == SOURCE_REF:
+        raise _Problem('"source_ref" is made from "dedupe_key" and "source_ref_prefix"; '
+                       "remove it from fields")
+    if key not in BY_KEY:
+        known = ", ".join(f.key for f in FIELDS if not f.written and f.key != SOURCE_REF)
+        raise _Problem(f"fields: {key!r} is not a card field; card fields: {known}")
+    if BY_KEY[key].written:
+        raise _Problem(f"fields: {key!r} is written by the add-in and cannot be imported")
+    return key
+
+
+def _source(spec: Any, where: str) -> Source:
+    if isinstance(spec, str):
+        return Source("column", column=spec)
+    if not isinstance(spec, dict):
+        raise _Problem(f"{where}: expected a column name or an object, not {spec!r}")
+    unknown = sorted(set(spec) - _SOURCE_KEYS)
+    if unknown:
+        raise _Problem(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")
+    kinds = [k for k in _SOURCE_KINDS if k in spec]
+    if len(kinds) != 1:
+        raise _Problem(f"{where}: give exactly one of {', '.join(_SOURCE_KINDS)}")
+    kind = kinds[0]
+    body = spec[kind]
+    common = {"values": _values(spec.get("values", {}), where), "default": spec.get("default"),
+              "when": _when(spec.get("when", {}), where)}
+    if kind == "column":
+        return Source(kind, column=_string(body, f"{where}.column"), **common)
+    if kind in ("columns", "first"):
+        if not isinstance(body, list) or not body:
+            raise _Problem(f"{where}.{kind}: expected a non-empty list")
+        parts = tuple(_source(p, f"{where}.{kind}[{i}]") for i, p in enumerate(body))
+        join = _text_in_languages(spec.get("join", " / "), f"{where}.join")
+        return Source(kind, parts=parts, join=join, **common)
+    if kind == "template":
+        return Source(kind, text=_text_in_languages(body, f"{where}.template"), **common)
+    if isinstance(body, (list, dict)) and not _is_per_language(body):
+        raise _Problem(f"{where}.value: expected a single value")
+    return Source(kind, text=body, **common)
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Problem(f"{where}: expected text, not {value!r}")
+    return value
+
+
+def _is_per_language(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= {"en", "zh"}
+
+
+def _text_in_languages(value: Any, where: str) -> str | dict[str, str]:
+    if isinstance(value, str):
+        return value
+    if _is_per_language(value) and all(isinstance(v, str) for v in value.values()):
+        return value
+    raise _Problem(f'{where}: expected text, or {{"en": ..., "zh": ...}}')
+
+
+def _values(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Problem(f"{where}.values: expected an object of source value -> card value")
+    return {str(k): v for k, v in value.items()}
+
+
+def _when(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise _Problem(f"{where}.when: expected an object of field -> value(s)")
+    when = {}
+    for key, wanted in value.items():
+        if key not in BY_KEY:
+            raise _Problem(f"{where}.when: {key!r} is not a card field")
+        when[key] = tuple(map(str, wanted)) if isinstance(wanted, list) else (str(wanted),)
+    return when
+
+
+def _check_when(fields: dict[str, Source]) -> None:
+    for key, source in fields.items():
+        for other in source.when:
+            if other not in fields or fields[other].when:
+                raise _Problem(f"fields.{key}.when: {other!r} must be a mapped field without "
+                               f"a condition of its own")
+
+
+def _dedupe_key(value: Any, fields: dict[str, Source]) -> tuple[tuple[str, ...], str | None]:
+    if value is None:
+        return (), None
+    if isinstance(value, str) and value in BY_KEY:
+        if value not in fields:
+            raise _Problem(f'"dedupe_key": the field {value!r} is not mapped in "fields"')
+        return (), value
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise _Problem('"dedupe_key" must be a list of source columns or one card field key')
+    return tuple(names), None
+
+
+def _keep(value: Any) -> tuple[Kept, ...]:
+    if not isinstance(value, list):
+        raise _Problem('"keep" must be a list of source columns')
+    kept = []
+    for item in value:
+        if isinstance(item, str):
+            column = header = item
+        elif isinstance(item, dict) and isinstance(item.get("column"), str):
+            column, header = item["column"], str(item.get("as", item["column"]))
+        else:
+            raise _Problem(f'"keep": expected a column name or {{"column": ..., "as": ...}}, '
+                           f"not {item!r}")
+        clash = field_for_header(header)
+        if clash is not None:
+            raise _Problem(f'"keep": {header!r} would be read as the card\'s '
+                           f'{BY_KEY[clash].en} column; keep it under another name with '
+                           f'{{"column": "{column}", "as": "..."}}')
+        kept.append(Kept(column, header))
+    return tuple(kept)
+
+
+def _all_texts(text: str | dict[str, str] | None) -> list[str]:
+    if text is None:
+        return []
+    return list(text.values()) if isinstance(text, dict) else [str(text)]
+
+
+def _in_language(text: Any, lang: str) -> Any:
+    if _is_per_language(text):
+        key = "zh" if lang.startswith("zh") else "en"
+        return text.get(key, next(iter(text.values())))
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a CSV file
+
+def detect_encoding(raw: bytes) -> str:
+    """The encoding of a text file's bytes: a BOM, valid UTF-8, else charset_normalizer's guess."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(raw[:400_000]).best()
+    if best is None:
+        raise UnicodeError("the encoding could not be recognised")
+    name = best.encoding.lower().replace("-", "_")
+    # GB18030 reads everything GB2312 and GBK do, so a wider guess never loses characters.
+    return "gb18030" if name in {"gb2312", "gbk", "gb18030", "hz"} else name
+
+
+def read_csv(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
+    """Every column as text ('' when empty); the encoding is detected when not given."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise CsvError(f"{path}: cannot be read ({err.strerror or err})") from err
+    if raw.startswith(b"PK\x03\x04"):
+        raise CsvError(f"{path}: is an Excel workbook or zip file, not a CSV file")
+    if not raw.strip():
+        raise CsvError(f"{path}: the file is empty")
+    text = _decode(path, raw, encoding)
+    if "\x00" in text:
+        raise CsvError(f"{path}: does not look like a text CSV file")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
+                            keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise CsvError(f"{path}: not a well-formed CSV file ({str(err).strip()})") from err
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _decode(path: Path, raw: bytes, encoding: str | None) -> str:
+    try:
+        name = encoding or detect_encoding(raw)
+        return raw.decode(name)
+    except LookupError as err:
+        raise CsvError(f"{path}: unknown encoding {encoding!r}") from err
+    except UnicodeError as err:
+        where = f" at byte {err.start}" if isinstance(err, UnicodeDecodeError) else ""
+        raise CsvError(f"{path}: cannot be read as {encoding or 'text'}{where}; name the "
+                       f"file's encoding (for example utf-8, gb18030 or big5)") from err
+
+
+def _delimiter(text: str) -> str:
+    """Comma unless the header line clearly uses tabs or semicolons (some exports do)."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+# --------------------------------------------------------------------------------------------
+# Mapping source rows to card rows
+
+_LISTS = default_lists()
+
+
+def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
+    """Card rows from source rows: every typed card field, ``source_ref``, then kept columns.
+
+    The index is the source's. Fields the mapping does not fill are all None, so a new register
+    gets the whole card and the checks report per row what the source lacks. List values are in
+    ``lang``; dates are datetimes (text that is not a date is kept as written); empty cells are
+    None.
+    """
+    text = _source_text(source, mapping)
+    raw = {key: _apply_modifiers(_evaluate(spec, text, lang), spec)
+           for key, spec in mapping.fields.items() if not spec.when}
+    for key, spec in mapping.fields.items():
+        if spec.when:
+            value = _apply_modifiers(_evaluate(spec, text, lang), spec)
+            raw[key] = value.where(_condition(spec.when, raw), "")
+    out = pd.DataFrame(index=source.index)
+    for key in CARD_KEYS:
+        if key in raw:
+            out[key] = _typed(raw[key], key, mapping.date_order, lang)
+        else:
+            out[key] = pd.Series([None] * len(source), index=source.index, dtype=object)
+    out[SOURCE_REF] = _source_refs(source, text, raw, mapping)
+    for kept in mapping.keep:
+        out[kept.header] = _cells(text[kept.column])
+    return out
+
+
+def _source_text(source: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """The columns the mapping uses, as stripped text, found by tolerant header matching."""
+    by_fold = {fold(c): c for c in reversed(list(source.columns))}
+    needed = sorted(mapping.columns_used())
+    missing = [name for name in needed if fold(name) not in by_fold]
+    if missing:
+        have = ", ".join(map(str, source.columns))
+        raise MappingError(f"{mapping.origin}: the CSV has no column {', '.join(missing)} "
+                           f"(its columns: {have})")
+    frame = pd.DataFrame(index=source.index)
+    for name in needed:
+        column = source[by_fold[fold(name)]]
+        frame[name] = column.fillna("").astype(str).str.strip().astype(object)
+    return frame
+
+
+def _empty(index: pd.Index) -> pd.Series:
+    return pd.Series("", index=index, dtype=object)
+
+
+def _evaluate(spec: Source, text: pd.DataFrame, lang: str) -> pd.Series:
+    """The source's value per row as text, '' where empty (before modifiers)."""
+    if spec.kind == "column":
+        return text[spec.column]
+    if spec.kind == "value":
+        value = _in_language(spec.text, lang)
+        return _empty(text.index) if value is None else pd.Series(
+            str(value), index=text.index, dtype=object)
+    if spec.kind == "template":
+        return _template(str(_in_language(spec.text, lang)), text)
+    parts = [_apply_modifiers(_evaluate(p, text, lang), p) for p in spec.parts]
+    result = parts[0]
+    if spec.kind == "first":
+        for part in parts[1:]:
+            result = result.where(result != "", part)
+        return result
+    join = str(_in_language(spec.join, lang))
+    for part in parts[1:]:
+        both = (result != "") & (part != "")
+        result = (result + join + part).where(both, result.where(result != "", part))
+    return result
+
+
+def _template(template: str, text: pd.DataFrame) -> pd.Series:
+    pieces = _PLACEHOLDER.split(template)  # literal, name, literal, name, ...
+    result = _empty(text.index)
+    filled = pd.Series(False, index=text.index)
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            result = result + piece
+        else:
+            result = result + text[piece]
+            filled |= text[piece] != ""
+    if not pieces[1::2]:  # a template without placeholders is a constant
+        return result
+    return result.where(filled, "")
+
+
+def _apply_modifiers(values: pd.Series, spec: Source) -> pd.Series:
+    if spec.values:
+        translate = _translator(spec.values)
+        values = _per_value(values, lambda distinct: [translate(v) for v in distinct])
+    if spec.default is not None:
+        values = values.where(values != "", str(spec.default))
+    return values
+
+
+def _translator(table: dict[str, Any]):
+    exact = {fold(k): str(v) for k, v in table.items() if not k.endswith("*")}
+    prefixes = [(fold(k[:-1]), str(v)) for k, v in table.items() if k.endswith("*")]
+
+    def translate(value: str) -> str:
+        if value == "":
+            return value
+        folded = fold(value)
+        hit = exact.get(folded)
+        return hit if hit is not None else next(
+            (v for p, v in prefixes if folded.startswith(p)), value)
+
+    return translate
+
+
+def _per_value(values: pd.Series, convert) -> pd.Series:
+    """``convert`` applied once per distinct value: imports repeat the same few values a lot."""
+    distinct = pd.Series(values.unique(), dtype=object)
+    table = dict(zip(distinct, convert(distinct), strict=True))
+    return pd.Series([table[v] for v in values], index=values.index, dtype=object)
+
+
+def _comparable(key: str, values: pd.Series) -> pd.Series:
+    if key in _LISTS:
+        return _per_value(values, lambda d: [_LISTS[key].canonical(v) or fold(v) for v in d])
+    return _per_value(values, lambda d: [fold(v) for v in d])
+
+
+def _condition(when: dict[str, tuple[str, ...]], raw: dict[str, pd.Series]) -> pd.Series:
+    mask = None
+    for key, wanted in when.items():
+        targets = {_LISTS[key].canonical(w) or fold(w) if key in _LISTS else fold(w)
+                   for w in wanted}
+        hit = _comparable(key, raw[key]).isin(targets)
+        mask = hit if mask is None else mask & hit
+    return mask
+
+
+def _typed(values: pd.Series, key: str, date_order: str, lang: str) -> pd.Series:
+    kind = BY_KEY[key].kind
+    if kind == "list" and key in _LISTS:
+        return _cells(_per_value(values, lambda d: [_label(key, v, lang) for v in d]))
+    if kind in ("datetime", "date"):
+        return _per_value(values, lambda d: _dates(d, date_order))
+    if kind == "int":
+        numbers = pd.to_numeric(values, errors="coerce")
+        whole = numbers.notna() & (numbers == numbers.round())
+        return _cells(values).where(~whole, numbers.map(_as_int).astype(object))
+    return _cells(values)
+
+
+def _label(key: str, value: str, lang: str) -> str:
+    """A list value in the register's language; a value not in the list stays as written."""
+    canonical = _LISTS[key].canonical(value) if value else None
+    return _LISTS[key].label(canonical, lang) if canonical else value
+
+
+def _cells(values: pd.Series) -> pd.Series:
+    """Values as cells to write: object dtype (pandas would infer strings) with None for empty."""
+    cells = values.astype(object)
+    return cells.where(cells.notna() & (cells != ""), None)
+
+
+def _as_int(number: float) -> int | None:
+    return None if pd.isna(number) else int(number)
+
+
+_YMD = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_ORDERED = {"YMD": (), "DMY": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
+            "MDY": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")}
+
+
+def _dates(values: pd.Series, date_order: str) -> pd.Series:
+    """Datetimes where the text is a date in a known layout; other text stays as written."""
+    normal = (values.str.replace(r"[年月]", "/", regex=True).str.replace("日", "", regex=False)
+              .str.replace(r"[-.]", "/", regex=True).str.replace("T", " ", regex=False)
+              .str.replace(r"\s+", " ", regex=True).str.strip())
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for layout in _YMD + _ORDERED[date_order]:
+        todo = parsed.isna() & (normal != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(normal[todo], format=layout, errors="coerce")
+    # Microsecond precision converts to plain datetime objects (NaT becomes None).
+    moments = parsed.to_numpy().astype("datetime64[us]").astype(object)
+    as_datetime = pd.Series(moments, index=values.index, dtype=object)
+    return as_datetime.where(parsed.notna(), _cells(values))
+
+
+def _source_refs(source: pd.DataFrame, text: pd.DataFrame, raw: dict[str, pd.Series],
+                 mapping: Mapping) -> pd.Series:
+    if mapping.dedupe_field:
+        key = raw[mapping.dedupe_field]
+    elif mapping.dedupe_columns:
+        columns = [text[c] for c in mapping.dedupe_columns]
+        key = columns[0]
+        for column in columns[1:]:
+            key = key + "-" + column
+        key = key.where(pd.concat(columns, axis=1).ne("").any(axis=1), "")
+    else:
+        key = _empty(text.index)
+    if (key == "").any():
+        # Without a key, a record is known by its content: the same row imports once.
+        content = source.astype("string").fillna("")
+        hashes = pd.util.hash_pandas_object(content, index=False).map(lambda h: f"row-{h:016x}")
+        key = key.where(key != "", hashes)
+    return mapping.source_ref_prefix + key
+
+
+# --------------------------------------------------------------------------------------------
+# What is new
+
+def new_rows(mapped: pd.DataFrame, existing_source_refs: set[str]) -> pd.DataFrame:
+    """Rows not imported before: source_ref neither in the register nor earlier in the file."""
+    known = {str(ref).strip() for ref in existing_source_refs if ref is not None}
+    refs = mapped[SOURCE_REF].astype(str).str.strip()
+    return mapped[~refs.isin(known) & ~refs.duplicated(keep="first")]

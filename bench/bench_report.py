@@ -1,0 +1,131 @@
+"""Benchmark: the monthly report on a large workbook against a bare python-calamine read of it.
+
+Target (issue: pivot analyses and the monthly report): a report for a 50,000-row workbook takes at
+most 1.5 x a bare calamine read of that file + 2 seconds. Each measurement runs in a fresh child
+process, so imports and caches count as they would for a user.
+
+    python bench/bench_report.py [--rows 10000 50000] [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TODAY = dt.date(2026, 11, 20)
+MONTH = "2026-10"
+
+CHILD_CALAMINE = """
+import json, sys, time
+t0 = time.perf_counter()
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+cells = sum(len(r) for name in book.sheet_names for r in book.get_sheet_by_name(name).to_python())
+print(json.dumps({"total": time.perf_counter() - t0, "cells": cells}))
+"""
+
+CHILD_REPORT = """
+import datetime as dt, json, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+import pandas as pd
+from addin.core.analysis import analyse_month
+from addin.core.pipeline import process
+from reports.monthly import monthly_context, read_actions, write_report
+from reports.read import read_workbook_fast
+from reports.render import environment, render
+path, out, month, today = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], \\
+    dt.date.fromisoformat(sys.argv[4])
+t_import = time.perf_counter()
+if sys.argv[5] == "phases":
+    register, sheets, counters = read_workbook_fast(path); t1 = time.perf_counter()
+    outcome = process(register, sheets, today, counters); t2 = time.perf_counter()
+    period = pd.Period(month, freq="M")
+    analysis = analyse_month(outcome.cases, period, outcome.config.calendar, today,
+                             outcome.config.lists); t3 = time.perf_counter()
+    context = monthly_context(analysis, outcome.config.lists, outcome.lang, mask=True,
+                              workbook=path.name, actions=read_actions(sheets.get("actions"),
+                                                                       period, outcome.lang))
+    html = render(environment(path), "monthly.html.j2", context); t4 = time.perf_counter()
+    print(json.dumps({"import": t_import - t0, "read": t1 - t_import, "process": t2 - t1,
+                      "analyse": t3 - t2, "render": t4 - t3, "total": t4 - t0,
+                      "html_kb": len(html.encode()) / 1024}))
+else:
+    files = write_report(path, month, None, out, today, pdf=False)
+    print(json.dumps({"total": time.perf_counter() - t0, "files": [str(f) for f in files]}))
+"""
+
+
+def make_workbook(path: Path, rows: int) -> None:
+    """A demo register of ``rows`` complaints over 18 months, written in openpyxl's fast mode."""
+    from openpyxl import Workbook
+
+    from addin.demo_data import demo_rows
+
+    headers, body = demo_rows(rows, 18, TODAY, "zh-CN")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("投诉登记")
+    ws.append(headers)
+    for row in body:
+        ws.append(row)
+    wb.save(path)
+
+
+def child(code: str, *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          check=False)
+    if done.returncode:
+        sys.exit(f"benchmark child failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def best(runs: list[dict]) -> dict:
+    return min(runs, key=lambda r: r["total"])
+
+
+def measure(rows: int, folder: Path, repeat: int) -> None:
+    path = folder / f"register-{rows}.xlsx"
+    if not path.exists():
+        print(f"building {path.name} ...", file=sys.stderr, flush=True)
+        make_workbook(path, rows)
+    size = path.stat().st_size / 1e6
+    calamine = best([child(CHILD_CALAMINE, str(path)) for _ in range(repeat)])
+    report = best([child(CHILD_REPORT, str(path), str(folder), MONTH, TODAY.isoformat(), "whole")
+                   for _ in range(repeat)])
+    phases = best([child(CHILD_REPORT, str(path), str(folder), MONTH, TODAY.isoformat(),
+                         "phases") for _ in range(repeat)])
+    budget = 1.5 * calamine["total"] + 2
+    print(f"\n{rows:,} rows ({size:.1f} MB), month {MONTH}, best of {repeat}")
+    print(f"  bare calamine read       {calamine['total']:6.2f} s")
+    print(f"  monthly report (whole)   {report['total']:6.2f} s   "
+          f"ratio {report['total'] / calamine['total']:.2f} x calamine")
+    print(f"  budget 1.5 x read + 2 s  {budget:6.2f} s   "
+          f"{'within' if report['total'] <= budget else 'OVER'} budget")
+    print("  phases: " + ", ".join(f"{k} {phases[k]:.2f} s" for k in
+                                   ("import", "read", "process", "analyse", "render")))
+    print(f"  HTML size {phases['html_kb']:.0f} KB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        for rows in args.rows:
+            measure(rows, args.keep, args.repeat)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in args.rows:
+            measure(rows, Path(folder), args.repeat)
+
+
+if __name__ == "__main__":
+    main()

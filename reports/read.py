@@ -1,0 +1,118 @@
+"""Reading a workbook the fast way for reports, which never write to it.
+
+python-calamine reads cell values straight from the file (about ten times faster than openpyxl)
+and cannot modify it, which is all a report needs. The register is the sheet named Complaints (or
+投诉登记 ...) or, failing that, the first sheet whose header row names the card's required fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
+
+from addin.core.fields import fold, guess_language, match_headers
+from addin.core.findings import finding
+from addin.core.register import Grid, Register, sheet_role
+
+# How far down a sheet the header row may be (a title or a note above the table is common), and
+# how many card fields it must name: the same rule as the batch door's.
+HEADER_SEARCH_ROWS = 20
+MIN_MATCHES = 5
+# Sheet where staff record improvement actions, in either language.
+ACTIONS_SHEETS = ("Actions", "改进措施")
+
+
+class ReportRefused(ValueError):
+    """The workbook cannot be reported on; the message says why, in English and Chinese."""
+
+
+def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str, int]]:
+    """The register, the settings sheets by role ('settings', 'lists', ...) and the counters.
+
+    ``sheets`` also holds the Actions sheet under 'actions' when the workbook has one. Reports
+    assign no case numbers, so the counters are returned empty.
+    """
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
+        raise ReportRefused(f"{path}: cannot be read as a workbook ({err})") from err
+    sheets: dict[str, Grid] = {}
+    register: Register | None = None
+    candidates = []
+    for name in book.sheet_names:
+        role = sheet_role(name)
+        if role == "complaints" and register is None:
+            candidates.insert(0, name)
+        elif role is not None:
+            sheets.setdefault(role, _grid(book, name))
+        elif fold(name) in {fold(n) for n in ACTIONS_SHEETS}:
+            sheets.setdefault("actions", _grid(book, name))
+        else:
+            candidates.append(name)
+    for name in candidates:
+        register = _register(book, name)
+        if register is not None:
+            break
+    if register is None:
+        problem = finding("no-register", Path(path).name)
+        raise ReportRefused(f"{path}: {problem.message('en')} {problem.message('zh-CN')}")
+    return register, sheets, {}
+
+
+def _values(book: CalamineWorkbook, name: str) -> tuple[list[list[Any]], int, int]:
+    """A sheet's used range as calamine gives it, with its first row and column (1-based)."""
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=True)
+    start = sheet.start or (0, 0)
+    return rows, start[0] + 1, start[1] + 1
+
+
+def _grid(book: CalamineWorkbook, name: str) -> Grid:
+    rows, first_row, first_col = _values(book, name)
+    return Grid(name, [[_cell(v) for v in row] for row in rows], first_row, first_col)
+
+
+def _cell(value: Any) -> Any:
+    """A value as openpyxl would give it: None for empty, whole numbers as int."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_CELLS = np.frompyfunc(_cell, 1, 1)  # element-wise over a whole sheet, no pandas NaN
+
+
+def _register(book: CalamineWorkbook, name: str) -> Register | None:
+    rows, first_row, first_col = _values(book, name)
+    header_at = _header_row(rows)
+    if header_at is None:
+        return None
+    headers = ["" if h == "" else str(h) for h in rows[header_at]]
+    width = len(headers)
+    body = np.empty((len(rows) - header_at - 1, width), dtype=object)
+    if len(body):
+        body[:] = rows[header_at + 1:]  # calamine gives rows of equal length
+        body = _CELLS(body)
+        filled = np.not_equal(body, None).any(axis=1)
+        body = body[: len(filled) - int(filled[::-1].argmax())] if filled.any() else body[:0]
+    header_row = first_row + header_at
+    frame = pd.DataFrame(body, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)),
+                         columns=range(width), dtype=object)
+    return Register(name, header_row, first_col, headers, frame, match_headers(headers),
+                    guess_language(headers))
+
+
+def _header_row(rows: list[list[Any]]) -> int | None:
+    """The row near the top that names the most card fields (at least ``MIN_MATCHES``)."""
+    best, best_hits = None, MIN_MATCHES - 1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len(match_headers([None if v == "" else v for v in row]))
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best

@@ -1,0 +1,167 @@
+"""Case summaries: a printable record card (HTML) and a Markdown summary for an email reply.
+
+One pair of files per case, rendered from ``card.html.j2`` and ``summary.md.j2`` in the
+workbook's language (a ``templates/`` folder next to the workbook overrides either). Personal data
+is masked when the workbook's settings say so: the customer's name, phone and email, and phone
+numbers, email addresses and the customer's name inside the free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from addin.core.masking import mask_email, mask_name, mask_phone, mask_text
+from addin.core.vocab import Vocabulary, default_lists
+
+from .contexts import CaseContext, CaseField, CaseSection
+from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t, zh_lang
+from .render import environment, render
+
+# The card's fields as the paper card groups them.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("section_customer", ("customer_name", "customer_type", "phone", "email", "product",
+                          "order_ref")),
+    ("section_complaint", ("received_at", "channel", "description", "request", "category",
+                           "severity", "urgency", "repeat_of")),
+    ("section_handling", ("department", "handler", "status", "acknowledged_at", "ack_due",
+                          "due_at", "sla_status", "root_cause")),
+    ("section_outcome", ("solution", "outcome", "resolved_at", "satisfaction", "follow_up_at",
+                         "notes")),
+)
+LIST_KEYS = ("channel", "customer_type", "category", "severity", "urgency", "status",
+             "sla_status")
+DATE_KEYS = ("ack_due", "due_at", "follow_up_at")
+DATETIME_KEYS = ("received_at", "acknowledged_at", "resolved_at")
+FREE_TEXT = ("description", "request", "root_cause", "solution", "outcome", "notes")
+
+
+class NoCaseMatched(ValueError):
+    """The selection named no case of the register."""
+
+
+def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequence[str] = (),
+                 month: str | pd.Period | None = None,
+                 lists: dict[str, Vocabulary] | None = None) -> pd.DataFrame:
+    """The cases a selection names; statuses may be given in either language.
+
+    With no selection at all, every case is taken.
+    """
+    keep = pd.Series(True, index=cases.index)
+    if case_nos:
+        wanted = {str(c).strip().casefold() for c in case_nos}
+        keep &= cases["case_no"].map(lambda v: _text(v).casefold() in wanted)
+        missing = wanted - set(cases["case_no"].map(lambda v: _text(v).casefold()))
+        if missing:
+            raise NoCaseMatched("no case numbered " + ", ".join(sorted(missing)))
+    if status:
+        vocab = (lists or default_lists())["status"]
+        names = {vocab.canonical(s) or s for s in status}
+        keep &= cases["status"].isin(names)
+    if month is not None:
+        period = pd.Period(month, freq="M")
+        received = pd.to_datetime(cases["received_at"], errors="coerce")
+        keep &= received.dt.to_period("M") == period
+    chosen = cases[keep]
+    if chosen.empty:
+        raise NoCaseMatched("no case matches the selection")
+    return chosen
+
+
+def case_context(case: pd.Series, lang: str, *, mask: bool, today: dt.date,
+                 lists: dict[str, Vocabulary] | None = None) -> CaseContext:
+    """Everything the card and the summary show of one case, in ``lang``, masked if asked."""
+    lists = lists or default_lists()
+    shown = {key: _shown(case, key, lang, mask, lists) for _, keys in SECTIONS for key in keys}
+    sections = [CaseSection(t(title, lang),
+                            [CaseField(header(key, lang), shown[key]) for key in keys
+                             if shown[key]])
+                for title, keys in SECTIONS]
+    return CaseContext(
+        lang="zh-CN" if zh_lang(lang) else "en", title=t("card_title", lang),
+        case_no=_text(case.get("case_no")), status=shown["status"], received=shown["received_at"],
+        customer=shown["customer_name"], category=shown["category"],
+        description=shown["description"], request=shown["request"],
+        solution=shown["solution"], outcome=shown["outcome"], handler=shown["handler"],
+        due=shown["due_at"], sections=[s for s in sections if s.fields],
+        labels={key: t(key, lang) for key in TEXT if "{" not in t(key, "en")}
+        | {f"field_{key}": header(key, lang) for _, keys in SECTIONS for key in keys},
+        printed=t("printed", lang, today=fmt_date(today, lang)),
+        masked_note=t("masked_note", lang) if mask else "")
+
+
+def _shown(case: pd.Series, key: str, lang: str, mask: bool,
+           lists: dict[str, Vocabulary]) -> str:
+    value = case.get(key)
+    if not _filled(value):
+        return ""
+    if key in LIST_KEYS:
+        return label(value, key, lists, lang)
+    if key in DATETIME_KEYS:
+        return fmt_datetime(value, lang)
+    if key in DATE_KEYS:
+        return fmt_date(value, lang)
+    if key == "satisfaction":
+        return f"{float(value):g} / 5"
+    if mask:
+        masker = {"customer_name": mask_name, "phone": mask_phone, "email": mask_email}.get(key)
+        if masker is not None:
+            return masker(value)
+        if key in FREE_TEXT:
+            return mask_text(value, (_text(case.get("customer_name")),))
+    return _text(value)
+
+
+def _filled(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(str(value).strip())
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if _filled(value) else ""
+
+
+def safe_name(case_no: str, row: int) -> str:
+    """A file name for a case: its number with anything a file system dislikes replaced."""
+    cleaned = re.sub(r"[^\w.-]+", "_", case_no).strip("._")
+    return cleaned or f"row-{row}"
+
+
+def render_case(env, context: CaseContext) -> tuple[str, str]:
+    """The record card (HTML) and the email summary (Markdown) of one case."""
+    return render(env, "card.html.j2", context), render(env, "summary.md.j2", context)
+
+
+def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[str] = (),
+                    month: str | None = None, output_dir: Path | None = None,
+                    today: dt.date | None = None, lang: str | None = None) -> list[Path]:
+    """Write a card and a summary per selected case; return the files written."""
+    from .monthly import load_month_inputs
+
+    path = Path(path)
+    today = today or dt.date.today()
+    inputs = load_month_inputs(path, today)
+    lang = lang or inputs.lang
+    chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists)
+    folder = Path(output_dir) if output_dir else path.parent / "summaries"
+    folder.mkdir(parents=True, exist_ok=True)
+    env = environment(path)
+    written = []
+    for row, case in chosen.iterrows():
+        context = case_context(case, lang, mask=inputs.mask, today=today, lists=inputs.lists)
+        card, summary = render_case(env, context)
+        name = safe_name(context.case_no, int(row))
+        for text, suffix in ((card, ".html"), (summary, ".md")):
+            target = folder / f"{name}{suffix}"
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    return written

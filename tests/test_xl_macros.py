@@ -1,0 +1,475 @@
+"""The buttons in live Excel, run through a recording stand-in for xlwings backed by a real file.
+
+What is pinned: Excel calls do not grow with the number of rows; Run all writes exactly the cells
+the batch door writes; each button writes only its own columns; staff get a one-line summary and
+the first error selected; a failure part-way leaves the register as it was and shows a message
+box, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from xl_standin import CallLog, StandinBook
+
+from addin import __version__
+from addin.batch.sheets import find_register, read_counters, read_grids, read_register
+from addin.batch.writeback import RunInfo, apply_outcome
+from addin.core.calendar import holiday_rows
+from addin.core.classify import DEFAULT_RULES, rules_to_rows
+from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
+from addin.core.pipeline import process
+from addin.demo_data import make_demo
+from addin.xl import macros
+from addin.xl.door import PARTS, Snapshot, read_workbook
+from addin.xl.macros import run_button
+
+TODAY = dt.date(2026, 3, 20)
+WHEN = dt.datetime(2026, 3, 20, 9, 0)
+BUTTONS = ("validate", "assign_numbers", "classify", "deadlines_and_colours", "run_all")
+SETTINGS_SHEETS = ("Settings", "Lists", "Rules", "Holidays")
+CALLS_PER_SHEET = 4  # lookup, used_range, address, value
+
+
+def build_book(path: Path, rows: int, lang: str = "en", settings: bool = True) -> Path:
+    """A record card with demo complaints (problems planted) and, optionally, every settings
+    sheet filled with the defaults, as the template ships them."""
+    demo = make_demo(rows, months=3, end=TODAY, lang=lang, seed=5)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "投诉登记" if lang.startswith("zh") else "Complaints"
+    ws.append(demo.headers)
+    for row in demo.rows:
+        ws.append(row)
+    if settings:
+        sheet = wb.create_sheet("Settings")
+        sheet.append(["Setting", "Value"])
+        sheet.append(["Due soon within (working days)", 2])
+        sheet.append([])
+        for row in deadline_rows(DEFAULT_DEADLINES, lang):
+            sheet.append(row)
+        lists = wb.create_sheet("Lists")
+        lists.append(["Channel", "投诉渠道"])
+        lists.append(["Fax", "传真"])
+        rules = wb.create_sheet("Rules")
+        for row in rules_to_rows(DEFAULT_RULES, lang):
+            rules.append(row)
+        holidays = wb.create_sheet("Holidays")
+        for row in holiday_rows(range(2025, 2027), lang):
+            holidays.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_card(tmp_path_factory) -> Path:
+    return build_book(tmp_path_factory.mktemp("small") / "card.xlsx", 10)
+
+
+@pytest.fixture(scope="module")
+def large_card(tmp_path_factory) -> Path:
+    return build_book(tmp_path_factory.mktemp("large") / "card.xlsx", 10_000)
+
+
+@pytest.fixture(scope="module")
+def bare_small(tmp_path_factory) -> Path:
+    """Only the register: every setting takes its default."""
+    return build_book(tmp_path_factory.mktemp("bare_small") / "card.xlsx", 10, settings=False)
+
+
+@pytest.fixture(scope="module")
+def bare_large(tmp_path_factory) -> Path:
+    return build_book(tmp_path_factory.mktemp("bare_large") / "card.xlsx", 10_000,
+                      settings=False)
+
+
+def press(path: Path, macro: str, today: dt.date = TODAY, log: CallLog | None = None
+          ) -> tuple[StandinBook, macros.MacroResult]:
+    book = StandinBook(path, log)
+    return book, run_button(book, macro, today=today, when=WHEN)
+
+
+def batch_run(path: Path, out: Path, today: dt.date = TODAY) -> None:
+    """The batch door over the same file: what the live door must agree with."""
+    wb = load_workbook(path)
+    loc = find_register(wb)
+    outcome = process(read_register(loc), read_grids(wb), today, read_counters(wb))
+    apply_outcome(wb, loc, outcome, RunInfo(WHEN, macros._user(), __version__, "Run all"))
+    wb.save(out)
+
+
+def cell_differences(left: Path, right: Path) -> list[tuple[str, str, object, object]]:
+    a, b = load_workbook(left), load_workbook(right)
+    assert a.sheetnames == b.sheetnames
+    diffs = []
+    for name in b.sheetnames:
+        wa, wb_ = a[name], b[name]
+        assert wa.sheet_state == wb_.sheet_state, name
+        for row in range(1, max(wa.max_row, wb_.max_row) + 1):
+            for col in range(1, max(wa.max_column, wb_.max_column) + 1):
+                va, vb = wa.cell(row, col).value, wb_.cell(row, col).value
+                if va != vb:
+                    diffs.append((name, wa.cell(row, col).coordinate, va, vb))
+    return diffs
+
+
+# ----------------------------------------------------------------------------- Excel calls
+
+# A working day at the desk: each button once, then Run all again the next day.
+SEQUENCE = (*BUTTONS, "run_all+1")
+
+
+def calls_per_press(path: Path) -> list[int]:
+    """Press every button in turn on one workbook (each press sees the previous one's output)."""
+    book = StandinBook(path)
+    counts = []
+    for step in SEQUENCE:
+        macro, _, later = step.partition("+")
+        before = book.log.count
+        result = run_button(book, macro, today=TODAY + dt.timedelta(days=int(later or 0)),
+                            when=WHEN)
+        assert result.ok, result.message
+        counts.append(book.log.count - before)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def bare_counts(bare_small, bare_large) -> tuple[list[int], list[int]]:
+    return calls_per_press(bare_small), calls_per_press(bare_large)
+
+
+def test_calls_do_not_grow_with_rows(bare_counts):
+    small, large = bare_counts
+    assert small == large
+
+
+def test_every_press_stays_within_20_calls(bare_counts):
+    _, large = bare_counts
+    assert max(large) <= 20, dict(zip(SEQUENCE, large, strict=True))
+
+
+def test_each_settings_sheet_costs_four_calls_whatever_the_rows(small_card, large_card,
+                                                                bare_counts):
+    """The settings sheets are read once each, in four calls, whatever the number of rows."""
+    small, large = calls_per_press(small_card), calls_per_press(large_card)
+    assert small == large
+    extra = CALLS_PER_SHEET * len(SETTINGS_SHEETS)
+    assert small == [n + extra for n in bare_counts[0]]
+
+
+def test_block_writes_cover_whole_column_runs_not_cells(bare_large):
+    book = StandinBook(bare_large)
+    result = run_button(book, "run_all", today=TODAY, when=WHEN)
+    register_writes = [c for c in book.log.calls if c.startswith("set value Complaints!")]
+    assert result.plan.cells_changed > 10_000
+    assert 1 <= len(register_writes) <= 3
+
+
+# ----------------------------------------------------------------------------- agreement
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_run_all_writes_the_same_cells_as_the_batch(tmp_path, lang):
+    card = build_book(tmp_path / "card.xlsx", 120, lang=lang)
+    book, result = press(card, "run_all")
+    assert result.ok, result.message
+    book.wb.save(tmp_path / "live.xlsx")
+    batch_run(card, tmp_path / "batch.xlsx")
+    assert cell_differences(tmp_path / "live.xlsx", tmp_path / "batch.xlsx") == []
+
+
+@pytest.mark.slow
+def test_a_larger_register_agrees_with_the_batch(tmp_path):
+    card = build_book(tmp_path / "card.xlsx", 2_000)
+    book, _ = press(card, "run_all")
+    book.wb.save(tmp_path / "live.xlsx")
+    batch_run(card, tmp_path / "batch.xlsx")
+    assert cell_differences(tmp_path / "live.xlsx", tmp_path / "batch.xlsx") == []
+
+
+def test_second_run_next_day_agrees_with_the_batch(small_card, tmp_path):
+    first, _ = press(small_card, "run_all")
+    first.wb.save(tmp_path / "once.xlsx")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    again, _ = press(tmp_path / "once.xlsx", "run_all", today=tomorrow)
+    again.wb.save(tmp_path / "live.xlsx")
+    batch_run(tmp_path / "once.xlsx", tmp_path / "batch.xlsx", today=tomorrow)
+    assert cell_differences(tmp_path / "live.xlsx", tmp_path / "batch.xlsx") == []
+
+
+@pytest.mark.xfail(strict=True, reason="the pipeline hands days_open back as floats (10.0), "
+                   "so every run sees them change; the batch door is affected alike")
+def test_pressing_twice_the_same_day_adds_no_log_row(small_card, tmp_path):
+    first, _ = press(small_card, "run_all")
+    first.wb.save(tmp_path / "once.xlsx")
+    again, result = press(tmp_path / "once.xlsx", "run_all")
+    assert result.plan.noop
+    assert not [c for c in again.log.calls if c.startswith("set value Log!")]
+    assert again.wb["Log"].max_row == 2
+
+
+# ----------------------------------------------------------------------------- each button
+
+OWN = {
+    "validate": PARTS["check"],
+    "assign_numbers": PARTS["numbers"],
+    "classify": PARTS["classes"],
+    "deadlines_and_colours": PARTS["deadlines"],
+}
+
+
+@pytest.mark.parametrize("macro", sorted(OWN))
+def test_a_button_changes_only_its_own_columns(small_card, tmp_path, macro):
+    book, result = press(small_card, macro)
+    assert result.ok, result.message
+    book.wb.save(tmp_path / "live.xlsx")
+    before = read_workbook(StandinBook(small_card)).register
+    after = read_workbook(StandinBook(tmp_path / "live.xlsx")).register
+    changed = {key for key in after.columns
+               if not before.col(key).equals(after.col(key))}
+    assert changed and changed <= set(OWN[macro])
+    # Every missing column of the add-in is added at once, in the batch door's order.
+    assert set(after.columns) - set(before.columns) == set(result.outcome.new_columns)
+
+
+def test_validate_fills_the_check_column_and_the_findings_sheet(small_card, tmp_path):
+    book, result = press(small_card, "validate")
+    findings = book.wb["Findings"]
+    assert [c.value for c in findings[1]] == ["Cell", "Level", "Code", "Field", "Value",
+                                              "Message", "What to do"]
+    assert findings.max_row == len(result.outcome.findings) + 1
+    check = read_workbook(book).register
+    assert check.col("check").notna().sum() > 0
+
+
+# ----------------------------------------------------------------------------- feedback
+
+def test_staff_read_a_summary_with_counts(small_card):
+    book, result = press(small_card, "run_all")
+    s = result.outcome.summary
+    expected = (f"Run all: {s.rows} rows checked, {s.numbered} numbers assigned, "
+                f"{s.classified} rows classified, {s.overdue} overdue, {s.errors} errors, "
+                f"{s.warnings} warnings, {result.plan.cells_changed} cells changed. "
+                f"First error selected: {result.plan.first_error} (see the Findings sheet).")
+    assert result.message == expected
+    assert book.log.status == [expected]
+    assert book.log.alerts == []
+
+
+def test_chinese_workbook_gets_chinese_messages(tmp_path):
+    card = build_book(tmp_path / "card.xlsx", 10, lang="zh-CN", settings=False)
+    _, result = press(card, "validate")
+    assert result.message.startswith("校验：已检查 10 行，")
+    assert "已选中第一个错误：投诉登记!" in result.message
+
+
+def test_the_first_error_is_selected(small_card):
+    book, result = press(small_card, "validate")
+    first = result.plan.first_error
+    assert first is not None
+    errors = [f for f in result.outcome.findings if f.level == "error" and f.row is not None]
+    assert first.endswith(str(min(f.row for f in errors)))
+    assert book._selection is not None
+    assert book._selection._address == first.rpartition("!")[2]
+
+
+def test_a_clean_register_selects_nothing(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Complaints"
+    ws.append(["Received", "Channel", "Customer", "Phone", "Complaint", "Status"])
+    ws.append([dt.datetime(2026, 3, 18, 10), "Phone", "Wang Fang", "13800138000",
+               "The kettle leaks", "New"])
+    wb.save(tmp_path / "clean.xlsx")
+    book, result = press(tmp_path / "clean.xlsx", "validate")
+    assert result.plan.first_error is None
+    assert not [c for c in book.log.calls if c.startswith("select")]
+    assert result.message == "Validate: 1 rows checked, 0 errors, 0 warnings, 0 cells changed."
+
+
+class NoStatusBarApp:
+    """xlwings Lite's app: no status bar, alerts only."""
+
+    def __init__(self, log: CallLog) -> None:
+        self.log = log
+
+    @property
+    def status_bar(self):
+        raise NotImplementedError("App.status_bar is not supported on this engine")
+
+    @status_bar.setter
+    def status_bar(self, value):
+        raise NotImplementedError("App.status_bar is not supported on this engine")
+
+    def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
+        self.log("alert")
+        self.log.alerts.append((title, prompt))
+
+
+def test_without_a_status_bar_the_summary_is_a_message_box(small_card):
+    book = StandinBook(small_card)
+    book.app = NoStatusBarApp(book.log)
+    result = run_button(book, "run_all", today=TODAY, when=WHEN)
+    assert book.log.alerts == [("Complaint record – Run all", result.message)]
+
+
+def test_a_workbook_without_a_register_gets_a_message_box(tmp_path):
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active["A1"] = "shopping list"
+    wb.save(tmp_path / "notes.xlsx")
+    book, result = press(tmp_path / "notes.xlsx", "run_all")
+    assert not result.ok
+    assert book.log.alerts == [(
+        "Complaint record – Run all",
+        "No sheet holds a complaints table with the card's headers.\nWhere: notes.xlsx\n"
+        "Name the sheet Complaints (or 投诉登记) and keep the card's header row.")]
+    assert book.log.writes() == []
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(small_card, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(macros, "plan_writes", broken)
+    book, result = press(small_card, "run_all")
+    assert book.log.alerts == [(
+        "Complaint record – Run all",
+        "Something unexpected went wrong (ZeroDivisionError: division by zero). The workbook was "
+        "not changed.\nPlease send this message and the workbook to whoever looks after this "
+        "tool.")]
+    assert book.log.writes() == []
+
+
+def test_a_failure_part_way_puts_the_register_back(small_card, tmp_path):
+    probe, _ = press(small_card, "run_all")
+    calls = probe.log.calls
+    # Fail on the Findings sheet write: counters and register blocks are written by then.
+    fail_at = calls.index(next(c for c in calls if c.startswith("set value Findings"))) + 1
+    book, result = press(small_card, "run_all", log=CallLog(fail_at=fail_at))
+    assert not result.ok
+    title, text = book.log.alerts[0]
+    assert title == "Complaint record – Run all"
+    assert text.startswith("Excel refused to write Findings!A1:G")
+    book.wb.save(tmp_path / "failed.xlsx")
+    before = read_workbook(StandinBook(small_card)).register
+    after = read_workbook(StandinBook(tmp_path / "failed.xlsx")).register
+    for key, pos in before.columns.items():
+        assert before.rows[pos].equals(after.rows[after.columns[key]]), key
+    assert after.col("check").isna().all()  # added columns hold nothing
+
+
+def test_a_failure_on_the_first_write_changes_nothing(small_card, tmp_path):
+    probe, _ = press(small_card, "validate")
+    first_write = probe.log.calls.index(probe.log.writes()[0]) + 1
+    book, result = press(small_card, "validate", log=CallLog(fail_at=first_write))
+    assert not result.ok
+    assert "the workbook is as it was" in book.log.alerts[0][1]
+
+
+# ----------------------------------------------------------------------------- reports
+
+def test_case_summary_without_a_selection_says_what_to_do(small_card):
+    book, _ = StandinBook(small_card), None
+    result = macros.report_button(book, "case_summary", today=TODAY)
+    assert not result.ok
+    assert book.log.alerts[0][1] == (
+        "Select the rows of the cases you want summarised on the complaints sheet (several rows "
+        "are fine), then press Case summary again.")
+
+
+def test_selected_rows_give_their_case_numbers(small_card, tmp_path):
+    pressed, _ = press(small_card, "assign_numbers")
+    pressed.wb.save(tmp_path / "numbered.xlsx")
+    book = StandinBook(tmp_path / "numbered.xlsx")
+    book.select_range("Complaints", "C3:F4")
+    snap: Snapshot = read_workbook(book, roles=())
+    numbers = macros.selected_case_numbers(book, snap)
+    column = snap.register.col("case_no")
+    assert numbers == [str(column[row]) for row in (3, 4) if column[row]]
+
+
+def test_case_summary_writes_cards_for_the_selected_cases(small_card, tmp_path):
+    pressed, _ = press(small_card, "assign_numbers")
+    pressed.wb.save(tmp_path / "numbered.xlsx")
+    book = StandinBook(tmp_path / "numbered.xlsx")
+    book.name = str(tmp_path / "numbered.xlsx")
+    snap = read_workbook(StandinBook(tmp_path / "numbered.xlsx"), roles=())
+    row = next(r for r, v in snap.register.col("case_no").items() if v)
+    book.select_range("Complaints", f"A{row}")
+    result = macros.report_button(book, "case_summary", today=TODAY)
+    assert result.ok, result.message
+    assert result.files and all(f.exists() for f in result.files)
+    assert result.message.startswith(f"Written from the saved workbook ({len(result.files)} "
+                                     "files):")
+
+
+def test_monthly_report_is_written_next_to_the_workbook(small_card, tmp_path):
+    path = tmp_path / "card.xlsx"
+    path.write_bytes(small_card.read_bytes())
+    book = StandinBook(path)
+    book.name = str(path)
+    result = macros.report_button(book, "monthly_report", today=TODAY)
+    assert result.ok, result.message
+    assert any(f.suffix == ".html" and f.parent == tmp_path for f in result.files)
+
+
+# ----------------------------------------------------------------------------- remote engine
+
+@pytest.mark.skipif(not os.environ.get("XLWINGS_LICENSE_KEY"),
+                    reason="xlwings' remote engine needs XLWINGS_LICENSE_KEY")
+@pytest.mark.parametrize("macro", BUTTONS)
+def test_the_remote_engine_receives_the_same_writes(small_card, macro):
+    """The same button through xlwings' own remote engine (as in xlwings Server and Lite): the
+    blocks it queues are the blocks the stand-in saw written, and the summary arrives as a
+    message box because that engine has no status bar."""
+    from openpyxl.utils.cell import get_column_letter
+
+    standin, expected = press(small_card, macro)
+    book = remote_book(small_card)
+    result = run_button(book, macro, today=TODAY, when=WHEN)
+    assert result.ok, result.message
+    names = list(load_workbook(small_card).sheetnames)
+    queued = []
+    for action in book.json()["actions"]:
+        if action["func"] == "addSheet":
+            names.append(action["args"][1])
+        if action["func"] != "setValues":
+            continue
+        top, left = action["start_row"] + 1, action["start_column"] + 1
+        bottom, right = top + action["row_count"] - 1, left + action["column_count"] - 1
+        corner = f"{get_column_letter(left)}{top}"
+        if (bottom, right) != (top, left):
+            corner += f":{get_column_letter(right)}{bottom}"
+        queued.append(f"set value {names[action['sheet_position']]}!{corner}")
+    written = [c for c in standin.log.calls if c.startswith("set value")]
+    assert queued == written
+    assert result.message == expected.message
+    assert book.json()["actions"][-1]["args"][:2] == [result.message,
+                                                      f"Complaint record – {TITLE[macro]}"]
+
+
+TITLE = {"validate": "Validate", "assign_numbers": "Assign numbers", "classify": "Classify",
+         "deadlines_and_colours": "Deadlines & colours", "run_all": "Run all"}
+
+
+def remote_book(path: Path):
+    """``xw.Book(json=...)``: the payload a client sends, built from the file's values."""
+    import xlwings as xw
+
+    wb = load_workbook(path)
+    sheets = []
+    for ws in wb.worksheets:
+        values = [["" if v is None else v.isoformat(timespec="milliseconds") + "Z"
+                   if isinstance(v, dt.datetime) else v
+                   for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]
+        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": []})
+    payload = {
+        "client": "Microsoft Office Scripts", "version": xw.__version__,
+        "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [], "sheets": sheets,
+    }
+    return xw.Book(json=payload)
