@@ -69,6 +69,42 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    from reports.monthly import write_report
+
+    files = write_report(Path(args.workbook), month=args.month, lang=args.lang,
+                         output_dir=args.output, today=args.today, pdf=not args.no_pdf)
+    for file in files:
+        print(file)
+    return EXIT_OK
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from reports.summary import write_summaries
+
+    files = write_summaries(Path(args.workbook), case_nos=args.case or (),
+                            status=args.status or (), month=args.month, output_dir=args.output,
+                            today=args.today, lang=args.lang)
+    if not files:
+        return _fail("no case matches; check the case numbers, status or month you gave")
+    print(f"{len(files) // 2} cases, {len(files)} files in {files[0].parent}")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .workbook.build import DEFAULT_PATH, build_workbook
+
+    print(build_workbook(Path(args.output) if args.output else DEFAULT_PATH, lang=args.lang))
+    return EXIT_OK
+
+
+def _month(text: str) -> str:
+    try:
+        return str(dt.datetime.strptime(text, "%Y-%m").date())[:7]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-10") from err
+
+
 def _fail(message: str) -> int:
     print(f"complaint-record: {message}", file=sys.stderr)
     return EXIT_REFUSED
@@ -109,6 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh-CN", "en"), default="en",
                    help="language of a newly created workbook (default: en)")
     p.set_defaults(run=_import)
+
+    p = commands.add_parser("report", help="write the monthly report (HTML, and PDF when "
+                            "Chromium is installed) without changing the workbook")
+    p.add_argument("workbook", help="a processed .xlsx or .xlsm file")
+    p.add_argument("--month", type=_month, help="YYYY-MM (default: the last full month)")
+    p.add_argument("--lang", choices=("zh-CN", "en"), help="default: the workbook's language")
+    p.add_argument("--output", type=Path, help="folder for the files (default: the workbook's)")
+    p.add_argument("--today", type=_date, default=dt.date.today())
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.set_defaults(run=_report)
+
+    p = commands.add_parser("summary", help="write a printable card and an email summary per case")
+    p.add_argument("workbook", help="a processed .xlsx or .xlsm file")
+    p.add_argument("--case", nargs="+", metavar="NO", help="case numbers")
+    p.add_argument("--status", nargs="+", help="statuses, in either language")
+    p.add_argument("--month", type=_month, help="cases received in YYYY-MM")
+    p.add_argument("--lang", choices=("zh-CN", "en"), help="default: the workbook's language")
+    p.add_argument("--output", type=Path, help="folder (default: summaries/ beside the workbook)")
+    p.add_argument("--today", type=_date, default=dt.date.today())
+    p.set_defaults(run=_summary)
+
+    p = commands.add_parser("build-workbook", help="rebuild workbook/ComplaintRecord.xlsm from "
+                            "the sources in this repository")
+    p.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN")
+    p.add_argument("--output", type=Path, help="default: workbook/ComplaintRecord.xlsm")
+    p.set_defaults(run=_build)
     return parser
 
 
@@ -118,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not a failure
+        return EXIT_OK
     except (WorkbookRefused, FileNotFoundError, ValueError) as err:
         return _fail(str(err))
     except Exception as err:  # an unexpected failure: say what, keep the trace for --debug

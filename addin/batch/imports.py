@@ -1,0 +1,98 @@
+"""`complaint-record import`: bring complaints from a CSV file into a record-card workbook.
+
+A missing workbook is created with the whole card; an existing one gets only the rows it does not
+hold yet (by ``source_ref``), appended below its table and saved the same safe way as a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from addin.core.fields import FIELDS
+from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
+
+from .newbook import append_rows, create_workbook
+from .run import OWNED_SHEETS, check_kind, open_workbook
+from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
+from .sheets import find_register, read_register
+
+
+@dataclass
+class ImportReport:
+    csv: Path
+    workbook: Path
+    read: int
+    added: int
+    created: bool
+    lang: str
+
+    def __str__(self) -> str:
+        skipped = self.read - self.added
+        if self.lang.startswith("zh"):
+            verb = "新建" if self.created else "追加到"
+            return (f"从 {self.csv.name} 读取 {self.read} 条，{verb} {self.workbook}："
+                    f"{self.added} 条（{skipped} 条已导入过，跳过）。"
+                    f"下一步：complaint-record process \"{self.workbook}\"")
+        verb = "created" if self.created else "appended to"
+        return (f"Read {self.read} complaints from {self.csv.name}; {verb} {self.workbook}: "
+                f"{self.added} added ({skipped} already imported, skipped). Next: "
+                f"complaint-record process \"{self.workbook}\"")
+
+
+def import_csv(csv: Path | str, into: Path | str, mapping: str = "cfpb",
+               encoding: str | None = None, lang: str = "en") -> ImportReport:
+    """Import ``csv`` into the workbook ``into`` (``lang`` applies to a new workbook only)."""
+    csv, into = Path(csv), Path(into)
+    check_kind(into)
+    chosen = load_mapping(mapping)
+    source = read_csv(csv, encoding)
+    if not into.exists():
+        rows = new_rows(map_rows(source, chosen, lang), set())
+        _create(into, rows, lang)
+        return ImportReport(csv, into, len(source), len(rows), True, lang)
+    check_not_open(into)
+    with run_lock(into):
+        wb = open_workbook(into)
+        loc = find_register(wb)
+        if loc is None:
+            raise WorkbookRefused(
+                f"{into.name}: no complaints table to append to. Import into a new file name "
+                "instead, or add the card's header row to the workbook first.",
+                f"{into.name}：没有可追加的投诉登记表。请导入到一个新文件名，或先在工作簿中加上记录卡的表头。")
+        register = read_register(loc)
+        known = set(register.col(SOURCE_REF).dropna().astype(str))
+        rows = new_rows(map_rows(source, chosen, register.lang), known)
+        columns = {key: loc.first_col + pos for key, pos in register.columns.items()}
+        added = append_rows(wb, loc.ws, loc.table, columns, _records(rows),
+                            header_row=loc.header_row)
+        if added:
+            save_atomically(wb, into, default_backup_dir(into), into, allow_loss=False,
+                            owned_sheets=OWNED_SHEETS)
+        return ImportReport(csv, into, len(source), added, False, register.lang)
+
+
+def _create(path: Path, rows: pd.DataFrame, lang: str) -> None:
+    # The whole card from the start, written fields included, so the columns sit in card order.
+    keys = [f.key for f in FIELDS]
+    kept = [c for c in rows.columns if c not in keys]
+    headers = [f.header(lang) for f in FIELDS] + kept
+    table = [[_cell(row.get(k)) for k in keys + kept] for row in _records(rows)]
+    create_workbook(path, headers, table, lang)
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, object]]:
+    return [{k: _cell(v) for k, v in rec.items() if _cell(v) is not None}
+            for rec in rows.to_dict("records")]
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value

@@ -1,0 +1,176 @@
+"""One batch run over one workbook file: load, read, process, write back, save safely.
+
+The order matters for safety: refuse before reading when Excel has the file open or another run
+holds it, compute everything before touching the workbook, and save through ``save_atomically``,
+which replaces the original only once the new file has been written and checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import time
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from addin import __version__
+from addin.core.analysis import analysis_figures
+from addin.core.pipeline import Outcome, Summary, process
+
+from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
+from .analysis_sheets import write_analysis_sheets
+from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
+from .sheets import COUNTERS_SHEET, find_register, read_counters, read_grids, read_register
+from .writeback import FINDINGS_SHEET, LOG_SHEET, RunInfo, apply_outcome, outcome_is_noop
+
+# Sheets each run rebuilds from scratch: openpyxl may drop their charts on load, and that is no
+# loss because the run writes them anew.
+OWNED_SHEETS = (FINDINGS_SHEET, LOG_SHEET, COUNTERS_SHEET,
+                *(name for names in ANALYSIS_SHEET_NAMES.values() for name in names))
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RunReport:
+    """What one run did to one workbook, for people (``describe``) and scripts (``as_dict``)."""
+
+    workbook: Path
+    output: Path
+    summary: Summary
+    lang: str
+    changed: bool
+    backup: Path | None = None
+    lost: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    first_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"workbook": str(self.workbook), "output": str(self.output),
+                "status": "changed" if self.changed else "unchanged",
+                "summary": asdict(self.summary), "first_error": self.first_error,
+                "backup": None if self.backup is None else str(self.backup),
+                "lost": self.lost, "seconds": {k: round(v, 3) for k, v in self.timings.items()}}
+
+    def describe(self) -> str:
+        s = self.summary
+        zh = self.lang.startswith("zh")
+        if zh:
+            head = (f"{self.workbook.name}：检查 {s.rows} 行，新编号 {s.numbered}，"
+                    f"分类 {s.classified}，错误 {s.errors}，警告 {s.warnings}，"
+                    f"逾期 {s.overdue}，即将到期 {s.due_soon}。")
+            tail = (f"已写入 {self.output}（改动 {s.cells_changed} 个单元格）" if self.changed
+                    else "无需改动，文件未写入。")
+            where = f"第一个错误：{self.first_error}；详见“{FINDINGS_SHEET}”工作表。"
+        else:
+            head = (f"{self.workbook.name}: {s.rows} rows checked, {s.numbered} numbered, "
+                    f"{s.classified} classified, {s.errors} errors, {s.warnings} warnings, "
+                    f"{s.overdue} overdue, {s.due_soon} due soon.")
+            tail = (f"Wrote {self.output} ({s.cells_changed} cells changed)." if self.changed
+                    else "Nothing to change; the file was not written.")
+            where = f"First error: {self.first_error}; see the {FINDINGS_SHEET} sheet."
+        lines = [head, tail]
+        if s.errors and self.first_error:
+            lines.append(where)
+        if self.backup:
+            lines.append(("备份：" if zh else "Backup: ") + str(self.backup))
+        lines += [("已接受的丢失：" if zh else "Accepted loss: ") + item for item in self.lost]
+        return "\n".join(lines)
+
+
+def process_file(path: Path | str, *, today: dt.date, output: Path | str | None = None,
+                 allow_loss: bool = False, analysis: bool = True,
+                 user: str | None = None) -> RunReport:
+    """Process one workbook; write ``output`` (default: the workbook itself, keeping a backup).
+
+    Raises WorkbookRefused, with a message naming the file and what to do, whenever it will not
+    or cannot go on; the files on disk are then as they were.
+    """
+    path = Path(path)
+    target = Path(output) if output else path
+    check_kind(path)
+    check_kind(target)
+    check_not_open(path)
+    timings: dict[str, float] = {}
+    with run_lock(path):
+        clock = time.perf_counter()
+        wb = open_workbook(path)
+        timings["load"] = _lap(clock)
+        clock = time.perf_counter()
+        loc = find_register(wb)
+        if loc is None:
+            raise WorkbookRefused(
+                f"{path.name}: no complaints table found. The register needs a header row naming "
+                "the card's fields (e.g. Received at, Channel, Customer name, Description, "
+                "Status) in its first 20 rows; see record-card.md.",
+                f"{path.name}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
+                "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。")
+        register = read_register(loc)
+        sheets, counters = read_grids(wb), read_counters(wb)
+        timings["read"] = _lap(clock)
+        clock = time.perf_counter()
+        outcome = process(register, sheets, today, counters)
+        noop = outcome_is_noop(wb, loc, outcome) and target == path
+        timings["compute"] = _lap(clock)
+        report = RunReport(path, target, outcome.summary, outcome.lang, changed=not noop,
+                           timings=timings, first_error=_first_error(outcome))
+        if noop:
+            return report
+        clock = time.perf_counter()
+        run = RunInfo(dt.datetime.now().replace(microsecond=0), user or _user(), __version__)
+        apply_outcome(wb, loc, outcome, run)
+        if analysis:
+            figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
+                                       lists=outcome.config.lists)
+            write_analysis_sheets(wb, figures, outcome.lang, outcome.config.lists)
+        timings["write"] = _lap(clock)
+        saved = save_atomically(wb, target, default_backup_dir(target), path, allow_loss,
+                                owned_sheets=OWNED_SHEETS)
+        timings["save"] = saved.seconds
+        report.backup, report.lost = saved.backup, saved.lost
+        return report
+
+
+def check_kind(path: Path) -> None:
+    if path.suffix.lower() not in SUFFIXES:
+        raise WorkbookRefused(
+            f"{path.name}: only .xlsx and .xlsm workbooks can be processed; save it in one of "
+            "those formats in Excel (File > Save As) and run again.",
+            f"{path.name}：只能处理 .xlsx 和 .xlsm 工作簿；"
+            "请在 Excel 中另存为其中一种格式后重新运行。")
+
+
+def open_workbook(path: Path) -> Any:
+    if not path.exists():
+        raise WorkbookRefused(f"{path}: no such file; check the name and folder.",
+                              f"{path}：文件不存在；请检查文件名和文件夹。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            has_vba = "xl/vbaProject.bin" in archive.namelist()
+        # keep_vba only when there is VBA: otherwise openpyxl would still mark the file
+        # macro-enabled in ways Excel complains about for a plain .xlsx.
+        return load_workbook(path, keep_vba=has_vba, rich_text=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise WorkbookRefused(
+            f"{path.name} cannot be read as a workbook ({err}). Open it in Excel, save it as "
+            ".xlsx or .xlsm and run again.",
+            f"{path.name} 无法作为工作簿读取（{err}）。"
+            "请在 Excel 中打开并另存为 .xlsx 或 .xlsm 后重新运行。") from err
+
+
+def _first_error(outcome: Outcome) -> str | None:
+    return next((f.cell for f in outcome.findings if f.level == "error" and f.cell), None)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers and services
+        return "batch"
+
+
+def _lap(started: float) -> float:
+    return time.perf_counter() - started

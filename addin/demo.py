@@ -1,0 +1,46 @@
+"""The newcomer's first run: write a realistic example workbook, process it, report on it.
+
+The example holds every kind of problem the checks catch (see ``demo_data``), so the Findings
+sheet, the colours and the monthly report all have something to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .batch.newbook import create_workbook
+from .batch.run import process_file
+from .demo_data import make_demo
+
+DEMO_NAME = "ComplaintRecord-demo.xlsx"
+
+
+def write_demo_workbook(path: Path | str, rows: int = 3000, lang: str = "zh-CN",
+                        today: dt.date | None = None, overwrite: bool = True) -> Path:
+    """An example workbook of ``rows`` complaints over the 18 months before ``today``."""
+    today = today or dt.date.today()
+    demo = make_demo(rows, months=18, end=today, lang=lang)
+    return create_workbook(path, demo.headers, demo.rows, lang, overwrite=overwrite)
+
+
+def run_demo(folder: Path | str, rows: int = 3000, lang: str = "zh-CN",
+             today: dt.date | None = None) -> int:
+    """Write, process and report on the example; print what happened. Returns the exit status."""
+    from reports.monthly import default_month, write_report
+
+    today = today or dt.date.today()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = write_demo_workbook(folder / DEMO_NAME, rows=rows, lang=lang, today=today)
+    zh = lang.startswith("zh")
+    print(f"示例工作簿：{path}（{rows} 条投诉）" if zh
+          else f"Example workbook: {path} ({rows} complaints)")
+    report = process_file(path, today=today)
+    print(report.describe())
+    files = write_report(path, month=default_month(today), lang=lang, today=today)
+    for file in files:
+        print(f"月度报告：{file}" if zh else f"Monthly report: {file}")
+    print("用 Excel 打开工作簿，查看“Findings”工作表中的问题（每行都链接到出错的单元格）。" if zh
+          else "Open the workbook in Excel: the Findings sheet links every problem to its cell.")
+    return 0
