@@ -1,0 +1,139 @@
+"""Build ComplaintRecord.xlsm from the code: sheets, table, buttons, VBA project, names.
+
+The file is a function of the sources alone: XlsxWriter stamps every zip entry with the same
+date, the document properties carry a fixed creation date, the VBA project is compiled from text
+with a seeded project id, and the example rows are computed for a fixed day. Building twice gives
+the same bytes, which is how a test proves the committed workbook is the builder's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from addin.vba.build import build_workbook_vba
+
+from .card import write_card
+from .examples import Examples, examples
+from .register_sheet import HEADER_ROW, columns_for, write_register
+from .side_sheets import (
+    as_grids,
+    list_names,
+    setting_sheets,
+    sheet_name,
+    write_conf,
+    write_counters,
+    write_help,
+    write_log,
+    write_rows,
+)
+from .styles import Styles
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "workbook" / "ComplaintRecord.xlsm"
+LANGUAGES = ("zh-CN", "en")
+# Written into the document properties instead of the time of the build.
+CREATED = dt.datetime(2026, 3, 20, 0, 0, 0)
+
+# Sheet code names (what the VBA project's document modules are called), in sheet order.
+_CODE_NAMES = {"complaints": "shComplaints", "card": "shCard", "settings": "shSettings",
+               "lists": "shLists", "rules": "shRules", "holidays": "shHolidays",
+               "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters"}
+_FIXED_NAMES = {"card": ("Card", "记录卡"), "help": ("Help", "帮助"), "log": ("Log", "Log"),
+                "conf": ("xlwings.conf", "xlwings.conf"), "counters": ("Counters", "Counters")}
+_TITLE = {"en": "Customer complaint record card", "zh": "客户投诉记录卡"}
+
+
+def sheet_names(lang: str) -> dict[str, str]:
+    """Role -> sheet name in the build language, in the workbook's sheet order."""
+    zh = lang.startswith("zh")
+    return {role: sheet_name(role, lang) if role not in _FIXED_NAMES
+            else _FIXED_NAMES[role][zh] for role in _CODE_NAMES}
+
+
+def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
+                   cache_dir: Path | None = None) -> Path:
+    """Write the record-card workbook in ``lang`` (zh-CN or en) to ``path``; return the path."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise ValueError(f"{path.name}: the workbook carries macros, so its name must end in "
+                         ".xlsm")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vba = build_workbook_vba(list(_CODE_NAMES.values()), cache_dir or default_cache_dir())
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_urls": False,
+                                         "strings_to_numbers": False})
+    try:
+        _fill(wb, lang, vba)
+    finally:
+        wb.close()
+    return path
+
+
+def _fill(wb: Any, lang: str, vba: bytes) -> None:
+    names = sheet_names(lang)
+    sheets = {role: wb.add_worksheet(name) for role, name in names.items()}
+    for role, ws in sheets.items():
+        ws.set_vba_name(_CODE_NAMES[role])
+    wb.set_vba_name("ThisWorkbook")
+    wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+    wb.set_properties({"title": _TITLE["zh" if lang.startswith("zh") else "en"],
+                       "created": CREATED, "author": "ComplaintRecord"})
+    styles = Styles(wb)
+    content = setting_sheets(lang)
+    lists = list_names(content["lists"], lang)
+    for name, formula in lists.values():
+        wb.define_name(name, formula)
+    columns = columns_for(lang)
+    done = examples([c.key for c in columns], [c.header for c in columns], HEADER_ROW,
+                    names["complaints"], as_grids(content, lang), lang)
+    write_register(wb, sheets["complaints"], columns, done.rows, lists, styles, lang)
+    headers = {c.key: c.header for c in columns}
+    wb.define_name("CaseNumbers", f"=Complaints[{headers['case_no']}]")
+    write_card(wb, sheets["card"], lang, headers, _first_case(done, [c.key for c in columns]))
+    _write_settings(sheets, content, styles)
+    write_help(sheets["help"], lang, styles)
+    write_log(sheets["log"], lang, styles)
+    write_conf(sheets["conf"], lang, styles)
+    write_counters(sheets["counters"], done.outcome.counters, styles)
+    sheets["complaints"].activate()
+
+
+def _write_settings(sheets: dict[str, Any], content: dict[str, list[list]],
+                    styles: Styles) -> None:
+    settings = content["settings"]
+    deadline_header = settings.index([]) + 1  # the deadline table sits below an empty row
+    write_rows(sheets["settings"], settings, styles, header_rows=(0, deadline_header),
+               widths=(34, 28, 70, 16, 12))
+    write_rows(sheets["lists"], content["lists"], styles)
+    write_rows(sheets["rules"], content["rules"], styles,
+               widths=(18, 8, 32, 10, 60, 14, 10, 12, 12, 10, 20))
+    write_rows(sheets["holidays"], content["holidays"], styles, widths=(12, 20, 30, 60),
+               date_cols=(0,))
+
+
+def _first_case(done: Examples, keys: list[str]) -> dict[str, Any]:
+    """The example the Card shows first: the first one that has a case number."""
+    for i, row in enumerate(done.rows):
+        values = dict(zip(keys, row, strict=True))
+        if values.get("case_no"):
+            return values | {"_row": i + 1}
+    return {}
+
+
+def default_cache_dir() -> Path:
+    """Where compiled VBA projects are kept between builds: the user's cache folder."""
+    if sys.platform.startswith("win"):
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "complaint-record" / "vba"
+

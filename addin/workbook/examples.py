@@ -1,0 +1,151 @@
+"""Example rows for the new workbook, with the add-in's columns filled by the core itself.
+
+Staff learn the card from a few cases that show each SLA state, a repeat complaint and a cell the
+checks flag. Only what staff would type is written here; case numbers, classification, deadlines
+and the Check column come from ``addin.core.pipeline.process`` run as of ``EXAMPLE_TODAY`` over the
+same Settings, Lists, Rules and Holidays rows the workbook gets, so the examples can never show
+something the add-in would not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from addin.core.fields import BY_KEY
+from addin.core.pipeline import Outcome, process
+from addin.core.register import Grid, Register
+
+# The day the examples are computed for: a Friday, after all but the last example was received.
+EXAMPLE_TODAY = dt.date(2026, 3, 20)
+
+
+def _at(day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, minute)
+
+
+# What staff typed, per example: field key -> (English, Chinese) text, or one value for both.
+_TYPED: tuple[dict[str, Any], ...] = (
+    {  # closed on time
+        "received_at": _at(2, 9, 15), "channel": ("Phone", "电话"),
+        "customer_name": ("Wang Fang", "王芳"), "customer_type": ("VIP", "VIP客户"),
+        "phone": "138 0013 8000", "product": ("Fridge BCD-520", "冰箱 BCD-520"),
+        "order_ref": "SO-2026-01187",
+        "description": ("The fridge is leaking water onto the kitchen floor.",
+                        "冰箱漏水，厨房地板被泡。"),
+        "request": ("Fix the leak and pay for the floor.", "尽快解决漏水问题并赔偿地板损失。"),
+        "department": ("After-sales", "售后服务部"), "handler": ("Li Ming", "李明"),
+        "status": ("Closed", "已结案"), "acknowledged_at": _at(2, 14, 0),
+        "resolved_at": _at(5, 16, 30),
+        "root_cause": ("Drain pipe cracked in transport.", "运输中排水管破裂。"),
+        "solution": ("Engineer replaced the drain pipe on site.", "工程师上门更换排水管。"),
+        "outcome": ("Repaired free of charge.", "已免费修复。"), "satisfaction": 5,
+        "follow_up_at": dt.datetime(2026, 3, 9),
+    },
+    {  # closed late
+        "received_at": _at(3, 11, 20), "channel": ("Web form", "网站"),
+        "customer_name": ("Zhao Lei", "赵磊"), "customer_type": ("Returning", "老客户"),
+        "email": "zhao.lei@example.com", "product": ("Washing machine", "洗衣机"),
+        "order_ref": "SO-2026-01342",
+        "description": ("Delivery is ten days late and nobody tells me when it will arrive.",
+                        "发货延迟十天，一直没人告诉我什么时候送到。"),
+        "request": ("Tell me when it will arrive.", "尽快告知送达时间。"),
+        "department": ("Logistics", "物流部"), "handler": ("Chen Jing", "陈静"),
+        "status": ("Resolved", "已解决"), "acknowledged_at": _at(4, 10, 0),
+        "resolved_at": _at(19, 15, 0),
+        "root_cause": ("Warehouse stock error.", "仓库库存数据错误。"),
+        "solution": ("Shipped from another warehouse; delivery fee refunded.",
+                     "改由其他仓库发货，并退还运费。"),
+        "satisfaction": 2,
+    },
+    {  # overdue
+        "received_at": _at(4, 10, 5), "channel": ("Phone", "电话"),
+        "customer_name": ("Sun Yue", "孙悦"), "customer_type": ("New", "新客户"),
+        "phone": "139 0000 1234", "product": ("Water heater", "热水器"),
+        "description": ("The water heater gave my child an electric shock.",
+                        "热水器漏电，孩子被电了一下。"),
+        "request": ("Remove it at once and check it.", "要求立即上门拆除检查。"),
+        "handler": ("Li Ming", "李明"), "status": ("In progress", "处理中"),
+        "acknowledged_at": _at(4, 11, 0),
+    },
+    {  # due soon
+        "received_at": _at(6, 16, 40), "channel": ("Live chat", "在线客服"),
+        "customer_name": ("Liu Yang", "刘洋"), "customer_type": ("Returning", "老客户"),
+        "phone": "137 1111 2222", "product": ("Member service", "会员服务"),
+        "description": ("The agent was rude and hung up on me.", "客服态度恶劣，直接挂我电话。"),
+        "request": ("An apology.", "要求道歉。"), "handler": ("Zhou Min", "周敏"),
+        "status": ("Acknowledged", "已受理"), "acknowledged_at": _at(6, 17, 0),
+    },
+    {  # on track
+        "received_at": _at(19, 9, 30), "channel": ("Email", "邮件"),
+        "customer_name": ("Huang Ting", "黄婷"), "customer_type": ("New", "新客户"),
+        "email": "huang.ting@example.com", "product": ("Broadband plan", "宽带套餐"),
+        "description": ("I was charged twice for this month's fee.", "本月月费被重复扣款。"),
+        "request": ("Refund the second charge.", "退还多扣的费用。"),
+        "handler": ("Chen Jing", "陈静"), "status": ("Acknowledged", "已受理"),
+        "acknowledged_at": _at(19, 10, 15),
+    },
+    {  # a repeat complaint, with an email the checks flag
+        "received_at": _at(20, 8, 50), "channel": ("Phone", "电话"),
+        "customer_name": ("Wang Fang", "王芳"), "customer_type": ("VIP", "VIP客户"),
+        "phone": "138 0013 8000", "email": "wangfang@example",
+        "product": ("Fridge BCD-520", "冰箱 BCD-520"),
+        "description": ("The fridge is leaking again after the repair.", "冰箱维修后又漏水了。"),
+        "status": ("New", "新建"),
+    },
+)
+
+
+@dataclass
+class Examples:
+    """The example rows as they go into the table, and what the core said about them."""
+
+    rows: list[list[Any]]  # one value per header, in the table's column order
+    outcome: Outcome
+
+
+def typed_rows(keys: list[str], lang: str) -> list[list[Any]]:
+    """The examples as staff typed them, one value per key (None where they typed nothing)."""
+    zh = lang.startswith("zh")
+    rows = []
+    for example in _TYPED:
+        row = []
+        for key in keys:
+            value = example.get(key)
+            row.append(value[1 if zh else 0] if isinstance(value, tuple) else value)
+        rows.append(row)
+    return rows
+
+
+def examples(keys: list[str], headers: list[str], header_row: int, sheet: str,
+             grids: dict[str, Grid], lang: str) -> Examples:
+    """Typed rows completed with what the pipeline writes as of EXAMPLE_TODAY."""
+    rows = typed_rows(keys, lang)
+    register = Register.from_values(sheet, header_row, 1, headers, rows, lang)
+    outcome = process(register, grids, EXAMPLE_TODAY)
+    position = {key: i for i, key in enumerate(keys)}
+    for key, values in outcome.changes.items():
+        for row, value in values.items():
+            rows[int(row) - header_row - 1][position[key]] = cell_value(value, key)
+    return Examples(rows, outcome)
+
+
+def cell_value(value: Any, key: str) -> Any:
+    """A pipeline value as the workbook holds it: datetimes, whole numbers, text or None."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else stamp.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if BY_KEY[key].kind == "int" and value.is_integer():
+            return int(value)
+    return value

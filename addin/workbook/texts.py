@@ -1,0 +1,92 @@
+"""The workbook's own words: input messages, button help, card sections, in both languages.
+
+Kept apart from the layout code so that a translator edits one file. Excel limits an input
+message to 32 characters of title and 255 of text; a test checks every entry fits.
+"""
+
+from __future__ import annotations
+
+# Field key -> (English, Chinese) input message shown when staff select a cell of the column.
+FIELD_HELP: dict[str, tuple[str, str]] = {
+    "case_no": ("Leave empty: Assign numbers (or Run all) gives each valid row its number.",
+                "请留空：点击“分配编号”（或“全部运行”）为每条有效记录编号。"),
+    "received_at": ("When the complaint came in, e.g. 2026-03-18 09:30. Required; not in the "
+                    "future.", "收到投诉的时间，例如 2026-03-18 09:30。必填，不能晚于今天。"),
+    "channel": ("How the complaint came in: pick from the list.", "投诉来源渠道：请从列表中选择。"),
+    "customer_name": ("The customer's name. Required.", "客户姓名，必填。"),
+    "customer_type": ("New, returning or VIP: pick from the list.",
+                      "新客户、老客户或 VIP 客户：请从列表中选择。"),
+    "phone": ("Phone or email is required. Digits, spaces, +, - and brackets.",
+              "联系电话与电子邮箱至少填一项。可用数字、空格、+、- 和括号。"),
+    "email": ("Phone or email is required, e.g. name@example.com.",
+              "联系电话与电子邮箱至少填一项，例如 name@example.com。"),
+    "product": ("The product or service complained about.", "被投诉的产品或服务。"),
+    "order_ref": ("Order or contract number, if any.", "订单号或合同号（如有）。"),
+    "description": ("What happened, in the customer's words. Required; the rules classify "
+                    "from this text.",
+                    "投诉的具体内容（尽量用客户原话）。必填，分类规则据此自动分类。"),
+    "request": ("The remedy the customer asks for (refund, repair, apology ...).",
+                "客户提出的诉求（退款、维修、道歉等）。"),
+    "category": ("Leave empty to let the Rules sheet fill it, or pick from the list.",
+                 "可留空由规则表自动填写，或从列表中选择。"),
+    "severity": ("Leave empty to let the Rules sheet fill it, or pick from the list.",
+                 "可留空由规则表自动填写，或从列表中选择。"),
+    "urgency": ("Leave empty to let the Rules sheet fill it, or pick from the list.",
+                "可留空由规则表自动填写，或从列表中选择。"),
+    "department": ("The department responsible; the rules may fill it.",
+                   "责任部门，可由规则自动填写。"),
+    "handler": ("Who handles the case. Required once work has started.",
+                "处理人。开始处理后必填。"),
+    "status": ("Where the case stands: pick from the list. Required.",
+               "当前处理状态：请从列表中选择。必填。"),
+    "acknowledged_at": ("When the customer first got a reply. Not before Received.",
+                        "首次回复客户的时间，不能早于受理时间。"),
+    "resolved_at": ("When the case was resolved. Required when Resolved or Closed.",
+                    "解决时间。状态为已解决或已结案时必填。"),
+    "root_cause": ("Why it happened (investigation result).", "问题产生的原因（调查结论）。"),
+    "solution": ("What was done. Required when Resolved or Closed.",
+                 "采取的解决方案。状态为已解决或已结案时必填。"),
+    "outcome": ("How it ended for the customer (refund paid, part replaced ...).",
+                "最终处理结果（已退款、已更换配件等）。"),
+    "satisfaction": ("Follow-up score 1 (very unhappy) to 5 (very happy); only on resolved or "
+                     "closed cases.",
+                     "回访满意度 1（很不满意）到 5（很满意），仅限已解决或已结案的案件。"),
+    "follow_up_at": ("Date of the follow-up call or message.", "回访日期。"),
+    "notes": ("Anything else worth keeping.", "其他需要记录的信息。"),
+}
+# Shown on every column the add-in writes.
+WRITTEN_HELP = ("Written by the add-in (Run all): do not type here.",
+                "由系统计算填写（全部运行）：请勿手工输入。")
+HELP_TITLE = {"typed": ("How to fill it", "填写说明"), "written": ("Calculated", "系统计算")}
+DROPDOWN_ERROR = ("Not in the list",
+                  "Pick a value from the list, or add it on the Lists sheet first.",
+                  "不在列表中", "请从列表中选择，或先在“列表”工作表中添加该值。")
+
+# Button macro -> (English, Chinese): what pressing it does (the Help sheet).
+BUTTON_HELP: dict[str, tuple[str, str]] = {
+    "ValidateRecords": ("Checks every row and writes the Check column and the Findings sheet; "
+                        "cells with a problem turn red.",
+                        "校验每一行，写入“校验结果”列和 Findings 工作表；有问题的单元格标红。"),
+    "AssignNumbers": ("Gives each valid row without a case number the next number in the "
+                      "Settings format.", "按设置中的编号格式，为每条尚无编号的有效记录分配编号。"),
+    "ClassifyComplaints": ("Fills empty Category, Severity, Urgency and Department from the "
+                           "Rules sheet and names the rule used.",
+                           "按规则表填写空白的投诉类别、严重程度、紧急程度和责任部门，并记录匹配规则。"),
+    "DeadlinesAndColours": ("Works out Acknowledge by, Resolve by, SLA status and Days open with "
+                            "the deadline table and the Holidays sheet; rows turn amber when due "
+                            "soon and red when overdue.",
+                            "按时限表和节假日表计算回复时限、处理时限、时限状态和已处理天数；"
+                            "即将到期的行显示为黄色，已超期的行显示为红色。"),
+    "RunAll": ("All four steps above, exactly as the batch run on a server.",
+               "依次执行以上四步，结果与服务器批处理完全相同。"),
+    "MonthlyReport": ("Writes the month's report (HTML, and PDF when possible) next to the saved "
+                      "workbook. Save first.",
+                      "在已保存的工作簿旁生成本月报告（HTML，可能时另有 PDF）。请先保存。"),
+    "CaseSummary": ("Writes a record card and an email summary for each case in the selected "
+                    "rows. Save first.", "为所选行中的每个案件生成记录卡和邮件摘要。请先保存。"),
+}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Chinese text of a pair for a Chinese build, else the English."""
+    return pair[1] if lang.startswith("zh") else pair[0]

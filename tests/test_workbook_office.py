@@ -1,0 +1,84 @@
+"""A real office suite opens the committed workbook: LibreOffice imports its VBA modules, binds
+its buttons to their macros, and recalculates the Card for whichever case is picked.
+
+Skipped when LibreOffice is not installed (.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from addin.vba.build import BUTTONS, workbook_modules
+from addin.workbook import DEFAULT_PATH
+from addin.workbook.build import sheet_names
+from addin.workbook.card import PICK_CELL
+
+pytestmark = pytest.mark.office
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.skip("LibreOffice is not installed")
+    return found
+
+
+def convert(soffice: str, source: Path, target: str, folder: Path) -> Path:
+    """Convert headlessly with a profile of its own (a running LibreOffice is not disturbed)."""
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                    "--convert-to", target, "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return folder / f"{source.stem}.{target}"
+
+
+def test_libreoffice_imports_the_modules_and_binds_the_buttons(soffice, tmp_path):
+    ods = convert(soffice, DEFAULT_PATH, "ods", tmp_path)
+    with zipfile.ZipFile(ods) as archive:
+        basic = {Path(n).stem for n in archive.namelist()
+                 if n.startswith("Basic/VBAProject/") and not n.endswith("script-lb.xml")}
+        content = archive.read("content.xml").decode()
+    code_names = [ws.sheet_properties.codeName for ws in load_workbook(DEFAULT_PATH)]
+    assert basic == {m.name for m in workbook_modules(code_names)}
+    bound = re.findall(r"vnd\.sun\.star\.script:VBAProject\.ComplaintRecord\.(\w+)\?", content)
+    assert bound == [b.macro for b in BUTTONS]
+
+
+def test_card_shows_the_picked_case_after_recalculation(soffice, tmp_path):
+    """Pick another case than the one the file was saved with, so no cached value can pass."""
+    names = sheet_names("zh-CN")
+    wb = load_workbook(DEFAULT_PATH, keep_vba=True)
+    register = wb[names["complaints"]]
+    rows = list(register.iter_rows(min_row=2, values_only=True))
+    header, cases = rows[0], [r for r in rows[1:] if r[0]]
+    assert wb[names["card"]][PICK_CELL].value == cases[0][0]
+    chosen = dict(zip(header, cases[2], strict=True))
+    wb[names["card"]][PICK_CELL] = chosen[header[0]]
+    edited = tmp_path / "picked.xlsm"
+    wb.save(edited)  # openpyxl keeps the formulas and drops every cached value
+    card = load_workbook(convert(soffice, edited, "xlsx", tmp_path),
+                         data_only=True)[names["card"]]
+    labels = {}
+    for cells in card.iter_rows(values_only=True):
+        for label, value in zip(cells[0::2], cells[1::2], strict=False):
+            if label in chosen:
+                labels[label] = value
+    assert len(labels) >= 25
+    for label, value in labels.items():
+        assert _same(value, chosen[label]), (label, value, chosen[label])
+
+
+def _same(shown: object, value: object) -> bool:
+    if value is None:
+        return shown in (None, "")
+    if isinstance(value, dt.datetime):
+        return isinstance(shown, dt.datetime) and abs(shown - value) < dt.timedelta(seconds=1)
+    return shown == value or str(shown) == str(value)
