@@ -64,12 +64,12 @@ def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
         parts.append(f'<rect x="{cursor:.1f}" y="{y - 9:.1f}" width="10" height="10" '
                      f'fill="{colour}"/>')
         parts.append(_text(cursor + 14, y, name))
-        cursor += 24 + 7.5 * _width(name)
+        cursor += 28 + 6.2 * _width(name)
     return parts
 
 
 def _width(text: str) -> float:
-    """Rough text width in 7.5-pixel units: CJK characters are about twice as wide."""
+    """Rough text width in units of a Latin letter: CJK characters are about twice as wide."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 

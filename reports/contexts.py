@@ -21,7 +21,8 @@ class KpiCard:
     label: str  # "Resolved on time"
     value: str  # "86.4%"
     basis: str  # how many cases the figure rests on: "of 120 cases", or ""
-    vs_previous: str  # "+3.1 pt" (or "–" when either month has no figure)
+    # "+3.1 pt"; "–" when the earlier month has no figure; "" when this month has none
+    vs_previous: str
     vs_last_year: str
     previous_tone: str  # "good", "bad" or "" (neutral): colours the change
     last_year_tone: str
@@ -32,6 +33,7 @@ class Chart:
     title: str
     svg: Markup  # inline SVG, already escaped
     wide: bool = False  # spans the page's width; otherwise two charts share a row
+    note: str = ""  # a sentence under the chart about what it leaves out, or ""
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class MonthlyReportContext:
     labels: dict[str, str]  # section headings and column names, keyed as in reports.i18n.TEXT
     kpis: list[KpiCard]
     notes: list[str]  # what the figures leave out (e.g. cases closed without a resolved date)
-    vs_previous: str  # "vs February 2026": heads the first change column
-    vs_last_year: str  # "vs March 2025"
+    vs_previous: str  # "vs February 2026" ("环比" in Chinese, written before the change)
+    vs_last_year: str  # "vs March 2025" ("同比")
     charts: list[Chart]
     tables: list[Table]  # breakdowns: category, department, handler
     rising: Table

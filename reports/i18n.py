@@ -19,13 +19,16 @@ TEXT: dict[str, tuple[str, str]] = {
               "数据截至 {day}；{today} 根据 {workbook} 生成。"),
     "masked_note": ("Personal data is masked.", "个人信息已隐藏。"),
     "kpis": ("Key figures", "关键指标"),
-    "vs_previous": ("vs {month}", "较{month}"),
-    "vs_last_year": ("vs {month}", "较{month}"),
+    # Chinese managers read month-on-month and year-on-year as 环比 and 同比.
+    "vs_previous": ("vs {month}", "环比"),
+    "vs_last_year": ("vs {month}", "同比"),
     "no_data": ("no data", "无数据"),
     "basis": ("of {n} cases", "基于 {n} 件"),
     "basis_one": ("of 1 case", "基于 1 件"),
     "basis_scores": ("{n} scores", "{n} 个评分"),
     "basis_scores_one": ("1 score", "1 个评分"),
+    "basis_open": ("of {n} open", "未结 {n} 件"),
+    "basis_none": ("nothing to measure", "无可统计案件"),
     "charts": ("Charts", "图表"),
     "chart_trend": ("Received and resolved, last 12 months", "近 12 个月受理与解决数量"),
     "chart_on_time": ("On-time rate, last 12 months", "近 12 个月按时率"),
@@ -52,6 +55,14 @@ TEXT: dict[str, tuple[str, str]] = {
                         "the deadline.",
                         "统计对象为本月受理的投诉；案件在达到或错过时限后才计入。"),
     "overdue": ("Overdue cases", "超期案件"),
+    "overdue_on": ("Overdue cases on {day}", "{day}超期案件"),
+    "unassigned": ("Unassigned", "未分配"),
+    "none_recorded": ("No {field} is recorded on this month's complaints.",
+                      "本月投诉均未填写{field}。"),
+    "trend_undated": ("Resolved counts only cases with a resolved date; closed without one in "
+                      "these 12 months: {n}.",
+                      "“解决”只统计填写了解决时间的案件；"
+                      "近 12 个月已结案但未填写解决时间的：{n} 件。"),
     "overdue_none": ("No case is overdue.", "没有超期案件。"),
     "overdue_ages": ("Overdue cases: {total} ({bands}).", "超期案件共 {total} 件（{bands}）。"),
     "overdue_band": ("{n} by {low}-{high} working days", "超期 {low}-{high} 个工作日 {n} 件"),
@@ -125,6 +136,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_met": ("Met", "达标"),
     "col_missed": ("Missed", "未达标"),
     "col_pending": ("Pending", "待定"),
+    "col_undated": ("Closed, no date", "已结案无日期"),
     "col_rate": ("Rate", "达标率"),
     "col_deadline": ("Deadline", "时限"),
     "col_days_over": ("Working days over", "超期工作日"),
@@ -230,7 +242,7 @@ def shown_change(change: float | None, kind: str) -> float | None:
     return float(round(change)) if kind == "count" else round(change, 1)
 
 
-def fmt_change(change: float | None, kind: str) -> str:
+def fmt_change(change: float | None, kind: str, lang: str = "en") -> str:
     """A change with its sign: +12, −3.5 pt for rates (percentage points), +0.4 days."""
     shown = shown_change(change, kind)
     if shown is None:
@@ -238,5 +250,6 @@ def fmt_change(change: float | None, kind: str) -> str:
     sign = "+" if shown > 0 else "−" if shown < 0 else "±"
     if kind == "count":
         return f"{sign}{abs(int(shown)):,}"
-    return f"{sign}{abs(shown):.1f}" + (" pt" if kind == "rate" else "")
+    points = " 个百分点" if zh_lang(lang) else " pt"
+    return f"{sign}{abs(shown):.1f}" + (points if kind == "rate" else "")
 

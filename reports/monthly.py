@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from addin.core.analysis import (
+    NOT_SET,
     REGULATORY_VIEWS,
     RISING_BASELINE_MONTHS,
     RISING_MIN_COUNT,
@@ -148,6 +149,7 @@ def _basis(figures: MonthlyFigures, key: str, lang: str) -> str:
     """The number of cases a rate or mean rests on, so that 0 % of 3 reads as what it is."""
     counts = {
         "closed_rate": figures.received, "repeat_rate": figures.received,
+        "median_days": figures.resolved, "p90_days": figures.resolved,
         "ack_on_time_rate": figures.ack_on_time + figures.ack_late,
         "resolve_on_time_rate": figures.resolve_on_time + figures.resolve_late,
     }
@@ -155,19 +157,23 @@ def _basis(figures: MonthlyFigures, key: str, lang: str) -> str:
         n, text = counts[key], "basis"
     elif key in ("satisfaction_mean", "low_satisfaction_share"):
         n, text = figures.satisfaction_responses, "basis_scores"
+    elif key == "backlog_overdue":
+        return t("basis_open", lang, n=f"{figures.backlog:,}")
     else:
         return ""
     if n == 0:
-        return ""
+        return t("basis_none", lang)
     return t(f"{text}_one", lang) if n == 1 else t(text, lang, n=f"{n:,}")
 
 
 def _kpi_card(kpi, figures: MonthlyFigures, lang: str) -> KpiCard:
     previous, last_year = kpi.change(kpi.previous), kpi.change(kpi.last_year)
+    # Without a figure this month there is nothing to compare: no change lines at all.
+    shown = kpi.value is not None
     return KpiCard(label=t(f"kpi_{kpi.key}", lang), value=fmt_number(kpi.value, kpi.kind, lang),
                    basis=_basis(figures, kpi.key, lang),
-                   vs_previous=fmt_change(previous, kpi.kind),
-                   vs_last_year=fmt_change(last_year, kpi.kind),
+                   vs_previous=fmt_change(previous, kpi.kind, lang) if shown else "",
+                   vs_last_year=fmt_change(last_year, kpi.kind, lang) if shown else "",
                    previous_tone=_tone(previous, kpi.kind, kpi.higher_is_better),
                    last_year_tone=_tone(last_year, kpi.kind, kpi.higher_is_better))
 
@@ -210,7 +216,7 @@ def month_charts(analysis: MonthAnalysis, lists: dict[str, Vocabulary], lang: st
             axis_months(trend.index, lang),
             [(t("series_ack", lang), _floats(trend["ack_on_time_rate"])),
              (t("series_resolve", lang), _floats(trend["resolve_on_time_rate"]))],
-            t("chart_on_time", lang))),
+            t("chart_on_time", lang), width=960)),
         ("chart_channel", charts.bar_chart(
             [label(c, "channel", lists, lang) for c in channel.index],
             channel["cases"].tolist(), t("chart_channel", lang))),
@@ -218,8 +224,12 @@ def month_charts(analysis: MonthAnalysis, lists: dict[str, Vocabulary], lang: st
             [f"{s} ★" for s in range(5, 0, -1)], [scores.get(s, 0) for s in range(5, 0, -1)],
             t("chart_satisfaction", lang), empty=t("no_scores", lang))),
     ]
-    wide = {"chart_trend", "chart_categories"}
-    return [Chart(t(key, lang), svg, key in wide) for key, svg in specs]
+    # Month axes get the full width (twelve labels do not fit in half); the two bar charts of
+    # the month share a row.
+    wide = {"chart_trend", "chart_categories", "chart_on_time"}
+    undated = int(trend["closed_undated"].sum())
+    notes = {"chart_trend": t("trend_undated", lang, n=f"{undated:,}") if undated else ""}
+    return [Chart(t(key, lang), svg, key in wide, notes.get(key, "")) for key, svg in specs]
 
 
 def axis_months(months, lang: str) -> list[str]:
@@ -246,14 +256,20 @@ def _breakdown_table(analysis: MonthAnalysis, key: str, lists, lang: str,
                      limit: int = 15) -> Table:
     table = analysis.breakdowns[key]
     table = table[table["cases"] > 0].sort_values("cases", ascending=False, kind="stable")
+    # Named groups first: "Not set" is a data gap to mention, not the largest department.
+    table = pd.concat([table[table.index != NOT_SET], table[table.index == NOT_SET]])
+    if (table.index == NOT_SET).all():
+        table = table.iloc[:0]  # one "Not set" row tells nothing: say so in a sentence
+    field = header(key, lang) if zh_lang(lang) else header(key, lang).lower()
+    empty = (t("none_recorded", lang, field=field) if len(analysis.breakdowns[key])
+             else t("no_data", lang))
     rows = [[label(group, key, lists, lang)]
             + [fmt_number(_value(row[col]), kind, lang) for col, kind in BREAKDOWN_COLUMNS]
             for group, row in table.head(limit).iterrows()]
     return Table(title=t(f"by_{key}", lang),
                  columns=[header(key, lang)] + [t(f"col_{c}", lang) for c, _ in
                                                 BREAKDOWN_COLUMNS],
-                 rows=rows, numeric=[False] + [True] * len(BREAKDOWN_COLUMNS),
-                 empty=t("no_data", lang))
+                 rows=rows, numeric=[False] + [True] * len(BREAKDOWN_COLUMNS), empty=empty)
 
 
 def _value(value: Any) -> float | None:
@@ -277,16 +293,18 @@ def _rising_table(analysis: MonthAnalysis, lists, lang: str) -> Table:
 
 
 def _regulatory_table(analysis: MonthAnalysis, lang: str) -> Table:
+    # Cases closed without a date get a column of their own, and only when there are any.
+    counts = ["met", "missed", "pending"] + (
+        ["undated"] if analysis.regulatory["undated"].sum() else [])
     rows = []
     for view in REGULATORY_VIEWS:
         row = analysis.regulatory.loc[view.key]
-        rows.append([t(f"view_{view.key}", lang), fmt_number(row["met"], "count"),
-                     fmt_number(row["missed"], "count"), fmt_number(row["pending"], "count"),
+        rows.append([t(f"view_{view.key}", lang),
+                     *(fmt_number(row[c], "count") for c in counts),
                      fmt_number(_value(row["rate"]), "rate")])
     return Table(title=t("regulatory", lang),
-                 columns=[t(f"col_{c}", lang) for c in ("view", "met", "missed", "pending",
-                                                         "rate")],
-                 rows=rows, numeric=[False, True, True, True, True],
+                 columns=[t(f"col_{c}", lang) for c in ("view", *counts, "rate")],
+                 rows=rows, numeric=[False] + [True] * (len(counts) + 1),
                  note=t("regulatory_note", lang))
 
 
@@ -296,11 +314,11 @@ def _overdue_table(analysis: MonthAnalysis, lists, lang: str, mask: bool) -> Tab
              _person(row.get("customer_name"), mask),
              label(row.get("category"), "category", lists, lang),
              label(row.get("severity"), "severity", lists, lang),
-             _text(row.get("handler")), t(f"clock_{row['missed']}", lang),
+             _text(row.get("handler")) or t("unassigned", lang), t(f"clock_{row['missed']}", lang),
              fmt_date(row["deadline"], lang), fmt_number(row["days_over"], "count")]
             for _, row in shown.iterrows()]
     keys = ("case_no", "received_at", "customer_name", "category", "severity", "handler")
-    return Table(title=t("overdue", lang),
+    return Table(title=t("overdue_on", lang, day=fmt_date(analysis.figures.as_of, lang)),
                  columns=[header(k, lang) for k in keys]
                  + [t(c, lang) for c in ("col_missed_clock", "col_deadline", "col_days_over")],
                  rows=rows, numeric=[False] * 8 + [True], empty=t("overdue_none", lang),

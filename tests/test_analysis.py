@@ -352,3 +352,13 @@ def test_fifty_thousand_rows_stay_vectorised(weekends_only):
         (cases["received_at"].dt.to_period("M") == "2026-02").sum())
     assert report.trend["received"].sum() == int(
         cases["received_at"].between("2025-03-01", "2026-02-28 23:59").sum())
+
+
+def test_closed_without_a_date_is_apart_from_pending(four_replies, weekends_only):
+    undated = frame([dict(case_no="5", received_at="2026-03-02", status="Closed",
+                          acknowledged_at="2026-03-03")])
+    cases = pd.concat([four_replies, undated.set_axis([6])])
+    row = regulatory_views(cases, weekends_only, dt.date(2026, 3, 20)).loc["uk_resolved_3bd"]
+    # 1 met; 2 and 3 missed; 4 pending (deadline 24 March); 5 will never have a verdict.
+    assert (row["met"], row["missed"], row["pending"], row["undated"]) == (1, 2, 1, 1)
+    assert row["rate"] == pytest.approx(1 / 3)

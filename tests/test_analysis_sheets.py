@@ -60,6 +60,8 @@ def test_analysis_sheet_has_tables_and_charts(workbook, cases, calendar):
     assert [c.value for c in ws[top]][:4] == ["Category", "2026-02", "2026-03", "Total"]
     assert [c.value for c in ws[top + 1]][:4] == ["Delivery", 1, 1, 2]
     assert len(ws._charts) == 4  # category x month, channel, severity, department
+    # Horizontal bars list the groups top-down, in the table's order.
+    assert [c.x_axis.scaling.orientation for c in ws._charts[1:]] == ["maxMin"] * 3
     assert "Monthly" not in workbook.sheetnames
 
 
@@ -130,3 +132,32 @@ def test_the_plan_is_plain_data_any_door_can_write(cases, calendar):
     kinds = {type(v) for row in grid for v in row if v is not None}
     assert kinds <= {str, int, float, dt.date, dt.datetime}  # no numpy or pandas values
     assert [c.kind for c in plans[1].charts] == ["col", "line"]
+
+
+def test_workbook_text_that_looks_like_a_formula_stays_text(workbook, cases, calendar, tmp_path):
+    hostile = '=HYPERLINK("http://example.com","x")'
+    figures = analysis_figures(cases.assign(handler=hostile), calendar, TODAY)
+    write_analysis_sheets(workbook, figures, "en")
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    ws = openpyxl.load_workbook(path)["Analysis"]
+    found = [c for row in ws.iter_rows() for c in row if c.value == hostile]
+    assert found and all(c.data_type == "s" for c in found)
+
+
+def test_two_batch_runs_leave_one_analysis_sheet_with_its_charts(tmp_path):
+    """``process_file`` rewrites the Analysis sheet on every run that changes something."""
+    from addin.batch.run import process_file
+    from addin.demo import write_demo_workbook
+
+    path = write_demo_workbook(tmp_path / "book.xlsx", rows=120, lang="en", today=TODAY)
+    first = process_file(path, today=TODAY)
+    second = process_file(path, today=TODAY + dt.timedelta(days=40))  # new SLA states: changes
+    assert first.changed and second.changed
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if n in ("Analysis", "分析")] == ["Analysis"]
+    ws = wb["Analysis"]
+    # Category x month, channel, severity, department; openpyxl reads charts back from the file.
+    assert len(ws._charts) == 4
+    assert ws["A1"].value == "Complaint analysis — 20 May 2026"  # the second run's day
+    assert len(ws.tables) == 8

@@ -412,10 +412,6 @@ def test_any_difference_is_not_a_noop(table_book, tmp_path, difference):
     assert not outcome_is_noop(wb, loc, again)
 
 
-# Remove the mark once addin.core.pipeline keeps days_open whole: Series.map turns its ints and
-# Nones into float64, and _same then compares "6" read back with "6.0" as text, so every run
-# reports the same two cells again.
-@pytest.mark.xfail(strict=True, reason="pipeline re-reports days_open 6 as a change to 6.0")
 @pytest.mark.parametrize("book", ["table_book", "chinese_book"])
 def test_pipeline_round_trip_settles(book, request, tmp_path):
     """Read, process, write, save; the run over that output finds nothing left to write."""

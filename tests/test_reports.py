@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import fields
+from html import unescape
 from pathlib import Path
 
 import jinja2
@@ -143,7 +144,9 @@ def test_monthly_report_in_chinese(march_analysis):
     html = monthly_html(march_analysis, "zh-CN")
     assert '<html lang="zh-CN">' in html
     assert "<title>客户投诉月度报告 — 2026年3月</title>" in html
-    assert "较2026年2月" in html and "交付时效" in html and "超期案件" in html
+    # Month-on-month and year-on-year read 环比 and 同比, before the change, as Chinese reports do.
+    assert '<span class="">环比 +3</span>' in html and '<span class="">同比 +3</span>' in html
+    assert "交付时效" in html and "2026年3月31日超期案件" in html
 
 
 def test_report_is_self_contained(march_analysis):
@@ -187,6 +190,39 @@ def test_kpi_cards_colour_changes_by_direction(march_analysis):
     assert (cards["Resolved on time"].value, cards["Resolved on time"].basis) == (
         "50.0%", "of 2 cases")
     assert cards["Mean satisfaction (1-5)"].basis == "1 score"
+    assert cards["Overdue at month end"].basis == "of 2 open"  # B and C, both overdue
+
+
+def test_a_key_figure_without_a_value_has_no_changes(march_cases, weekends_only):
+    april = analyse_month(march_cases, MARCH + 1, weekends_only, TODAY)  # nothing received
+    context = monthly_context(april, None, "en", mask=True, workbook="b.xlsx")
+    closed = next(card for card in context.kpis if card.label == "Closed (of this month's)")
+    assert (closed.value, closed.basis, closed.vs_previous, closed.vs_last_year) == (
+        "–", "nothing to measure", "", "")
+    html = render(environment(None), "monthly.html.j2", context)
+    assert html.count('class="changes"') == sum(bool(c.vs_previous) for c in context.kpis) < 10
+
+
+def test_what_the_data_lacks_is_said_not_shown_as_empty_rows(march_cases, weekends_only):
+    """Like the CFPB data: no handlers, and a case closed without a resolved date."""
+    cases = march_cases.assign(handler=None)
+    cases.loc[3, ["status", "resolved_at"]] = ["Closed", pd.NaT]
+    context = monthly_context(analyse_month(cases, MARCH, weekends_only, TODAY), None, "en",
+                              mask=True, workbook="b.xlsx")
+    handler = next(table for table in context.tables if table.title == "This month by handler")
+    assert handler.rows == []
+    assert handler.empty == "No handler is recorded on this month's complaints."
+    # Case 1 resolved on the third working day (met), case 3 still open past 25 March (missed),
+    # case 2 closed without a date: neither, in a column of its own.
+    assert context.regulatory.columns == ["Deadline", "Met", "Missed", "Pending",
+                                          "Closed, no date", "Rate"]
+    row = next(r for r in context.regulatory.rows if "UK FCA DISP 1.5" in r[0])
+    assert row[1:] == ["1", "1", "0", "1", "50.0%"]
+    trend = next(chart for chart in context.charts if chart.title.startswith("Received"))
+    assert trend.note == ("Resolved counts only cases with a resolved date; closed without one "
+                          "in these 12 months: 1.")
+    assert context.overdue.title == "Overdue cases on 31 Mar 2026"
+    assert [r[5] for r in context.overdue.rows] == ["Unassigned"]  # case 3, never acknowledged
 
 
 def test_actions_sheet_rows_for_the_month():
@@ -382,29 +418,48 @@ CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "goog
                  if shutil.which(n)), None)
 
 
+def load_in_chromium(page: Path, profile: Path) -> tuple[str, list[str]]:
+    """The DOM Chromium parsed from a file and the console messages it logged while loading."""
+    # Chromium prints console messages with --enable-logging=stderr (lines holding ":CONSOLE");
+    # the DOM dump shows what it parsed, so an SVG the parser rejected would be missing from it.
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+         "--v=0", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_report_loads_in_chromium_with_its_charts(march_analysis, tmp_path, lang):
-    """Chromium loads the file with no console errors and draws the five charts."""
+    """Chromium loads the file with no console messages and draws the five charts."""
     page = tmp_path / f"report-{lang}.html"
     page.write_text(monthly_html(march_analysis, lang), encoding="utf-8")
-    # Chromium prints console messages with --enable-logging=stderr; the DOM dump shows what it
-    # parsed, so an SVG the parser rejected would be missing from it.
-    done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-         "--v=0", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0
-    dom = done.stdout
+    dom, console = load_in_chromium(page, tmp_path / "profile")
     assert dom.count("<svg") == 5 and dom.count("<rect") > 10
+    assert "<title>" in dom and ("月度报告" in dom) == (lang == "zh-CN")
     # The report has no script: any console message at all (an error, a failed load) is wrong.
-    assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert console == []
     png = tmp_path / "report.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1400",
                     f"--screenshot={png}", page.as_uri()],
                    capture_output=True, timeout=120, check=False)
     assert png.exists() and png.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+def test_record_card_loads_in_chromium_escaped(hostile_case, tmp_path):
+    """The card of a case whose text holds a script tag loads with no console message at all."""
+    card, _ = render_case(environment(None), case_context(hostile_case, "en", mask=True,
+                                                          today=TODAY))
+    page = tmp_path / "card.html"
+    page.write_text(card, encoding="utf-8")
+    dom, console = load_in_chromium(page, tmp_path / "profile")
+    assert console == []  # the escaped alert() never ran
+    # Customer, complaint and handling: an open case has no outcome section yet.
+    assert dom.count('<table class="card">') == 3 and "&lt;script&gt;" in dom
 
 
 # ----------------------------------------------------------------------------- what managers read
@@ -416,6 +471,12 @@ def test_changes_show_their_sign_and_a_rounded_zero_is_no_change(change, kind, s
     from reports.i18n import fmt_change
 
     assert fmt_change(change, kind) == shown
+
+
+def test_percentage_points_in_chinese():
+    from reports.i18n import fmt_change
+
+    assert fmt_change(-0.012, "rate", "zh-CN") == "−1.2 个百分点"
 
 
 def test_overdue_ages_and_undated_closures_are_stated(march_cases, weekends_only):
@@ -433,3 +494,53 @@ def test_a_month_without_scores_says_so(march_cases, weekends_only):
     april = analyse_month(march_cases, MARCH + 1, weekends_only, TODAY)
     html = monthly_html(april, "zh-CN")
     assert "本月没有满意度评分。" in html
+
+
+# ----------------------------------------------------------------------------- against pandas
+
+DONE = {"Resolved", "Closed", "已解决", "已结案"}
+
+
+@pytest.fixture(scope="module")
+def processed_demo(tmp_path_factory) -> Path:
+    from addin.batch.run import process_file
+    from addin.demo import write_demo_workbook
+
+    path = write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", rows=400,
+                               lang="en", today=TODAY)
+    process_file(path, today=TODAY)
+    return path
+
+
+def kpi_values(html: str) -> dict[str, str]:
+    pairs = re.findall(r'<div class="label">([^<]+)</div>\s*<div class="value">([^<]+)', html)
+    return {unescape(label): value.strip() for label, value in pairs}
+
+
+def test_report_figures_match_pandas_on_the_processed_demo(processed_demo, tmp_path):
+    """The key figures recomputed from the workbook's own columns with plain pandas."""
+    from reports.monthly import write_report
+
+    html = write_report(processed_demo, MARCH, "en", tmp_path, TODAY, pdf=False)[0].read_text(
+        encoding="utf-8")
+    shown = kpi_values(html)
+    table = pd.read_excel(processed_demo, sheet_name="Complaints", engine="openpyxl")
+    received = pd.to_datetime(table["Received"], errors="coerce")
+    resolved = pd.to_datetime(table["Resolved"], errors="coerce")
+    done = table["Status"].isin(DONE)
+    end = pd.Timestamp("2026-03-31 23:59:59")
+    month = received.between("2026-03-01", end)
+    closed = month & done & (resolved.isna() | (resolved <= end))
+    resolved_in = done & resolved.between("2026-03-01", end)
+    scores = pd.to_numeric(table["Satisfaction"], errors="coerce")[resolved_in]
+    scores = scores[scores.isin([1, 2, 3, 4, 5])]
+    repeats = month & table["Repeat of"].notna()
+    assert month.sum() > 10 and len(scores) > 5  # the month has something to measure
+    assert shown["Complaints received"] == f"{month.sum():,}"
+    assert shown["Closed (of this month's)"] == f"{closed.sum() / month.sum():.1%}"
+    assert shown["Mean satisfaction (1-5)"] == f"{scores.mean():.1f}"
+    assert shown["Dissatisfied (score 1-2)"] == f"{(scores <= 2).mean():.1%}"
+    assert shown["Repeat complaints"] == f"{repeats.sum() / month.sum():.1%}"
+    by_category = table.loc[month, "Category"].fillna("Not set").value_counts()
+    for category, count in by_category.items():
+        assert f"<tr><td>{category}</td><td class=\"num\">{count}</td>" in html

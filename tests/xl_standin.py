@@ -3,19 +3,29 @@
 Reads return what the workbook file holds, the way xlwings hands values over from Excel (every
 number as a float, dates as datetime, empty cells as None); writes land in the same openpyxl
 workbook, so a test can save it and compare it cell for cell with what the batch door writes.
+Text written is read as Excel reads typed text (``_typed``), so text that Excel would turn into a
+number, a date or a formula shows up as a difference unless the door protects it.
 
-Every access that would be a round trip to Excel through xlwings counts as one call: a sheet
-lookup, ``sheet_names``, ``used_range``, a range's ``address``, ``value`` read or write (also
-through ``options(...)``), ``clear_contents()``, ``number_format`` set, ``select()``,
-``activate()``, ``sheets.add()``, a sheet's ``visible`` or ``name``, ``app.status_bar``,
-``app.alert()`` and ``app.selection``. Building a range object (``sheet.range("B2:C9")``) and
-``options(...)`` stay in Python in xlwings and are free, as are ``book.sheets`` and ``book.app``.
+Two kinds of access are recorded apart:
+
+- calls: every xlwings operation that moves values or metadata between Python and Excel, or
+  changes Excel: ``sheet_names``, a range's ``address``, ``value`` read or write (also through
+  ``options(...)``), ``clear_contents()``, ``number_format``, ``select()``, ``activate()``,
+  ``sheets.add()``, a sheet's ``visible`` or ``name``, the sheet count, ``app.status_bar``,
+  ``app.alert()`` and ``app.selection``. These are what the 20-call budget counts.
+- lookups: getting hold of an object without moving data: a sheet by name or index,
+  ``used_range``, ``sheet.range(...)``. On xlwings Server and Lite they never leave Python; on
+  Windows each is still a COM round trip (and on macOS ``used_range`` is one AppleScript call), so
+  tests check that they too do not grow with the rows, and the counts quote them beside the calls.
+
+``options(...)``, ``book.sheets`` and ``book.app`` are not recorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +42,7 @@ class StandinFailure(RuntimeError):
 @dataclass
 class CallLog:
     calls: list[str] = field(default_factory=list)
+    lookups: list[str] = field(default_factory=list)
     fail_at: int | None = None  # raise on this call number (1-based), to test failures part-way
     alerts: list[tuple[str, str]] = field(default_factory=list)  # (title, prompt)
     status: list[Any] = field(default_factory=list)  # every status bar text set
@@ -40,6 +51,9 @@ class CallLog:
         self.calls.append(what)
         if self.fail_at is not None and len(self.calls) == self.fail_at:
             raise StandinFailure(f"Excel refused call {len(self.calls)}: {what}")
+
+    def lookup(self, what: str) -> None:
+        self.lookups.append(what)
 
     @property
     def count(self) -> int:
@@ -64,11 +78,38 @@ def _from_cell(value: Any) -> Any:
 
 def _to_cell(value: Any) -> Any:
     """A Python value as Excel stores it when xlwings writes it."""
-    if isinstance(value, str) and value == "":
-        return None
+    if isinstance(value, str):
+        return _typed(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value
+
+
+_NUMBER = re.compile(r"^[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _typed(text: str) -> Any:
+    """Text written to a cell, read the way Excel reads it (as if typed), in its common cases:
+    a leading apostrophe keeps the rest as text; numbers, percentages, TRUE/FALSE and ISO dates
+    become values; text starting with = + - @ becomes a formula (kept here as '=...', which
+    openpyxl stores as a formula, so a comparison with the batch's text fails)."""
+    if text.startswith("'"):
+        return text[1:] or None
+    stripped = text.strip()
+    if not stripped:
+        return None if text == "" else text
+    if _NUMBER.match(stripped):
+        number = float(stripped.rstrip("%").replace(",", ""))
+        return number / 100 if stripped.endswith("%") else number
+    if stripped.upper() in ("TRUE", "FALSE"):
+        return stripped.upper() == "TRUE"
+    date = _DATE.match(stripped)
+    if date:
+        return dt.datetime(*(int(part or 0) for part in date.groups()))
+    if stripped[0] in "=+-@":
+        return "=" + stripped.lstrip("=")
+    return text
 
 
 class StandinApp:
@@ -121,6 +162,29 @@ class StandinBook:
         self.log("get fullname")
         return self.name
 
+    def checkpoint(self) -> Callable[[], None]:
+        """Test helper (not counted): a function that puts every sheet's cells, the sheet list and
+        the call log back as they are now, so that several presses can each start from the same
+        workbook without loading it again."""
+        sheets = list(self.wb.worksheets)
+        states = [ws.sheet_state for ws in sheets]
+        cells = [{key: (c.value, c.data_type) for key, c in ws._cells.items()} for ws in sheets]
+        active, selection = self._active, self._selection
+
+        def restore() -> None:
+            self.wb._sheets = list(sheets)
+            for ws, state, saved in zip(sheets, states, cells, strict=True):
+                ws.sheet_state = state
+                for key in [k for k in ws._cells if k not in saved]:
+                    del ws._cells[key]
+                for key, (value, kind) in saved.items():
+                    cell = ws.cell(row=key[0], column=key[1])
+                    cell.value, cell.data_type = value, kind
+            self._active, self._selection = active, selection
+            self.log = CallLog()
+            self.app = StandinApp(self.log, self)
+        return restore
+
     def select_range(self, sheet: str, address: str) -> None:
         """Test helper (not counted): what staff had selected before pressing a button."""
         self._selection = StandinRange(self.sheets._sheet(sheet), address)
@@ -134,7 +198,7 @@ class StandinSheets:
         return StandinSheet(self.book, self.book.wb[name])
 
     def __getitem__(self, key: str | int) -> StandinSheet:
-        self.book.log(f"lookup {key}")
+        self.book.log.lookup(f"sheet {key}")
         if isinstance(key, int):
             return StandinSheet(self.book, self.book.wb.worksheets[key])
         for ws in self.book.wb.worksheets:  # Excel matches sheet names ignoring case
@@ -162,7 +226,7 @@ class StandinSheets:
 
     @property
     def active(self) -> StandinSheet:
-        self.book.log("get active sheet")
+        self.book.log.lookup("active sheet")
         return self._sheet(self.book._active or self.book.wb.worksheets[0].title)
 
 
@@ -188,7 +252,7 @@ class StandinSheet:
     @property
     def used_range(self) -> StandinRange:
         """Excel's used range: A1 on an empty sheet, as Excel reports it."""
-        self.book.log(f"get used_range {self.ws.title}")
+        self.book.log.lookup(f"used_range {self.ws.title}")
         if not self.ws._cells:
             return StandinRange(self, "A1")
         return StandinRange(self, f"{get_column_letter(self.ws.min_column)}{self.ws.min_row}:"
@@ -196,7 +260,9 @@ class StandinSheet:
 
     def range(self, cell1: str | tuple[int, int], cell2: str | tuple[int, int] | None = None
               ) -> StandinRange:
-        return StandinRange(self, _address(cell1, cell2))
+        address = _address(cell1, cell2)
+        self.book.log.lookup(f"range {self.ws.title}!{address}")
+        return StandinRange(self, address)
 
     def clear_contents(self) -> None:
         self.book.log(f"clear {self.ws.title}")
@@ -270,7 +336,10 @@ class StandinRange:
                 value = _to_cell(item)
                 if value is None and (top + i, left + j) not in self.sheet.ws._cells:
                     continue
-                self.sheet.ws.cell(row=top + i, column=left + j).value = value
+                cell = self.sheet.ws.cell(row=top + i, column=left + j)
+                cell.value = value
+                if isinstance(item, str) and item.startswith("'") and isinstance(value, str):
+                    cell.data_type = "s"  # protected text stays text, even '=...'
 
     def clear_contents(self) -> None:
         self.sheet.book.log(f"clear {self.sheet.ws.title}!{self._address}")
@@ -312,3 +381,181 @@ class StandinRange:
     def rows_spanned(self) -> range:
         """Test helper (not counted): the sheet rows this range covers."""
         return range(self._bounds[0], self._bounds[2] + 1)
+
+
+# ----------------------------------------------------------------------------- sheets with charts
+# Added for the Analysis and Monthly sheets (addin/xl/analysis.py). Kept in one block at the end,
+# attached to the classes above, so that it stays apart from edits to them. Each access that
+# would be a round trip to Excel counts as one call, as above.
+
+def _delete_sheet(self: StandinSheet) -> None:
+    """``Sheet.delete()``: the sheet goes, and its tables and charts with it."""
+    self.book.log(f"delete sheet {self.ws.title}")
+    self.book.wb.remove(self.ws)
+    if self.book._active == self.ws.title:
+        self.book._active = self.book.wb.worksheets[0].title
+
+
+@dataclass
+class StandinChart:
+    """What a native chart was built from: the test reads it back (not counted)."""
+
+    sheet: StandinSheet
+    chart_type: str | None
+    anchor: str | None
+    source: str | None = None
+    plot_by: str | None = None
+    categories: str | None = None
+    _title: str | None = None
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # "legend": {"visible": ...}
+
+    def _log(self, what: str) -> None:
+        self.sheet.book.log(f"chart {what} {self.sheet.ws.title}")
+
+    def set_source_data(self, source: StandinRange, plot_by: str | None = None) -> None:
+        self._log("source")
+        self.source, self.plot_by = source._address, plot_by
+
+    def set_x_axis_values(self, source: StandinRange) -> None:
+        self._log("categories")
+        self.categories = source._address
+
+    @property
+    def title(self) -> str | None:
+        self._log("get title")
+        return self._title
+
+    @title.setter
+    def title(self, value: str | None) -> None:
+        self._log("title")
+        self._title = value
+
+    @property
+    def legend(self) -> _ChartPart:
+        return _ChartPart(self, "legend")  # free, as in xlwings: the property set is the call
+
+    @property
+    def value_axis(self) -> _ChartPart:
+        return _ChartPart(self, "value_axis")
+
+    @property
+    def category_axis(self) -> _ChartPart:
+        return _ChartPart(self, "category_axis")
+
+
+class _ChartPart:
+    """A chart's legend or axis: each property set is one call."""
+
+    def __init__(self, chart: StandinChart, part: str) -> None:
+        object.__setattr__(self, "_chart", chart)
+        object.__setattr__(self, "_part", part)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._chart._log(f"{self._part}.{name}")
+        self._chart.parts.setdefault(self._part, {})[name] = value
+
+
+class StandinCharts:
+    def __init__(self, sheet: StandinSheet) -> None:
+        self.sheet = sheet
+
+    def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211,
+            chart_type: str | None = None, source: StandinRange | None = None,
+            plot_by: str | None = None, name: str | None = None,
+            anchor: StandinRange | None = None, style: int | None = 227) -> StandinChart:
+        self.sheet.book.log(f"add chart {self.sheet.ws.title}")
+        chart = StandinChart(self.sheet, chart_type, None if anchor is None else anchor._address)
+        if source is not None:
+            chart.source, chart.plot_by = source._address, plot_by
+        self.sheet.ws.__dict__.setdefault("standin_charts", []).append(chart)
+        return chart
+
+    def __len__(self) -> int:
+        self.sheet.book.log(f"get charts.count {self.sheet.ws.title}")
+        return len(self.sheet.ws.__dict__.get("standin_charts", []))
+
+
+def charts_on(ws: Worksheet) -> list[StandinChart]:
+    """Test helper (not counted): the charts the stand-in put on a sheet."""
+    return list(ws.__dict__.get("standin_charts", []))
+
+
+class StandinTables:
+    def __init__(self, sheet: StandinSheet) -> None:
+        self.sheet = sheet
+
+    def add(self, source: StandinRange, name: str | None = None,
+            table_style_name: str = "TableStyleMedium2", **_: Any) -> None:
+        """An Excel table. As xlwings does, the table is made under Excel's own name (Table1,
+        ...) and then renamed; the rename fails when the name is used anywhere in the workbook,
+        and the table stays under Excel's name."""
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        self.sheet.book.log(f"add table {self.sheet.ws.title}!{source._address}")
+        taken = {n for ws in self.sheet.book.wb.worksheets for n in ws.tables}
+        own = next(f"Table{n}" for n in range(1, len(taken) + 2) if f"Table{n}" not in taken)
+        table = Table(displayName=own, ref=source._address)
+        table.tableStyleInfo = TableStyleInfo(name=table_style_name, showRowStripes=True)
+        self.sheet.ws.add_table(table)
+        if name is None:
+            return
+        self.sheet.book.log(f"table name {self.sheet.ws.title}!{source._address}")
+        if name in taken:
+            raise StandinFailure(f"A table named {name} already exists")
+        del self.sheet.ws.tables[own]
+        table.displayName = table.name = name
+        self.sheet.ws.add_table(table)
+
+
+class StandinFont:
+    """``range.font``: each property set is one call, on every cell of the range."""
+
+    def __init__(self, rng: StandinRange) -> None:
+        object.__setattr__(self, "_range", rng)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from copy import copy
+
+        rng = self._range
+        rng.sheet.book.log(f"font.{name} {rng.sheet.ws.title}!{rng._address}")
+        top, left, bottom, right = rng._bounds
+        key = {"bold": "b", "italic": "i", "size": "sz"}.get(name)
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                cell = rng.sheet.ws.cell(row=r, column=c)
+                font = copy(cell.font)
+                if key:
+                    setattr(font, key, value)
+                cell.font = font
+
+
+def _set_column_width(self: StandinRange, value: float) -> None:
+    self.sheet.book.log(f"column_width {self.sheet.ws.title}!{self._address}")
+    _, left, _, right = self._bounds
+    for col in range(left, right + 1):
+        self.sheet.ws.column_dimensions[get_column_letter(col)].width = value
+
+
+StandinSheet.delete = _delete_sheet
+StandinSheet.charts = property(StandinCharts)
+StandinSheet.tables = property(StandinTables)
+StandinRange.font = property(StandinFont)
+StandinRange.column_width = property(None, _set_column_width)
+
+
+_write_values = StandinRange.value.fset
+
+
+def _write_keeping_text_cells(self: StandinRange, data: Any) -> None:
+    """Excel keeps whatever is written to a cell formatted as text ("@") as text, as it does
+    after an apostrophe: "13812345678" stays text there instead of becoming a number."""
+    top, left, _, _ = self._bounds
+    rows = data if isinstance(data, list | tuple) else [[data]]
+    rows = rows if not rows or isinstance(rows[0], list | tuple) else [list(rows)]
+    kept = [[f"'{item}" if isinstance(item, str) and item and (top + i, left + j) in
+             self.sheet.ws._cells and self.sheet.ws.cell(top + i, left + j).number_format == "@"
+             else item for j, item in enumerate(row)] for i, row in enumerate(rows)]
+    _write_values(self, kept)
+
+
+StandinRange.value = property(StandinRange.value.fget, _write_keeping_text_cells)

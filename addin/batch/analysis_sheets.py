@@ -124,6 +124,8 @@ def apply_plan(wb: Workbook, plan: SheetPlan, lang: str) -> Worksheet:
     fonts = {"title": TITLE_FONT, "heading": HEADING_FONT, "note": NOTE_FONT}
     for c in plan.cells:
         cell = ws.cell(c.row, c.col, c.value)
+        if isinstance(c.value, str) and c.value.startswith("="):
+            cell.data_type = "s"  # workbook text (a name, a category) is data, never a formula
         if c.number_format:
             cell.number_format = c.number_format
         if c.style:
@@ -167,6 +169,8 @@ def _chart(ws: Worksheet, spec: ChartSpec) -> BarChart | LineChart:
                                    max_row=max_row))
     if not spec.legend:
         chart.legend = None
+    if spec.kind == "bar":
+        chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
     return chart
 
 
@@ -361,10 +365,12 @@ def _regulatory_table(cursor: _Cursor, month: MonthAnalysis, lang: str) -> None:
     for view in REGULATORY_VIEWS:
         row = month.regulatory.loc[view.key]
         rows.append([t(f"view_{view.key}", lang), row["met"], row["missed"], row["pending"],
-                     row["rate"]])
+                     row["undated"], row["rate"]])
     cursor.table("Regulatory", t("regulatory", lang),
-                 [t(f"col_{c}", lang) for c in ("view", "met", "missed", "pending", "rate")],
-                 rows, [None, "#,##0", "#,##0", "#,##0", "0.0%"], note=t("regulatory_note", lang))
+                 [t(f"col_{c}", lang) for c in ("view", "met", "missed", "pending", "undated",
+                                                 "rate")],
+                 rows, [None, "#,##0", "#,##0", "#,##0", "#,##0", "0.0%"],
+                 note=t("regulatory_note", lang))
 
 
 def _overdue_table(cursor: _Cursor, month: MonthAnalysis, lang: str,

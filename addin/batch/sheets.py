@@ -22,15 +22,17 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.fields import fold, guess_language, match_headers
+from addin.core.layout import COUNTERS_HEADER as COUNTERS_HEADER  # re-exported for writers
+from addin.core.layout import (
+    COUNTERS_SHEET,
+    GRID_ROLES,
+    HEADER_SCAN_ROWS,
+    MIN_MATCHES,
+    best_header_row,
+    counters_from_rows,
+    is_blank,
+)
 from addin.core.register import Grid, Register, sheet_role
-
-# A header row must name at least this many card fields to be taken for the complaints table.
-MIN_MATCHES = 5
-# How far down a sheet the header row is looked for (titles and notes may sit above it).
-HEADER_SCAN_ROWS = 20
-GRID_ROLES = ("settings", "lists", "rules", "holidays")
-COUNTERS_SHEET = "Counters"
-COUNTERS_HEADER = ("Period", "Last number")
 
 
 @dataclass
@@ -63,10 +65,6 @@ def _peek(ws: Worksheet, row: int, col: int) -> Any:
     """A cell's value without creating the cell (ws.cell() would add an empty one)."""
     cell = ws._cells.get((row, col))
     return None if cell is None else cell.value
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def find_register(wb: Workbook) -> RegisterLocation | None:
@@ -109,17 +107,14 @@ def _from_any_sheet(wb: Workbook) -> RegisterLocation | None:
 
 def _header_row(ws: Worksheet) -> tuple[RegisterLocation, int] | None:
     """The row near the top of a sheet that names the most card fields, with that count."""
-    best: tuple[RegisterLocation, int] | None = None
-    width = ws.max_column
-    for row in range(1, min(HEADER_SCAN_ROWS, ws.max_row) + 1):
-        values = [_peek(ws, row, col) for col in range(1, width + 1)]
-        filled = [col for col, value in enumerate(values, 1) if not _is_blank(value)]
-        if not filled:
-            continue
-        count = len(match_headers(values))
-        if best is None or count > best[1]:
-            best = RegisterLocation(ws, row, filled[0], filled[-1]), count
-    return best
+    rows = [[_peek(ws, row, col) for col in range(1, ws.max_column + 1)]
+            for row in range(1, min(HEADER_SCAN_ROWS, ws.max_row) + 1)]
+    found = best_header_row(rows)
+    if found is None:
+        return None
+    at, count = found
+    filled = [col for col, value in enumerate(rows[at], 1) if not is_blank(value)]
+    return RegisterLocation(ws, at + 1, filled[0], filled[-1]), count
 
 
 def read_register(loc: RegisterLocation) -> Register:
@@ -149,7 +144,7 @@ def read_register(loc: RegisterLocation) -> Register:
         if first <= row <= bound and left <= col <= right:
             value = cell._value
             body[row - first, col - left] = value
-            if row > last and not _is_blank(value):
+            if row > last and not is_blank(value):
                 last = row
     body = body[: last - first + 1]
     names = ["" if h is None else str(h) for h in headers]
@@ -162,7 +157,7 @@ def read_register(loc: RegisterLocation) -> Register:
 def _last_row_with_value(loc: RegisterLocation, first: int, bound: int) -> int:
     return max((row for (row, col), cell in loc.ws._cells.items()
                 if first <= row <= bound and loc.first_col <= col <= loc.last_col
-                and not _is_blank(cell.value)), default=first - 1)
+                and not is_blank(cell.value)), default=first - 1)
 
 
 def read_grids(wb: Workbook) -> dict[str, Grid]:
@@ -191,39 +186,9 @@ def counters_sheet(wb: Workbook) -> Worksheet | None:
 
 
 def read_counters(wb: Workbook) -> dict[str, int]:
-    """Case-number high-water marks (period -> last sequence) from the hidden Counters sheet.
-
-    Rows that do not hold a period and a whole number (the header, anything typed by hand) are
-    skipped: a damaged counter must not stop the run, and the core also checks for duplicates.
-    """
+    """Case-number high-water marks (period -> last sequence) from the hidden Counters sheet,
+    read from columns A and B as ``counters_from_rows`` says."""
     ws = counters_sheet(wb)
-    counters: dict[str, int] = {}
     if ws is None:
-        return counters
-    for period, last in ws.iter_rows(min_col=1, max_col=2, values_only=True):
-        key, number = _period(period), _whole(last)
-        if key is not None and number is not None:
-            counters[key] = max(counters.get(key, 0), number)
-    return counters
-
-
-def _period(value: Any) -> str | None:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a period such as 202603 retyped in Excel comes back as a number
-    if _is_blank(value):
-        return None
-    return str(value).strip()
-
-
-def _whole(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        return None
-    return number if number >= 0 else None
+        return {}
+    return counters_from_rows(ws.iter_rows(min_col=1, max_col=2, values_only=True))

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import NAT, WorkCalendar, as_days
+from .cells import map_distinct
 from .vocab import DONE_STATUSES, Vocabulary, default_lists
 
 NOT_SET = "Not set"  # the group of rows where a field is empty; translated by the renderers
@@ -259,9 +260,8 @@ def filled(values: pd.Series) -> np.ndarray:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Values as trimmed text, missing stays missing."""
-    text = values.astype(object)
-    return text.where(text.notna(), None).map(_strip, na_action="ignore")
+    """Values as trimmed text, missing stays missing (each distinct value trimmed once)."""
+    return map_distinct(values.astype(object), _strip)
 
 
 def _strip(value: object) -> str:
@@ -560,10 +560,11 @@ REGULATORY_VIEWS: tuple[RegulatoryView, ...] = (
 
 def regulatory_views(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date
                      ) -> pd.DataFrame:
-    """Each view's met, missed and pending cases and its rate (met / (met + missed)).
+    """Each view's met, missed, pending and undated cases and its rate (met / (met + missed)).
 
     A case counts once its outcome is known: the reply or resolution came (met when on or before
-    the deadline day) or the deadline passed without it (missed). Index: the view's key.
+    the deadline day) or the deadline passed without it (missed). A case closed without a
+    resolved date and without a verdict is ``undated``, not pending. Index: the view's key.
     """
     prep = prepare(cases, calendar)
     day = _day(as_of)
@@ -578,9 +579,12 @@ def regulatory_views(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date
         deadline = np.where(prep.done_undated & np.isnat(done), NAT, deadline)
         met, missed, _ = clock_verdicts(done, deadline, day)
         received = ~np.isnat(prep.received) & (prep.received <= day)
+        unknown = received & ~met & ~missed
+        # Closed without a date will never get a verdict: apart from the cases still pending.
+        undated = unknown & prep.done_undated
         rows.append({"view": view.key, "cases": int(received.sum()), "met": int(met.sum()),
-                     "missed": int(missed.sum()),
-                     "pending": int((received & ~met & ~missed).sum()),
+                     "missed": int(missed.sum()), "pending": int((unknown & ~undated).sum()),
+                     "undated": int(undated.sum()),
                      "rate": _rate(int(met.sum()), int(met.sum() + missed.sum()))})
     return pd.DataFrame(rows).set_index("view")
 
@@ -597,7 +601,8 @@ class MonthAnalysis:
     previous: MonthlyFigures
     last_year: MonthlyFigures
     kpis: list[Kpi]
-    trend: pd.DataFrame  # last 12 months: received, resolved, backlog_overdue, on-time rates
+    trend: pd.DataFrame  # last 12 months: received, resolved, backlog_overdue, on-time rates,
+    # satisfaction_mean, closed_undated
     category_by_month: pd.DataFrame  # last 12 months
     breakdowns: dict[str, pd.DataFrame]  # the month's complaints by channel, severity, ...
     overdue: pd.DataFrame
@@ -644,7 +649,8 @@ def _trend(prep: Prepared, months: list[pd.Period], today: dt.date,
         rows.append({"month": str(month), "received": f.received, "resolved": f.resolved,
                      "backlog_overdue": f.backlog_overdue, "ack_on_time_rate": f.ack_on_time_rate,
                      "resolve_on_time_rate": f.resolve_on_time_rate,
-                     "satisfaction_mean": f.satisfaction_mean})
+                     "satisfaction_mean": f.satisfaction_mean,
+                     "closed_undated": f.closed_undated})
     return pd.DataFrame(rows).set_index("month")
 
 

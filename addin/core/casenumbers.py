@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .cells import is_empty, map_distinct
 from .findings import Finding, finding
 from .register import Register
 from .settings import Settings
@@ -75,17 +76,13 @@ def _number_pattern(parts: list[_Part]) -> str:
     return "^" + "".join(body) + "$"
 
 
-def _is_empty(values: pd.Series) -> pd.Series:
-    """True for None, NaN and blank text."""
-    return values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
-
-
 def _as_text(values: pd.Series) -> pd.Series:
     """Cell values as the text staff read: 1001.0 shows as 1001, full-width digits fold."""
     def show(value: object) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return unicodedata.normalize("NFKC", str(value)).strip()
+        text = str(value)
+        return (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
     return values.map(show).astype(object)
 
 
@@ -133,7 +130,7 @@ def assign_case_numbers(current: pd.Series, received_at: pd.Series, eligible: pd
     parts = _parse_format(case_format)
     has_dates = any(p.kind in _DATE_WIDTH for p in parts)
     received = pd.to_datetime(received_at.reindex(current.index), errors="coerce")
-    empty = _is_empty(current)
+    empty = is_empty(current)
     wanted = eligible.reindex(current.index).fillna(False).astype(bool)
 
     highest = {str(k): int(v) for k, v in counters.items()}
@@ -159,7 +156,7 @@ def _new_numbers(received: pd.Series, parts: list[_Part], highest: dict[str, int
                           "position": range(len(received))}, index=received.index)
     order = order.sort_values(["period", "received", "position"], kind="stable",
                               na_position="last")
-    base = order["period"].map(lambda p: highest.get(p, 0)).astype(int)
+    base = map_distinct(order["period"], lambda p: highest.get(p, 0)).astype(int)
     seq = (order.groupby("period", sort=False).cumcount() + 1 + base).reindex(received.index)
     number = pd.Series("", index=received.index, dtype=object)
     for part, text in zip(parts, rendered, strict=True):
@@ -175,7 +172,7 @@ def _new_numbers(received: pd.Series, parts: list[_Part], highest: dict[str, int
 
 def duplicate_case_numbers(current: pd.Series, register: Register) -> list[Finding]:
     """A finding on every row after the first that repeats a case number (case and spaces aside)."""
-    empty = _is_empty(current)
+    empty = is_empty(current)
     keys = _as_text(current[~empty]).str.casefold()
     if keys.empty:
         return []

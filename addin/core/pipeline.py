@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
+from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
 from .dates import parse_dates
 from .deadlines import compute_deadlines
@@ -62,7 +64,13 @@ def check_tag(header: str) -> str:
 
 
 def process(register: Register, sheets: dict[str, Grid], today: dt.date,
-            counters: dict[str, int] | None = None) -> Outcome:
+            counters: dict[str, int] | None = None, *, changes: bool = True) -> Outcome:
+    """Run every step over the register.
+
+    ``changes=False`` is for readers that never write (reports): the canonical ``cases``,
+    findings and summary are computed as always, but not the cells a door would change
+    (``changes`` is then empty and ``summary.cells_changed`` 0).
+    """
     config, findings = load_config(sheets, counters)
     lang = register.lang if config.settings.language == "auto" else config.settings.language
     register.lang = lang
@@ -74,7 +82,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         register.col("case_no"), checked.frame["received_at"], checked.numberable,
         config.settings.case_format, config.counters)
     findings += duplicate_case_numbers(register.col("case_no"), register)
-    findings += _unnumbered(register, case_no)
+    findings += _unnumbered(register, case_no, checked.blank)
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
                                               register)
     findings += repeat_findings
@@ -82,22 +90,24 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
                                config.deadlines, config.calendar, config.settings.due_soon_days,
                                today)
 
-    values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
-                         _check_texts(register, findings, lang))
-    changes = {key: _differences(register.col(key), column, BY_KEY[key].kind)
-               for key, column in values.items()}
-    changes = {key: diff for key, diff in changes.items() if len(diff)}
+    diffs: dict[str, pd.Series] = {}
+    if changes:
+        values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
+                             _check_texts(register, findings, lang))
+        diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
+                 for key, column in values.items()}
+        diffs = {key: diff for key, diff in diffs.items() if len(diff)}
     new_columns = [key for key in OUTPUT_KEYS if not register.has(key)]
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
-    summary = _summary(register, classes, case_no, findings, clocks, changes)
-    return Outcome(register, lang, config, changes, new_columns, findings, new_counters, summary,
+    summary = _summary(register, classes, case_no, findings, clocks, diffs)
+    return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
 
 
-def _unnumbered(register: Register, case_no: pd.Series) -> list[Finding]:
-    blank = case_no.map(_is_empty) & ~register.rows.map(_is_empty).all(axis=1)
-    return [finding("not-numbered", register.cell(row, "case_no"), field="case_no", row=row)
-            for row in blank[blank].index]
+def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:
+    missing = is_empty(case_no) & ~blank
+    return [finding("not-numbered", register.cell(row, "case_no"), field="case_no", row=int(row))
+            for row in case_no.index[missing.to_numpy()]]
 
 
 def _clock_inputs(register: Register, checked: pd.DataFrame,
@@ -131,35 +141,47 @@ def _check_texts(register: Register, findings: list[Finding], lang: str) -> pd.S
 def _new_values(register: Register, config: Config, lang: str, classes, case_no: pd.Series,
                 repeat_of: pd.Series, clocks: pd.DataFrame, checks: pd.Series
                 ) -> dict[str, pd.Series]:
+    def label(key: str, canonical: pd.Series) -> pd.Series:
+        return map_distinct(canonical, lambda v: config.lists[key].label(v, lang))
+
     values: dict[str, pd.Series] = {"case_no": case_no}
     for key in ("category", "severity", "urgency", "department"):
         filled = classes.filled[key]
         new = classes.values[key]
         if key in LABELLED:
-            new = new.map(lambda v, k=key: None if v is None else config.lists[k].label(v, lang))
+            new = label(key, new)
         values[key] = register.col(key).where(~filled, new)
     rule = classes.values["rule"]
     values["rule"] = register.col("rule").where(rule.isna(), rule)
     values["repeat_of"] = repeat_of
     values["check"] = checks
     for key in ("ack_due", "due_at", "reopened_at", "waiting_since"):
-        values[key] = clocks[key].map(_as_datetime)
-    values["sla_status"] = clocks["sla_status"].map(
-        lambda v: None if _is_empty(v) else config.lists["sla_status"].label(v, lang))
+        values[key] = python_datetimes(clocks[key])
+    values["sla_status"] = label("sla_status", clocks["sla_status"])
     for key in ("days_open", "paused_days"):
-        values[key] = clocks[key].map(lambda v: None if _is_empty(v) else int(v))
+        values[key] = python_ints(clocks[key])
     return {key: column.astype(object) for key, column in values.items()}
 
 
 def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
-    """The new values at the rows where the cell must change (None clears a cell)."""
-    same = pd.Series([_same(a, b, kind) for a, b in zip(old, new, strict=True)], index=new.index)
+    """The new values at the rows where the cell must change (None clears a cell).
+
+    Nearly every cell either is empty on both sides or already holds exactly the value to
+    write, which a vectorised == settles; only the cells left over go through ``_same``.
+    """
+    old_empty, new_empty = is_empty(old).to_numpy(), is_empty(new).to_numpy()
+    before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
+    same = old_empty & new_empty
+    both = np.flatnonzero(~old_empty & ~new_empty)
+    same[both] = before[both] == after[both]
+    unsettled = both[~same[both]]
+    same[unsettled] = [_same(before[i], after[i], kind) for i in unsettled]
     return new[~same]
 
 
 def _same(old: object, new: object, kind: str) -> bool:
-    if _is_empty(old) or _is_empty(new):
-        return _is_empty(old) and _is_empty(new)
+    """Whether a filled cell already shows a filled new value (a date typed as a date, 6 as 6.0,
+    text up to surrounding spaces)."""
     if kind in ("date", "datetime") and isinstance(old, dt.datetime | dt.date):
         return pd.Timestamp(old) == pd.Timestamp(new)
     if isinstance(new, int) and not isinstance(old, str):
@@ -170,43 +192,29 @@ def _same(old: object, new: object, kind: str) -> bool:
     return str(old).strip() == str(new).strip()
 
 
-def _is_empty(value: object) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _as_datetime(value: object) -> dt.datetime | None:
-    return None if _is_empty(value) or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
 def _cases(register: Register, checked: pd.DataFrame, classes: pd.DataFrame, case_no: pd.Series,
            repeat_of: pd.Series, clocks: pd.DataFrame) -> pd.DataFrame:
     """Every card field as canonical values: what analyses and reports compute with."""
-    cases = pd.DataFrame(index=register.rows.index)
-    for f in FIELDS:
-        cases[f.key] = register.col(f.key)
+    columns = {f.key: register.col(f.key) for f in FIELDS}
     for key in checked.columns:
-        if key in cases:
-            cases[key] = checked[key]
+        if key in columns:
+            columns[key] = checked[key]
     for key in ("category", "severity", "urgency", "department"):
-        cases[key] = classes[key].where(classes[key].notna(), cases[key])
-    cases["case_no"] = case_no
-    cases["repeat_of"] = repeat_of
+        columns[key] = classes[key].where(classes[key].notna(), columns[key])
+    columns["case_no"] = case_no
+    columns["repeat_of"] = repeat_of
     for key in clocks.columns:
-        cases[key] = clocks[key]
-    return cases
+        columns[key] = clocks[key]
+    return pd.DataFrame(columns, index=register.rows.index)
 
 
 def _summary(register: Register, classes, case_no: pd.Series, findings: list[Finding],
              clocks: pd.DataFrame, changes: dict[str, pd.Series]) -> Summary:
     levels = pd.Series([f.level for f in findings], dtype=object)
-    before = register.col("case_no").map(_is_empty)
+    before = is_empty(register.col("case_no"))
     return Summary(
         rows=len(register.rows),
-        numbered=int((before & ~case_no.map(_is_empty)).sum()),
+        numbered=int((before & ~is_empty(case_no)).sum()),
         classified=int(classes.filled.any(axis=1).sum()),
         errors=int((levels == "error").sum()),
         warnings=int((levels == "warning").sum()),

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .cells import is_empty, map_distinct
 from .dates import format_example, parse_dates
 from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding
@@ -66,6 +67,7 @@ class Checked:
 
     frame: pd.DataFrame
     numberable: pd.Series  # bool: the row passes the intake checks that a case number needs
+    blank: pd.Series  # bool: every cell of the row is empty (not a complaint)
 
 
 @dataclass
@@ -105,19 +107,10 @@ def validate(register: Register, config: Config, today: dt.date
     ]
     findings = sheet_findings + _to_findings(register, checks, ~blank)
     numberable = _numberable(register, frame, empty, blank, end_of_today)
-    return Checked(frame, numberable), findings
+    return Checked(frame, numberable, blank), findings
 
 
 # ----------------------------------------------------------------------------- values
-
-
-def is_empty(values: pd.Series) -> pd.Series:
-    """True where a cell is empty: None, NaN, NaT, "" or whitespace only."""
-    cells = values.to_numpy(dtype=object)
-    empty = pd.isna(cells)
-    filled = np.flatnonzero(~empty)
-    empty[filled] = [isinstance(v, str) and not v.strip() for v in cells[filled]]
-    return pd.Series(empty, index=values.index, dtype=bool)
 
 
 class _Cells:
@@ -139,12 +132,8 @@ class _Cells:
     def text(self, key: str, strip: bool = True) -> pd.Series:
         """Cell values as text, None where empty (NFKC-normalised and stripped unless raw)."""
         if (key, strip) not in self._text:
-            cells = self.raw(key).to_numpy(dtype=object)
-            out = np.full(len(cells), None, dtype=object)
-            keep = np.flatnonzero(~self.empty(key).to_numpy())
-            read = _as_text if strip else _as_raw_text
-            out[keep] = [read(v) for v in cells[keep]]
-            self._text[key, strip] = pd.Series(out, index=self.raw(key).index, dtype=object)
+            filled = self.raw(key).where(~self.empty(key), None)
+            self._text[key, strip] = map_distinct(filled, _as_text if strip else _as_raw_text)
         return self._text[key, strip]
 
     def phone_number(self) -> pd.Series:
@@ -182,8 +171,7 @@ def _none_for_missing(values: pd.Series) -> pd.Series:
 
 def _canonical(values: pd.Series, empty: pd.Series, vocabulary: Vocabulary) -> pd.Series:
     """English names of listed values, None elsewhere; each distinct value is looked up once."""
-    names = {value: vocabulary.canonical(value) for value in pd.unique(values[~empty].to_numpy())}
-    return values.map(lambda v: names.get(v), na_action="ignore")
+    return map_distinct(values.where(~empty, None), vocabulary.canonical)
 
 
 def _canonical_labels(canonical: pd.Series, vocabulary: Vocabulary, lang: str) -> pd.Series:
@@ -229,8 +217,8 @@ def _or_none(values: pd.Series, index: pd.Index) -> pd.Series:
 
 def _satisfaction_score(values: pd.Series) -> pd.Series:
     """A whole number 1-5 as float, NaN where empty or not such a number (True is not 1)."""
-    numbers = values.map(lambda v: None if isinstance(v, bool) else
-                         _as_text(v) if isinstance(v, str) else v, na_action="ignore")
+    numbers = map_distinct(values, lambda v: None if isinstance(v, bool) else
+                           _as_text(v) if isinstance(v, str) else v)
     score = pd.to_numeric(numbers, errors="coerce").astype("float64")
     return score.where(score.between(1, 5) & score.eq(score.round()))
 

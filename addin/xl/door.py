@@ -21,24 +21,21 @@ from typing import Any
 
 import pandas as pd
 
-from addin.batch.sheets import COUNTERS_HEADER, COUNTERS_SHEET
-from addin.batch.writeback import (
-    FINDINGS_SHEET,
-    LOG_HEADERS,
-    LOG_SHEET,
-    RunInfo,
-    _cell_value,
-    _finding_rows,
-    _merged_counters,
-)
-from addin.core.fields import BY_KEY, fold, match_headers
+from addin.batch.writeback import FINDINGS_SHEET, LOG_HEADERS, LOG_SHEET, RunInfo, finding_rows
+from addin.core.fields import BY_KEY, fold
 from addin.core.findings import cell_ref, column_letter, finding
+from addin.core.layout import (
+    COUNTERS_HEADER,
+    COUNTERS_SHEET,
+    GRID_ROLES,
+    MIN_MATCHES,
+    best_header_row,
+    cell_value,
+    counters_from_rows,
+    is_blank,
+    merged_counters,
+)
 from addin.core.register import Grid, Register, sheet_role
-
-# The same rules as the batch door for finding the register's header row.
-MIN_MATCHES = 5
-HEADER_SCAN_ROWS = 20
-GRID_ROLES = ("settings", "lists", "rules", "holidays")
 
 # Which output columns each button writes; every button rewrites the Findings sheet.
 PARTS: dict[str, tuple[str, ...]] = {
@@ -78,7 +75,7 @@ class Block:
     def last_row(self) -> int:
         """The last row holding a value (the row above the block when it holds none)."""
         for i in range(len(self.rows) - 1, -1, -1):
-            if any(not _blank(v) for v in self.rows[i]):
+            if any(not is_blank(v) for v in self.rows[i]):
                 return self.first_row + i
         return self.first_row - 1
 
@@ -98,10 +95,6 @@ class Snapshot:
     log_sheet: str | None
     log_last_row: int = 0
     sheet_objects: dict[str, Any] = field(default_factory=dict, repr=False)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _cell(value: Any) -> Any:
@@ -128,14 +121,32 @@ def _parse_address(address: str) -> tuple[int, int]:
 
 
 def read_block(sheet: Any, name: str) -> Block:
-    """A sheet's used range in three calls: used_range, its address and its values."""
+    """A sheet's used range in two calls (its address, its values) on one range object."""
     used = sheet.used_range
     first_row, first_col = _parse_address(used.address)
-    values = used.options(ndim=2).value or []
-    rows = [[_cell(v) for v in row] for row in values]
+    return _block(name, used.options(ndim=2).value, first_row, first_col)
+
+
+def _block(name: str, values: Any, first_row: int, first_col: int) -> Block:
+    rows = [[_cell(v) for v in row] for row in values or []]
     if len(rows) == 1 and all(v is None for v in rows[0]) and (first_row, first_col) == (1, 1):
         rows = []  # Excel reports A1 as the used range of an empty sheet
     return Block(name, rows, first_row, first_col)
+
+
+def read_counters_sheet(sheet: Any, name: str) -> Block:
+    """The Counters sheet in one call where it is as the add-in writes it.
+
+    The add-in writes that sheet from A1 with its header there, so a used range whose top-left
+    value is that header starts at A1 and needs no address. Otherwise (someone edited the hidden
+    sheet) the address is read as for any sheet: one call more, never a wrong counter.
+    """
+    used = sheet.used_range
+    values = used.options(ndim=2).value or []
+    corner = values[0][0] if values and values[0] else None
+    if isinstance(corner, str) and fold(corner) == fold(COUNTERS_HEADER[0]):
+        return _block(name, values, 1, 1)
+    return _block(name, values, *_parse_address(used.address))
 
 
 def register_from_block(block: Block, min_matches: int) -> tuple[Register, int] | None:
@@ -145,23 +156,15 @@ def register_from_block(block: Block, min_matches: int) -> tuple[Register, int] 
     card fields; the table runs from its first to its last filled header cell, down to the last row
     holding any value in those columns.
     """
-    best: tuple[int, int] | None = None  # (index in block, matches)
-    for i, row in enumerate(block.rows):
-        if block.first_row + i > HEADER_SCAN_ROWS:
-            break
-        if all(_blank(v) for v in row):
-            continue
-        hits = len(match_headers(row))
-        if best is None or hits > best[1]:
-            best = (i, hits)
+    best = best_header_row(block.rows, block.first_row)
     if best is None or best[1] < min_matches:
         return None
     at = best[0]
     header = block.rows[at]
-    filled = [j for j, v in enumerate(header) if not _blank(v)]
+    filled = [j for j, v in enumerate(header) if not is_blank(v)]
     left, right = filled[0], filled[-1]
     body = [row[left:right + 1] for row in block.rows[at + 1:]]
-    while body and all(_blank(v) for v in body[-1]):
+    while body and all(is_blank(v) for v in body[-1]):
         body.pop()
     register = Register.from_values(block.sheet, block.first_row + at, block.first_col + left,
                                     header[left:right + 1], body)
@@ -170,19 +173,13 @@ def register_from_block(block: Block, min_matches: int) -> tuple[Register, int] 
 
 def read_counters_block(block: Block | None) -> dict[str, int]:
     """Case-number high-water marks from the Counters sheet, read as the batch door reads them."""
-    from addin.batch.sheets import _period, _whole
-
-    counters: dict[str, int] = {}
     if block is None or block.first_col > 2:
-        return counters
+        return {}
     offset = 1 - block.first_col  # column A sits at this index of each row
-    for row in block.rows:
-        period = row[offset] if 0 <= offset < len(row) else None
-        last = row[offset + 1] if 0 <= offset + 1 < len(row) else None
-        key, number = _period(period), _whole(last)
-        if key is not None and number is not None:
-            counters[key] = max(counters.get(key, 0), number)
-    return counters
+
+    def at(row: list[Any], i: int) -> Any:
+        return row[i] if 0 <= i < len(row) else None
+    return counters_from_rows((at(row, offset), at(row, offset + 1)) for row in block.rows)
 
 
 def _find(names: Iterable[str], wanted: str) -> str | None:
@@ -208,7 +205,11 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
             by_role[role] = name
     grids = {role: block(name).grid() for role, name in by_role.items()}
     counters_name = _find(names, COUNTERS_SHEET)
-    counters = read_counters_block(block(counters_name)) if counters_name else {}
+    counters = {}
+    if counters_name:
+        objects[counters_name] = sheets[counters_name]
+        counters = read_counters_block(read_counters_sheet(objects[counters_name],
+                                                           counters_name))
     log_name = _find(names, LOG_SHEET)
     log_last = _last_used_row(sheets, objects, log_name) if log_name else 0
     return Snapshot(book.name, names, register, last_col, grids, counters, counters_name,
@@ -296,7 +297,7 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     keys = keys_for(parts)
     changes = {k: v for k, v in outcome.changes.items() if k in keys and len(v)}
     register_writes = _column_writes(snap, outcome, changes, keys)
-    counters = _merged_counters(snap.counters, outcome.counters) if "numbers" in set(parts) \
+    counters = merged_counters(snap.counters, outcome.counters) if "numbers" in set(parts) \
         else dict(snap.counters)
     counter_writes = _counter_writes(snap, counters)
     noop = not changes and not outcome.new_columns and not counter_writes
@@ -352,20 +353,17 @@ def _column_writes(snap: Snapshot, outcome: Any, changes: dict[str, pd.Series],
         rows = [int(r) for s in changed for r in s.index]
         top = register.header_row if adds else min(rows)
         bottom = max(rows) if rows else register.header_row
-        values, old = [], []
-        for row in range(top, bottom + 1):
-            now = [_current(register, k, row, new) for k in run_keys]
-            old.append(tuple(now))
-            if row == register.header_row:
-                values.append(tuple(BY_KEY[k].header(outcome.lang) if k in new else v
-                                    for k, v in zip(run_keys, now, strict=True)))
-                continue
-            values.append(tuple(_cell_value(changes[k][row]) if k in changes
-                                and row in changes[k].index else v
-                                for k, v in zip(run_keys, now, strict=True)))
-        writes.append(Write("values", register.sheet, top, run[0], tuple(values), tuple(old)))
+        old = [_current(register, k, top, bottom, new) for k in run_keys]
+        values = [_wanted(now, k, top, changes.get(k), outcome.lang, k in new)
+                  for k, now in zip(run_keys, old, strict=True)]
+        writes.append(Write("values", register.sheet, top, run[0], _by_rows(values),
+                            _by_rows(old)))
         writes += _new_date_formats(register, run, run_keys, new, bottom)
     return writes
+
+
+def _by_rows(columns: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(zip(*columns, strict=True))
 
 
 def _runs(cols: list[int]) -> list[list[int]]:
@@ -378,14 +376,26 @@ def _runs(cols: list[int]) -> list[list[int]]:
     return runs
 
 
-def _current(register: Register, key: str, row: int, new: set[str]) -> Any:
+def _current(register: Register, key: str, top: int, bottom: int, new: set[str]) -> list[Any]:
+    """A column's cells from row ``top`` to ``bottom`` as they are now (header included)."""
     if key in new:
-        return None
-    if row == register.header_row:
-        return register.headers[register.columns[key]]
-    if row not in register.rows.index:
-        return None
-    return register.rows.at[row, register.columns[key]]
+        return [None] * (bottom - top + 1)
+    pos = register.columns[key]
+    cells = register.rows[pos].to_dict()  # one pass, not a pandas lookup per cell
+    cells[register.header_row] = register.headers[pos]
+    return [cells.get(row) for row in range(top, bottom + 1)]
+
+
+def _wanted(now: list[Any], key: str, top: int, change: pd.Series | None, lang: str,
+            added: bool) -> list[Any]:
+    """The same cells as they should be: changed values in, a header for an added column."""
+    wanted = list(now)
+    if change is not None:
+        for row, value in change.items():
+            wanted[int(row) - top] = cell_value(value)
+    if added:  # a run with an added column starts at the header row
+        wanted[0] = BY_KEY[key].header(lang)
+    return wanted
 
 
 def _new_date_formats(register: Register, run: list[int], run_keys: list[str], new: set[str],
@@ -415,7 +425,7 @@ def _counter_writes(snap: Snapshot, counters: dict[str, int]) -> list[Write]:
 
 
 def _findings_writes(snap: Snapshot, outcome: Any) -> list[Write]:
-    rows = tuple(values for values, _ in _finding_rows(outcome))
+    rows = tuple(values for values, _ in finding_rows(outcome))
     if snap.findings_sheet is None:
         return [Write("add", FINDINGS_SHEET), Write("values", FINDINGS_SHEET, 1, 1, rows)]
     return [Write("clear", snap.findings_sheet), Write("values", snap.findings_sheet, 1, 1, rows)]
@@ -423,7 +433,7 @@ def _findings_writes(snap: Snapshot, outcome: Any) -> list[Write]:
 
 def _log_writes(snap: Snapshot, outcome: Any, run: RunInfo, cells: int) -> list[Write]:
     s = outcome.summary
-    row = (_cell_value(run.when), run.user, run.version, s.rows, s.numbered, s.classified, cells,
+    row = (cell_value(run.when), run.user, run.version, s.rows, s.numbered, s.classified, cells,
            s.errors, s.warnings, s.overdue, run.note or None)
     header = LOG_HEADERS["zh" if outcome.lang.startswith("zh") else "en"]
     writes = [] if snap.log_sheet else [Write("add", LOG_SHEET)]
@@ -493,13 +503,20 @@ def _apply(sheets: Any, objects: dict[str, Any], write: Write) -> None:
     elif write.kind == "format":
         sheet.range(write.address).number_format = write.number_format
     else:
-        sheet.range(write.address).value = [list(r) for r in _padded(write.values)]
+        sheet.range(write.address).value = _rectangle(write.values)
 
 
-def _padded(values: tuple[tuple[Any, ...], ...]) -> list[tuple[Any, ...]]:
-    """Rows of equal width: Excel needs a rectangle."""
+def _rectangle(values: tuple[tuple[Any, ...], ...]) -> list[list[Any]]:
+    """Rows of equal width (Excel needs a rectangle), text kept as text."""
     width = max((len(r) for r in values), default=0)
-    return [tuple(r) + (None,) * (width - len(r)) for r in values]
+    return [[_as_text(v) for v in r] + [None] * (width - len(r)) for r in values]
+
+
+def _as_text(value: Any) -> Any:
+    """Excel reads text written into a cell as if staff typed it: '0571' becomes the number 571,
+    '2026-03-01' a date, '=A1' a formula. A leading apostrophe keeps it text, and Excel does not
+    store the apostrophe, so every text gets one: the batch door writes all text as text too."""
+    return "'" + value if isinstance(value, str) and value else value
 
 
 def _undo(sheets: Any, objects: dict[str, Any], done: list[Write]) -> bool:
@@ -508,7 +525,7 @@ def _undo(sheets: Any, objects: dict[str, Any], done: list[Write]) -> bool:
         for write in reversed(done):
             if write.kind == "values" and write.old is not None:
                 sheet = _sheet(sheets, objects, write.sheet)
-                sheet.range(write.address).value = [list(r) for r in _padded(write.old)]
+                sheet.range(write.address).value = _rectangle(write.old)
     except Exception:  # Excel is not answering at all; say so rather than hide it
         return False
     # Restored in full only when every block written had known old values and nothing was

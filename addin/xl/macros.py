@@ -185,6 +185,7 @@ def report_button(book: Any, macro: str, today: dt.date | None = None) -> MacroR
         path = Path(book.fullname)
         if macro == "monthly_report":
             files = _monthly(path, today)
+            _analysis_sheets(book, today)
         else:
             files = _summaries(book, snap, path, today)
     except NoRegister as err:
@@ -208,6 +209,26 @@ def _monthly(path: Path, today: dt.date | None) -> list[Path]:
     from reports.monthly import write_report
 
     return write_report(path, today=today)
+
+
+def _analysis_sheets(book: Any, today: dt.date | None) -> None:
+    """Rebuild the Analysis and Monthly sheets in the open workbook, from what it holds now.
+
+    This costs a bounded number of calls (tables, formats, charts), independent of the rows, but
+    more than the data buttons' budget: so it belongs to the manager's button, not to Run all.
+    """
+    from addin.core.analysis import analysis_figures
+    from addin.core.pipeline import process
+    from reports.monthly import default_month
+
+    from .analysis import write_analysis
+
+    snap = read_workbook(book)
+    day = today or today_in_excel()
+    outcome = process(snap.register, snap.grids, day, snap.counters)
+    figures = analysis_figures(outcome.cases, outcome.config.calendar, day,
+                               month=default_month(day), lists=outcome.config.lists)
+    write_analysis(book, figures, outcome.lang, outcome.config.lists)
 
 
 class _NothingSelected(Exception):
