@@ -127,6 +127,31 @@ def read_block(sheet: Any, name: str) -> Block:
     return _block(name, used.options(ndim=2).value, first_row, first_col)
 
 
+# Settings sheets are small and start near A1, so a fixed block from A1 holds them whole and
+# costs one call, where the used range costs two (its address, then its values). A sheet that
+# fills the block to its edge is read again the general way: nothing is ever cut short.
+SETTINGS_BLOCK = (400, 26)
+
+
+def read_settings_block(sheet: Any, name: str) -> Block:
+    """A settings sheet (Settings, Lists, Rules, Holidays) in one call, trimmed to its content."""
+    height, width = SETTINGS_BLOCK
+    values = sheet.range((1, 1), (height, width)).options(ndim=2).value or []
+    if any(v is not None for v in values[-1]) or any(row[-1] is not None for row in values):
+        return read_block(sheet, name)
+    return _trimmed(name, [[_cell(v) for v in row] for row in values])
+
+
+def _trimmed(name: str, rows: list[list[Any]]) -> Block:
+    """The block without its empty margins, anchored where its content starts."""
+    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    if not filled:
+        return Block(name, [], 1, 1)
+    cols = [j for row in rows for j, v in enumerate(row) if v is not None]
+    top, bottom, left, right = filled[0], filled[-1], min(cols), max(cols)
+    return Block(name, [row[left:right + 1] for row in rows[top:bottom + 1]], top + 1, left + 1)
+
+
 def _block(name: str, values: Any, first_row: int, first_col: int) -> Block:
     rows = [[_cell(v) for v in row] for row in values or []]
     if len(rows) == 1 and all(v is None for v in rows[0]) and (first_row, first_col) == (1, 1):
@@ -203,7 +228,10 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
         role = sheet_role(name)
         if role in roles and role not in by_role:
             by_role[role] = name
-    grids = {role: block(name).grid() for role, name in by_role.items()}
+    for name in by_role.values():
+        objects[name] = sheets[name]
+    grids = {role: read_settings_block(objects[name], name).grid()
+             for role, name in by_role.items()}
     counters_name = _find(names, COUNTERS_SHEET)
     counters = {}
     if counters_name:
