@@ -44,7 +44,7 @@ path, out, month, today = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], \\
 t_import = time.perf_counter()
 if sys.argv[5] == "phases":
     register, sheets, counters = read_workbook_fast(path); t1 = time.perf_counter()
-    outcome = process(register, sheets, today, counters); t2 = time.perf_counter()
+    outcome = process(register, sheets, today, counters, changes=False); t2 = time.perf_counter()
     period = pd.Period(month, freq="M")
     analysis = analyse_month(outcome.cases, period, outcome.config.calendar, today,
                              outcome.config.lists); t3 = time.perf_counter()

@@ -71,7 +71,8 @@ def load_month_inputs(path: Path, today: dt.date) -> MonthInputs:
     from .read import read_workbook_fast
 
     register, sheets, counters = read_workbook_fast(Path(path))
-    outcome = process(register, sheets, today, counters)
+    # Read-only: the canonical cases are all a report needs, not the cells a door would write.
+    outcome = process(register, sheets, today, counters, changes=False)
     return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,
                        outcome.lang, outcome.config.settings.mask_personal_data,
                        Path(path).name, sheets.get("actions"))

@@ -7,10 +7,13 @@ which replaces the original only once the new file has been written and checked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import getpass
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +98,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     check_kind(target)
     check_not_open(path)
     timings: dict[str, float] = {}
-    with run_lock(path):
+    with run_lock(path), _collector_paused():
         clock = time.perf_counter()
         wb = open_workbook(path)
         timings["load"] = _lap(clock)
@@ -132,6 +135,23 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         timings["save"] = saved.seconds
         report.backup, report.lost = saved.backup, saved.lost
         return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the run.
+
+    A loaded workbook is a million small objects that all live until the run ends, and every
+    full collection walks them all: on 50,000 rows that was a fifth of openpyxl's load time and
+    seconds more while writing and saving. Reference counting still frees everything else.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_kind(path: Path) -> None:

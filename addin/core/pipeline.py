@@ -74,6 +74,10 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     config, findings = load_config(sheets, counters)
     lang = register.lang if config.settings.language == "auto" else config.settings.language
     register.lang = lang
+    new_columns = [key for key in OUTPUT_KEYS if not register.has(key)]
+    # The doors append the missing columns in this order after the last one: findings about
+    # them name the cells the next run will find them in, so that run finds nothing to change.
+    register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
     checked, row_findings = validate(register, config, today)
     findings += row_findings
 
@@ -97,7 +101,6 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
-    new_columns = [key for key in OUTPUT_KEYS if not register.has(key)]
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     summary = _summary(register, classes, case_no, findings, clocks, diffs)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,

@@ -64,6 +64,9 @@ class Register:
     rows: pd.DataFrame
     columns: dict[str, int] = field(default_factory=dict)
     lang: str = "en"
+    # Written fields the table lacks, by the position a door appends them at (set by the
+    # pipeline), so that findings name the cell the value will be in after the run.
+    appended: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_values(cls, sheet: str, header_row: int, first_col: int, headers: list[Any],
@@ -86,8 +89,9 @@ class Register:
         return pd.Series([None] * len(self.rows), index=self.rows.index, dtype=object)
 
     def cell(self, row: int, key: str) -> str:
-        """The cell staff see for a field in a row (the header cell's column when absent)."""
-        pos = self.columns.get(key)
+        """The cell staff see for a field in a row: where it is, where a door appends it, or
+        else the header cell's column."""
+        pos = self.columns.get(key, self.appended.get(key))
         col = self.first_col + pos if pos is not None else self.first_col
         return cell_ref(self.sheet, row, col)
 

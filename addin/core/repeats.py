@@ -34,8 +34,9 @@ def find_repeats(checked: Checked, case_no: pd.Series, window_days: int, registe
     safe_pos = np.where(has_earlier, earlier_pos, 0)
     days = _days_between(received[safe_pos], received)
     numbers = case_no.reindex(index).to_numpy(dtype=object)
-    earlier_no = np.array([_case_text(v) for v in numbers[safe_pos]], dtype=object)
-    numbered = np.array([number is not None for number in earlier_no], dtype=bool)
+    earlier_no = np.full(len(index), None, dtype=object)
+    earlier_no[has_earlier] = [_case_text(v) for v in numbers[earlier_pos[has_earlier]]]
+    numbered = pd.notna(earlier_no)
     repeat = has_earlier & (days <= window_days) & numbered
     repeat_of = pd.Series(np.where(repeat, earlier_no, None), index=index, dtype=object)
     findings = [
@@ -66,13 +67,15 @@ def _latest_earlier(frame: pd.DataFrame, received: np.ndarray) -> pd.DataFrame:
 
 def _previous_by(keys: pd.Series, received: np.ndarray) -> np.ndarray:
     """Position of the previous row with the same key in (received, row) order, -1 when none."""
-    table = pd.DataFrame({"key": keys.to_numpy(dtype=object), "received": received,
-                          "pos": np.arange(len(keys))})
-    table = table[table["key"].notna() & table["received"].notna()]
-    table = table.sort_values(["key", "received", "pos"], kind="stable")
-    previous = table.groupby("key", sort=False)["pos"].shift(1)
+    # Keys as integer codes (-1 where missing): sorting numbers is far quicker than text.
+    codes = pd.factorize(keys.to_numpy(dtype=object))[0]
+    pos = np.flatnonzero((codes >= 0) & ~np.isnat(received))
+    # By key, then received, then row (np.lexsort sorts by its last array first).
+    pos = pos[np.lexsort((pos, received[pos].view("int64"), codes[pos]))]
+    same_key = np.zeros(len(pos), dtype=bool)
+    same_key[1:] = codes[pos[1:]] == codes[pos[:-1]]
     out = np.full(len(keys), -1, dtype=np.int64)
-    out[table["pos"].to_numpy()] = previous.fillna(-1).to_numpy(dtype=np.int64)
+    out[pos[1:][same_key[1:]]] = pos[:-1][same_key[1:]]
     return out
 
 
@@ -94,12 +97,15 @@ def _days_between(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
 def _case_text(value: object) -> str | None:
     if value is None or pd.isna(value):
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel hands every number over as a float: 1001.0 reads 1001
     text = str(value).strip()
     return text or None
 
 
 def _cell(register: Register, row: int, contact: str) -> str:
-    """The Repeat of cell, or the contact that matched when the sheet has no such column."""
-    if register.has("repeat_of"):
+    """The Repeat of cell (where a door appends it when missing), or else the contact that
+    matched."""
+    if register.has("repeat_of") or "repeat_of" in register.appended:
         return register.cell(row, "repeat_of")
     return register.cell(row, contact if register.has(contact) else "phone")

@@ -91,7 +91,7 @@ def validate(register: Register, config: Config, today: dt.date
     empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
                                                "phone", "email", "satisfaction")}
     frame, bad_dates = _canonical_frame(cells, config, order)
-    blank = _blank_rows(register)
+    blank = _blank_rows(register, empty)
     status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
 
@@ -133,7 +133,11 @@ class _Cells:
         """Cell values as text, None where empty (NFKC-normalised and stripped unless raw)."""
         if (key, strip) not in self._text:
             filled = self.raw(key).where(~self.empty(key), None)
-            self._text[key, strip] = map_distinct(filled, _as_text if strip else _as_raw_text)
+            if not strip and pd.api.types.infer_dtype(filled, skipna=True) == "string":
+                text = filled.astype(object)  # text only, the usual case: nothing to convert
+            else:
+                text = map_distinct(filled, _as_text if strip else _as_raw_text)
+            self._text[key, strip] = text
         return self._text[key, strip]
 
     def phone_number(self) -> pd.Series:
@@ -223,14 +227,23 @@ def _satisfaction_score(values: pd.Series) -> pd.Series:
     return score.where(score.between(1, 5) & score.eq(score.round()))
 
 
-def _blank_rows(register: Register) -> pd.Series:
-    """Rows with every cell empty; the fullest columns go first so few rows remain to test."""
+def _blank_rows(register: Register, empty: dict[str, pd.Series]) -> pd.Series:
+    """Rows with every cell empty.
+
+    The emptiness already known for the checked fields rules out nearly every row at once, so
+    the other columns are tested only in the few rows left.
+    """
     rows = register.rows
-    candidates = rows.index
-    for position in rows.notna().sum().sort_values(ascending=False).index:
+    blank = np.ones(len(rows), dtype=bool)
+    for known in empty.values():
+        blank &= known.to_numpy(dtype=bool)
+    candidates = rows.index[blank]
+    checked = {register.columns[key] for key in empty if register.has(key)}
+    for position in rows.columns:
         if not len(candidates):
             break
-        candidates = candidates[is_empty(rows.loc[candidates, position]).to_numpy()]
+        if position not in checked:
+            candidates = candidates[is_empty(rows.loc[candidates, position]).to_numpy()]
     return pd.Series(rows.index.isin(candidates), index=rows.index)
 
 
