@@ -6,7 +6,6 @@ Skipped when LibreOffice is not installed (.ci/run installs it).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_workbook_build import _same  # one notion of 'the card shows this value'
 
 from addin.vba.build import BUTTONS, workbook_modules
 from addin.workbook import DEFAULT_PATH
@@ -74,11 +74,3 @@ def test_card_shows_the_picked_case_after_recalculation(soffice, tmp_path):
     assert len(labels) >= 25
     for label, value in labels.items():
         assert _same(value, chosen[label]), (label, value, chosen[label])
-
-
-def _same(shown: object, value: object) -> bool:
-    if value is None:
-        return shown in (None, "")
-    if isinstance(value, dt.datetime):
-        return isinstance(shown, dt.datetime) and abs(shown - value) < dt.timedelta(seconds=1)
-    return shown == value or str(shown) == str(value)

@@ -13,10 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from addin.core.fields import BY_KEY
+from addin.core.layout import cell_value
 from addin.core.pipeline import Outcome, process
 from addin.core.register import Grid, Register
 
@@ -130,22 +127,5 @@ def examples(keys: list[str], headers: list[str], header_row: int, sheet: str,
     position = {key: i for i, key in enumerate(keys)}
     for key, values in outcome.changes.items():
         for row, value in values.items():
-            rows[int(row) - header_row - 1][position[key]] = cell_value(value, key)
+            rows[int(row) - header_row - 1][position[key]] = cell_value(value)
     return Examples(rows, outcome)
-
-
-def cell_value(value: Any, key: str) -> Any:
-    """A pipeline value as the workbook holds it: datetimes, whole numbers, text or None."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp | np.datetime64):
-        stamp = pd.Timestamp(value)
-        return None if pd.isna(stamp) else stamp.to_pydatetime()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if BY_KEY[key].kind == "int" and value.is_integer():
-            return int(value)
-    return value
