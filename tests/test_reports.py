@@ -391,15 +391,6 @@ def test_fast_reader_refuses_what_is_not_a_workbook(tmp_path):
 
 # ----------------------------------------------------------------------------- end to end
 
-def _pipeline_ready() -> bool:
-    try:
-        import addin.core.pipeline  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _pipeline_ready(), reason="the core pipeline is not complete yet")
 def test_write_report_and_summaries_from_a_workbook(small_workbook, tmp_path):
     from reports.monthly import write_report
     from reports.summary import write_summaries
