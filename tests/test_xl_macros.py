@@ -23,7 +23,7 @@ from addin import __version__
 from addin.batch.newbook import create_workbook
 from addin.batch.run import process_file
 from addin.batch.sheets import find_register, read_counters, read_grids, read_register
-from addin.batch.writeback import RunInfo, apply_outcome, outcome_is_noop
+from addin.batch.writeback import RunInfo, apply_outcome, current_user, outcome_is_noop
 from addin.core.calendar import holiday_rows
 from addin.core.classify import DEFAULT_RULES, rules_to_rows
 from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
@@ -108,7 +108,7 @@ def batch_run(path: Path, out: Path, today: dt.date = TODAY) -> None:
     loc = find_register(wb)
     outcome = process(read_register(loc), read_grids(wb), today, read_counters(wb))
     if not outcome_is_noop(wb, loc, outcome):  # as process_file: nothing to do, nothing written
-        apply_outcome(wb, loc, outcome, RunInfo(WHEN, macros._user(), __version__, "Run all"))
+        apply_outcome(wb, loc, outcome, RunInfo(WHEN, current_user(), __version__, "Run all"))
     wb.save(out)
 
 
@@ -279,7 +279,7 @@ def demo_card(tmp_path_factory) -> tuple[Path, Path]:
                            holiday_rows=holiday_rows(range(2025, 2027), "en"))
     batch = folder / "batch.xlsx"
     shutil.copy(card, batch)
-    process_file(batch, today=TODAY, analysis=False, user=macros._user())
+    process_file(batch, today=TODAY, analysis=False, user=current_user())
     return card, batch
 
 

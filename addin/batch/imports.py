@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from addin.core.fields import FIELDS
+from addin.core.layout import cell_value
 from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
 
 from .newbook import append_rows, create_workbook
@@ -79,20 +80,10 @@ def _create(path: Path, rows: pd.DataFrame, lang: str) -> None:
     keys = [f.key for f in FIELDS]
     kept = [c for c in rows.columns if c not in keys]
     headers = [f.header(lang) for f in FIELDS] + kept
-    table = [[_cell(row.get(k)) for k in keys + kept] for row in _records(rows)]
+    table = [[cell_value(row.get(k)) for k in keys + kept] for row in _records(rows)]
     create_workbook(path, headers, table, lang)
 
 
 def _records(rows: pd.DataFrame) -> list[dict[str, object]]:
-    return [{k: _cell(v) for k, v in rec.items() if _cell(v) is not None}
+    return [{k: cell_value(v) for k, v in rec.items() if cell_value(v) is not None}
             for rec in rows.to_dict("records")]
-
-
-def _cell(value: object) -> object:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import getpass
 import time
 import zipfile
 from collections.abc import Iterator
@@ -28,7 +27,14 @@ from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .sheets import COUNTERS_SHEET, find_register, read_counters, read_grids, read_register
-from .writeback import FINDINGS_SHEET, LOG_SHEET, RunInfo, apply_outcome, outcome_is_noop
+from .writeback import (
+    FINDINGS_SHEET,
+    LOG_SHEET,
+    RunInfo,
+    apply_outcome,
+    current_user,
+    outcome_is_noop,
+)
 
 # Sheets each run rebuilds from scratch: openpyxl may drop their charts on load, and that is no
 # loss because the run writes them anew.
@@ -123,7 +129,8 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         if noop:
             return report
         clock = time.perf_counter()
-        run = RunInfo(dt.datetime.now().replace(microsecond=0), user or _user(), __version__)
+        run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
+                      __version__)
         apply_outcome(wb, loc, outcome, run)
         if analysis:
             figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
@@ -183,13 +190,6 @@ def open_workbook(path: Path) -> Any:
 
 def _first_error(outcome: Outcome) -> str | None:
     return next((f.cell for f in outcome.findings if f.level == "error" and f.cell), None)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers and services
-        return "batch"
 
 
 def _lap(started: float) -> float:

@@ -13,6 +13,8 @@ and a case that is no longer overdue loses its colour on the next run without a 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
 import re
 from copy import copy
 from dataclasses import dataclass
@@ -110,6 +112,18 @@ class RunInfo:
     user: str
     version: str
     note: str = ""
+
+
+def current_user(fallback: str = "") -> str:
+    """The person running the tool, for the Log: Windows and POSIX names first, then the
+    system's login name; ``fallback`` where none is known (some containers and services)."""
+    for name in ("USERNAME", "USER"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return fallback
 
 
 @dataclass

@@ -12,8 +12,6 @@ add-in's columns they write. The Findings sheet is rewritten by every button.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import __version__
-from addin.batch.writeback import RunInfo
+from addin.batch.writeback import RunInfo, current_user
 
 from . import feedback
 from .door import (
@@ -62,16 +60,6 @@ def _book(book: Any) -> Any:
     return book if book is not None else xw.Book.caller()
 
 
-def _user() -> str:
-    for name in ("USERNAME", "USER"):
-        if os.environ.get(name):
-            return os.environ[name]
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name known to the system
-        return ""
-
-
 def run_button(book: Any, macro: str, today: dt.date | None = None,
                when: dt.datetime | None = None) -> MacroResult:
     """Run one of the pipeline buttons; never raises: every failure becomes a message box."""
@@ -83,7 +71,7 @@ def run_button(book: Any, macro: str, today: dt.date | None = None,
 
         outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters)
         lang = outcome.lang
-        run = RunInfo(when or dt.datetime.now().replace(microsecond=0), _user(), __version__,
+        run = RunInfo(when or dt.datetime.now().replace(microsecond=0), current_user(), __version__,
                       feedback.TITLES[macro][0])
         plan = plan_writes(snap, outcome, BUTTON_PARTS[macro], run)
         apply_writes(book, snap, plan.writes)
