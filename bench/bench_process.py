@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from common import best, child  # bench/common.py: the scripts run from their own folder
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -52,18 +51,6 @@ def make_workbook(path: Path, rows: int) -> None:
     from addin.demo import write_demo_workbook
 
     write_demo_workbook(path, rows=rows, lang="zh-CN", today=TODAY)
-
-
-def child(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False)
-    if done.returncode:
-        sys.exit(f"benchmark child failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def best(runs: list[dict]) -> dict:
-    return min(runs, key=lambda r: r["total"])
 
 
 def measure(rows: int, folder: Path, repeat: int) -> dict:
