@@ -16,12 +16,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from addin.core.fields import fold, guess_language, match_headers
 from addin.core.findings import finding
+from addin.core.layout import MIN_MATCHES, best_header_row
 from addin.core.register import Grid, Register, sheet_role
 
-# How far down a sheet the header row may be (a title or a note above the table is common), and
-# how many card fields it must name: the same rule as the batch door's.
-HEADER_SEARCH_ROWS = 20
-MIN_MATCHES = 5
 # Sheet where staff record improvement actions, in either language.
 ACTIONS_SHEETS = ("Actions", "改进措施")
 
@@ -90,7 +87,9 @@ _CELLS = np.frompyfunc(_cell, 1, 1)  # element-wise over a whole sheet, no panda
 
 def _register(book: CalamineWorkbook, name: str) -> Register | None:
     rows, first_row, first_col = _values(book, name)
-    header_at = _header_row(rows)
+    # The same header search as both doors, so a report reads the table a run wrote.
+    found = best_header_row(rows, first_row)
+    header_at = found[0] if found and found[1] >= MIN_MATCHES else None
     if header_at is None:
         return None
     headers = ["" if h == "" else str(h) for h in rows[header_at]]
@@ -106,13 +105,3 @@ def _register(book: CalamineWorkbook, name: str) -> Register | None:
                          columns=range(width), dtype=object)
     return Register(name, header_row, first_col, headers, frame, match_headers(headers),
                     guess_language(headers))
-
-
-def _header_row(rows: list[list[Any]]) -> int | None:
-    """The row near the top that names the most card fields (at least ``MIN_MATCHES``)."""
-    best, best_hits = None, MIN_MATCHES - 1
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = len(match_headers([None if v == "" else v for v in row]))
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best
