@@ -14,19 +14,33 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
 from addin import __version__
 from addin.core.analysis import analysis_figures
+from addin.core.fields import BY_KEY, WRITTEN_KEYS, fold
+from addin.core.findings import cell_ref
+from addin.core.layout import GRID_ROLES, is_blank
 from addin.core.pipeline import Outcome, Summary, process
+from addin.core.register import sheet_role
 
 from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
-from .sheets import COUNTERS_SHEET, find_register, read_counters, read_grids, read_register
+from .sheets import (
+    COUNTERS_SHEET,
+    RegisterLocation,
+    find_register,
+    read_counters,
+    read_grids,
+    read_register,
+)
+from .stream import CutBook, open_cut
 from .writeback import (
     FINDINGS_SHEET,
     LOG_SHEET,
@@ -106,9 +120,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     timings: dict[str, float] = {}
     with run_lock(path), _collector_paused():
         clock = time.perf_counter()
-        wb = open_workbook(path)
-        timings["load"] = _lap(clock)
-        clock = time.perf_counter()
+        wb, cut = open_for_run(path)
         loc = find_register(wb)
         if loc is None:
             raise WorkbookRefused(
@@ -117,11 +129,18 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
                 "Status) in its first 20 rows; see record-card.md.",
                 f"{path.name}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
                 "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。")
-        register = read_register(loc)
+        # Read as many columns to the right as a run may add, to see that they are free.
+        below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
+            if cut else None
+        timings["load"] = _lap(clock)
+        clock = time.perf_counter()
+        register = read_register(loc, below)
         sheets, counters = read_grids(wb), read_counters(wb)
         timings["read"] = _lap(clock)
         clock = time.perf_counter()
         outcome = process(register, sheets, today, counters)
+        _check_room(path, loc, outcome, below)
+        del below  # the register frame holds the values now
         noop = outcome_is_noop(wb, loc, outcome) and target == path
         timings["compute"] = _lap(clock)
         report = RunReport(path, target, outcome.summary, outcome.lang, changed=not noop,
@@ -131,17 +150,43 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         clock = time.perf_counter()
         run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
                       __version__)
-        apply_outcome(wb, loc, outcome, run)
+        apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
         if analysis:
             figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
                                        lists=outcome.config.lists)
             write_analysis_sheets(wb, figures, outcome.lang, outcome.config.lists)
         timings["write"] = _lap(clock)
-        saved = save_atomically(wb, target, default_backup_dir(target), path, allow_loss,
+        saved = save_atomically(cut or wb, target, default_backup_dir(target), path, allow_loss,
                                 owned_sheets=OWNED_SHEETS)
         timings["save"] = saved.seconds
         report.backup, report.lost = saved.backup, saved.lost
         return report
+
+
+def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,
+                below: list[tuple[int, tuple[Any, ...]]] | None) -> None:
+    """Refuse rather than write new columns over what staff typed to the right of the table."""
+    if not outcome.new_columns:
+        return
+    width = loc.last_col - loc.first_col + 1
+    first, last = loc.last_col + 1, loc.last_col + len(outcome.new_columns)
+    stored = ((row, col, cell.value) for (row, col), cell in loc.ws._cells.items()
+              if first <= col <= last and row >= loc.header_row)
+    streamed = ((row, loc.first_col + width + i, value) for row, values in below or ()
+                for i, value in enumerate(values[width:width + last - first + 1]))
+    taken = min(((row, col, value) for row, col, value in chain(stored, streamed)
+                 if not is_blank(value)), default=None, key=lambda cell: cell[:2])
+    if taken is None:
+        return
+    row, col, value = taken
+    cell = cell_ref(loc.sheet, row, col)
+    header = BY_KEY[outcome.new_columns[col - first]]
+    raise WorkbookRefused(
+        f"{path.name}: {cell} holds {str(value)[:40]!r}, where this run would add the column "
+        f"'{header.en}'. Give that column a header (it is then kept as a column of its own) or "
+        "move what is there, and run again.",
+        f"{path.name}：{cell} 中有内容（{str(value)[:40]}），本次运行要在该处添加“{header.zh}”列。"
+        "请为该列加上表头（之后会作为独立的列保留）或移走其内容，然后重新运行。")
 
 
 @contextlib.contextmanager
@@ -170,16 +215,39 @@ def check_kind(path: Path) -> None:
             "请在 Excel 中另存为其中一种格式后重新运行。")
 
 
-def open_workbook(path: Path) -> Any:
+def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
+    """The workbook for a run: with its big sheets cut short where that is possible (stream.py),
+    else loaded whole."""
+    _must_exist(path)
+    try:
+        cut = open_cut(path, keep_vba=_has_vba(path), whole=_kept_whole)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
+        cut = None  # the whole load below says what is wrong with the file
+    return (cut.wb, cut) if cut else (open_workbook(path), None)
+
+
+def _kept_whole(title: str) -> bool:
+    """Sheets a run reads in full or rebuilds: never cut, whatever their size."""
+    return sheet_role(title) in GRID_ROLES or fold(title) in {fold(n) for n in OWNED_SHEETS}
+
+
+def _has_vba(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return "xl/vbaProject.bin" in archive.namelist()
+
+
+def _must_exist(path: Path) -> None:
     if not path.exists():
         raise WorkbookRefused(f"{path}: no such file; check the name and folder.",
                               f"{path}：文件不存在；请检查文件名和文件夹。")
+
+
+def open_workbook(path: Path) -> Any:
+    _must_exist(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            has_vba = "xl/vbaProject.bin" in archive.namelist()
         # keep_vba only when there is VBA: otherwise openpyxl would still mark the file
         # macro-enabled in ways Excel complains about for a plain .xlsx.
-        return load_workbook(path, keep_vba=has_vba, rich_text=False)
+        return load_workbook(path, keep_vba=_has_vba(path), rich_text=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise WorkbookRefused(
             f"{path.name} cannot be read as a workbook ({err}). Open it in Excel, save it as "

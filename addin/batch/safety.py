@@ -322,6 +322,38 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
+def part_relationships(archive: zipfile.ZipFile, part: str,
+                       names: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type, target as a name inside the zip); links to outside
+    files are left out. ``names`` is the zip's name list, when the caller has it already."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in (names if names is not None else set(archive.namelist())):
+        return {}
+    found = {}
+    for rel in ElementTree.fromstring(archive.read(rels)):
+        if rel.get("TargetMode") == "External":
+            continue
+        resolved = _resolve(folder, rel.get("Target", ""))
+        found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
+    return found
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name -> its part inside the zip, in workbook order."""
+    names = set(archive.namelist())
+    root = part_relationships(archive, "", names)
+    book = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+    rels = part_relationships(archive, book, names)
+    parts = {}
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if _local(element.tag) == "sheet":
+            kind, target = rels.get(_rel_id(element) or "", ("", ""))
+            if kind == "worksheet" and target in names:
+                parts[element.get("name", "")] = target
+    return parts
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -365,18 +397,7 @@ class _Features:
         return list(self._rel_map(part).values())
 
     def _rel_map(self, part: str) -> dict[str, tuple[str, str]]:
-        """Relationship id -> (type, resolved target); links to outside files are left out."""
-        folder, name = posixpath.split(part)
-        rels = posixpath.join(folder, "_rels", name + ".rels")
-        if rels not in self._names():
-            return {}
-        found = {}
-        for rel in ElementTree.fromstring(self.archive.read(rels)):
-            if rel.get("TargetMode") == "External":
-                continue
-            resolved = _resolve(folder, rel.get("Target", ""))
-            found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
-        return found
+        return part_relationships(self.archive, part, self._names())
 
     def _workbook(self, book: str) -> None:
         rels = self._rel_map(book)

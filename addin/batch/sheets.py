@@ -117,19 +117,25 @@ def _header_row(ws: Worksheet) -> tuple[RegisterLocation, int] | None:
     return RegisterLocation(ws, at + 1, filled[0], filled[-1]), count
 
 
-def read_register(loc: RegisterLocation) -> Register:
+def read_register(loc: RegisterLocation,
+                  below: list[tuple[int, tuple[Any, ...]]] | None = None) -> Register:
     """The table's rows as a Register: index = Excel row numbers, one column per table column.
 
     Rows run from below the header to the last row holding any value in the table's columns (an
     Excel table's range bounds them); empty rows in between are kept so row numbers stay exact.
+    ``below`` holds the rows a cut load left out of the sheet (stream.py), as (row number,
+    values from the table's first column on), in order.
     """
     headers = loc.headers()
     width = loc.last_col - loc.first_col + 1
     first = loc.header_row + 1
     bound = loc.table_last_row()
+    if below is not None:
+        end = max(below[-1][0] if below else 0, loc.ws.max_row)
+        bound = end if bound is None else min(bound, end)
     if bound is None:
         bound = loc.ws.max_row
-    if (bound - first + 1) * width > 4 * len(loc.ws._cells) + 1000:
+    if below is None and (bound - first + 1) * width > 4 * len(loc.ws._cells) + 1000:
         # Far more positions than stored cells: a stray formatted cell far below the data. Find
         # the real end first rather than allocate a million empty rows.
         bound = _last_row_with_value(loc, first, bound)
@@ -146,6 +152,13 @@ def read_register(loc: RegisterLocation) -> Register:
             body[row - first, col - left] = value
             if row > last and not is_blank(value):
                 last = row
+    for row, values in below or ():
+        if row > bound:
+            break
+        values = values[:width]  # the reader may give more columns than the table has
+        body[row - first] = values
+        if row > last and not all(is_blank(v) for v in values):
+            last = row
     body = body[: last - first + 1]
     names = ["" if h is None else str(h) for h in headers]
     frame = pd.DataFrame(body, index=pd.RangeIndex(first, last + 1), columns=range(width),

@@ -50,6 +50,8 @@ from .sheets import (
 if TYPE_CHECKING:
     from addin.core.pipeline import Outcome
 
+    from .stream import RowsBelow
+
 FINDINGS_SHEET = "Findings"
 LOG_SHEET = "Log"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -145,11 +147,12 @@ def outcome_is_noop(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> bo
 
 
 def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,
-                  run_info: RunInfo) -> int:
+                  run_info: RunInfo, below: RowsBelow | None = None) -> int:
     """Write the outcome into the workbook; returns the number of register cells written.
 
     ``loc`` is updated when columns are added. Nothing at all is written (not even a Log row)
-    when the outcome is a no-op.
+    when the outcome is a no-op. ``below`` takes the values for rows of the register that a cut
+    load left out (stream.py).
     """
     plan = _plan(wb, loc, outcome)
     pending = _pending(wb, loc, outcome, plan)
@@ -157,7 +160,8 @@ def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,
         return 0
     if "columns" in pending:
         _append_columns(loc, outcome.new_columns, plan)
-    cells = _write_changes(loc.ws, outcome.changes, plan) if "cells" in pending else 0
+    cells = (_write_changes(loc.ws, outcome.changes, plan, below) if "cells" in pending
+             else 0)
     if "formats" in pending:
         _replace_rules(loc.ws, plan.rules)
     if "findings" in pending:
@@ -256,7 +260,7 @@ def _append_columns(loc: RegisterLocation, keys: list[str], plan: _Plan) -> None
     for key in keys:
         col = plan.columns[key]
         cell = ws.cell(row=loc.header_row, column=col)
-        _put(cell, plan.headers[key])
+        put_value(cell, plan.headers[key])
         if model.has_style:  # the new header looks like its neighbour
             for attribute in ("font", "fill", "border", "alignment", "protection"):
                 setattr(cell, attribute, copy(getattr(model, attribute)))
@@ -314,8 +318,12 @@ def _extend_filter(ws: Worksheet, old_last: int, new_last: int) -> None:
                               f"{get_column_letter(new_last)}{max_row}")
 
 
-def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan) -> int:
+def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
+                   below: RowsBelow | None) -> int:
+    """Put the changed values into their cells, or into ``below`` for the rows of a cut sheet
+    that openpyxl does not hold (see stream.py)."""
     written = 0
+    under = below.first_row if below is not None else None
     for key, values in changes.items():
         if not len(values):
             continue
@@ -326,11 +334,13 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan) ->
         number_format = _number_format(key)
         whole = BY_KEY[key].kind == "int"
         for row, value in values.items():
-            cell = ws.cell(row=int(row), column=col)
             value = cell_value(value)
             if whole and isinstance(value, float) and value.is_integer():
                 value = int(value)  # a count of days is 6, not 6.0
-            _put(cell, value, number_format)
+            if under is not None and row >= under:
+                below.put(int(row), col, value, number_format)
+            else:
+                put_value(ws.cell(row=int(row), column=col), value, number_format)
             written += 1
     return written
 
@@ -344,7 +354,7 @@ def _number_format(key: str) -> str | None:
     return None
 
 
-def _put(cell: Cell, value: Any, number_format: str | None = None) -> None:
+def put_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
     """Set a value; text always stays text (never a formula or an error code).
 
     Text, and datetimes given a number format, are stored directly: Cell.value's setter would
@@ -352,7 +362,7 @@ def _put(cell: Cell, value: Any, number_format: str | None = None) -> None:
     large register spends most of its writing time on (2.5 x slower over 100,000 cells).
     """
     if isinstance(value, str):
-        cell._value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        cell._value = clean_text(value)
         cell.data_type = "s"
     elif isinstance(value, dt.datetime) and number_format:
         cell._value = value
@@ -361,6 +371,11 @@ def _put(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.value = value
     if number_format and value is not None and cell.number_format != number_format:
         cell.number_format = number_format
+
+
+def clean_text(value: str) -> str:
+    """Text as a cell can hold it: characters XML cannot carry removed, cut at Excel's limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
 
 
 # --- conditional formats ----------------------------------------------------------------------
@@ -519,7 +534,7 @@ def _append_log(wb: Workbook, outcome: Outcome, run_info: RunInfo, cells: int) -
     if last == 0:
         header = LOG_HEADERS["zh" if outcome.lang.startswith("zh") else "en"]
         for col, name in enumerate(header, 1):
-            _put(ws.cell(row=1, column=col), name)
+            put_value(ws.cell(row=1, column=col), name)
         _style_header(ws, len(header), LOG_WIDTHS)
         last = 1
     s = outcome.summary
@@ -527,7 +542,7 @@ def _append_log(wb: Workbook, outcome: Outcome, run_info: RunInfo, cells: int) -
               s.classified, cells, s.errors, s.warnings, s.overdue, run_info.note or None)
     for col, value in enumerate(values, 1):
         if value is not None:
-            _put(ws.cell(row=last + 1, column=col), value)
+            put_value(ws.cell(row=last + 1, column=col), value)
     ws.cell(row=last + 1, column=1).number_format = WHEN_FORMAT
 
 
@@ -539,7 +554,7 @@ def _write_counters(wb: Workbook, counters: dict[str, int]) -> None:
         ws.delete_rows(1, ws.max_row)
     ws.sheet_state = "hidden"  # staff have no reason to edit it; a wrong number reuses numbers
     for col, name in enumerate(COUNTERS_HEADER, 1):
-        _put(ws.cell(row=1, column=col), name)
+        put_value(ws.cell(row=1, column=col), name)
     for row, period in enumerate(sorted(counters), 2):
-        _put(ws.cell(row=row, column=1), period)
+        put_value(ws.cell(row=row, column=1), period)
         ws.cell(row=row, column=2).value = counters[period]

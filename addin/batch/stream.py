@@ -1,0 +1,438 @@
+"""Large registers without an object per cell: openpyxl holds only the top rows of a big sheet.
+
+openpyxl keeps every cell of a loaded sheet as an object, which on a 50,000-row register is most of
+a run's memory and time. A run only edits a few things in place (the header, the register's
+formats, the settings sheets, the sheets it rebuilds), so a big sheet is cut: openpyxl loads its
+first ``KEEP_ROWS`` rows, the rows below are read with openpyxl's streaming reader, and on saving
+they are copied from the original file as they were, with the run's new values written into them.
+
+Copied rows keep their style numbers: openpyxl writes a workbook's cell formats back in the order
+it read them (and adds new ones at the end), so a number still names the same format. Copied text
+cells point into the original shared-strings part, which is carried over beside openpyxl's own
+inline text.
+
+A sheet is cut only when its XML is laid out plainly and openpyxl puts nothing below the cut
+(hyperlinks, comments and merged cells make cells there); otherwise the workbook is loaded whole,
+as it always was.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from addin.core.layout import HEADER_SCAN_ROWS
+
+from .safety import part_relationships, sheet_parts
+from .writeback import clean_text, put_value
+
+# Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
+# header search never looks further down than this anyway.
+KEEP_ROWS = HEADER_SCAN_ROWS
+CHUNK = 1 << 20  # bytes inflated at a time while streaming a sheet
+
+_DATA_OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
+_ROW = re.compile(rb"\s*<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
+_CELL_STYLE = re.compile(rb'\ss="(\d+)"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_DIMENSION = re.compile(rb'(<dimension\b[^>]*?\sref=")([^"]*)(")')
+_DATA_SPLIT = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*?>(.*?)</sheetData>", re.S)
+# Cell attributes that point into parts openpyxl does not keep (rich values, dynamic arrays).
+_METADATA = (b' cm="', b' vm="')
+_STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings"
+                 "+xml")
+_STRINGS_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                "sharedStrings")
+
+
+class _NotPlain(Exception):
+    """A sheet's XML is not laid out the way cutting needs; the sheet is loaded whole."""
+
+
+@dataclass
+class CutSheet:
+    """A sheet of which openpyxl holds only the top rows."""
+
+    title: str
+    part: str  # its part in the original file
+    last_row: int
+    last_col: int  # per the original's dimension; 0 when it has none
+
+
+@dataclass
+class RowsBelow:
+    """The run's new values for the rows of a cut sheet under its kept top: row -> col -> value
+    and number format, as the full door would have put them into cells."""
+
+    title: str
+    first_row: int = KEEP_ROWS + 1
+    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
+
+    def put(self, row: int, col: int, value: Any, number_format: str | None) -> None:
+        self.cells.setdefault(row, {})[col] = (value, number_format)
+
+
+@dataclass
+class CutBook:
+    """A workbook loaded with its big sheets cut short, which saves as the whole workbook."""
+
+    wb: Workbook
+    source: Path
+    sheets: dict[str, CutSheet]
+    strings: str | None  # the original's shared-strings part
+    below: RowsBelow | None = None
+
+    def rows_below(self, title: str, first_col: int, last_col: int
+                   ) -> list[tuple[int, tuple[Any, ...]]] | None:
+        """The rows of a cut sheet under the kept top that hold a value, as (row number, values
+        from ``first_col`` to ``last_col``); None when the sheet was not cut."""
+        if title not in self.sheets:
+            return None
+        book = load_workbook(self.source, read_only=True, rich_text=False)
+        try:
+            ws = book[title]
+            ws.reset_dimensions()  # read to the last row, whatever the file's dimension says
+            rows = ws.iter_rows(min_row=KEEP_ROWS + 1, min_col=first_col, max_col=last_col,
+                                values_only=True)
+            return [(number, values) for number, values in enumerate(rows, KEEP_ROWS + 1)
+                    if any(v is not None for v in values)]
+        finally:
+            book.close()
+
+    def edits(self, title: str) -> RowsBelow | None:
+        """Where a run puts its values for the rows under the top of ``title``."""
+        if title not in self.sheets:
+            return None
+        if self.below is None or self.below.title != title:
+            self.below = RowsBelow(title)
+        return self.below
+
+    def save(self, path: Path | str) -> None:
+        """Write the whole workbook: openpyxl's part, then the cut rows spliced back in."""
+        path = Path(path)
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cut-") as folder:
+            rows = Path(folder) / "rows.xml"
+            if self.below is not None:
+                with zipfile.ZipFile(self.source) as original, rows.open("wb") as out:
+                    part = self.sheets[self.below.title].part
+                    with original.open(part) as src:
+                        _write_edited_rows(src, out, self.below, _Styles(self.wb[self.below.title]))
+            top = Path(folder) / "top.zip"
+            self.wb.save(top)
+            self._assemble(top, rows, path)
+
+    def _assemble(self, top_path: Path, rows: Path, path: Path) -> None:
+        with zipfile.ZipFile(top_path) as top, zipfile.ZipFile(self.source) as original, \
+                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            parts = sheet_parts(top)
+            cut = {parts[title]: sheet for title, sheet in self.sheets.items()}
+            names = set(top.namelist())
+            strings = _free_name(names, "xl/sharedStrings.xml") if self.strings else None
+            for info in top.infolist():
+                data = top.read(info)
+                if info.filename in cut:
+                    sheet = cut[info.filename]
+                    edited = self.below is not None and self.below.title == sheet.title
+                    self._splice(out, info.filename, data, original, sheet,
+                                 rows if edited else None)
+                    continue
+                if strings and info.filename == "[Content_Types].xml":
+                    data = _insert_before(data, b"</Types>", _strings_override(strings))
+                elif strings and info.filename == "xl/_rels/workbook.xml.rels":
+                    data = _insert_before(data, b"</Relationships>", _strings_rel(data, strings))
+                out.writestr(info, data)
+            if strings and self.strings:
+                out.writestr(strings, original.read(self.strings))
+
+    def _splice(self, out: zipfile.ZipFile, name: str, xml: bytes, original: zipfile.ZipFile,
+                sheet: CutSheet, rows: Path | None) -> None:
+        found = _DATA_SPLIT.search(xml)
+        if found is None:
+            raise ValueError(f"openpyxl wrote {name} without cells")
+        head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
+        last_row, last_col = sheet.last_row, sheet.last_col
+        if self.below is not None and self.below.title == sheet.title and self.below.cells:
+            last_row = max(last_row, max(self.below.cells))
+            last_col = max(last_col, max(max(cols) for cols in self.below.cells.values()))
+        entry = zipfile.ZipInfo(name, time.localtime()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with out.open(entry, "w", force_zip64=True) as dest:
+            dest.write(_widened(head, last_row, last_col) + b"<sheetData>" + kept)
+            if rows is not None:
+                with rows.open("rb") as src:
+                    shutil.copyfileobj(src, dest, CHUNK)
+            else:
+                with original.open(sheet.part) as src:
+                    for number, piece in _pieces(src):
+                        if number > KEEP_ROWS:
+                            dest.write(piece)
+            dest.write(b"</sheetData>" + tail)
+
+
+def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
+    """``path`` loaded with its big sheets cut short; None when no sheet needs or allows it.
+
+    ``whole(title)`` names the sheets that must be loaded whole whatever their size (the settings
+    sheets the run reads, the sheets it rebuilds).
+    """
+    with zipfile.ZipFile(path) as archive:
+        cut, light = {}, {}
+        for title, part in sheet_parts(archive).items():
+            if whole(title):
+                continue
+            with archive.open(part) as stream:
+                done = _cut(stream)
+            if done is not None:
+                light[part], last_row, last_col = done
+                cut[title] = CutSheet(title, part, last_row, last_col)
+        if not cut:
+            return None
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as out:
+            for info in archive.infolist():
+                out.writestr(info.filename, light.get(info.filename) or archive.read(info))
+        strings = _strings_part(archive)
+    wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
+    if not all(_cut_cleanly(wb[title]) for title in cut):
+        return None
+    return CutBook(wb, path, cut, strings)
+
+
+def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
+    """A sheet's XML with only its top rows, its last row and the last column its dimension
+    names; None when nothing lies below the top rows or the sheet cannot be cut."""
+    kept: list[bytes] = []
+    last_row, last_col = 0, 0
+    try:
+        for number, piece in _pieces(stream):
+            if number == 0:
+                last_col = _dimension_last_col(piece)
+            if number <= KEEP_ROWS:
+                kept.append(piece)
+                continue
+            if any(mark in piece for mark in _METADATA):
+                return None
+            last_row = number
+    except _NotPlain:
+        return None
+    if not last_row:
+        return None
+    return b"".join(kept), last_row, last_col
+
+
+def _cut_cleanly(ws: Worksheet) -> bool:
+    """Nothing openpyxl holds for the sheet lies below the kept rows, tables' headers included."""
+    if any(row > KEEP_ROWS for row, _ in ws._cells):
+        return False
+    return all(range_boundaries(t.ref)[1] <= KEEP_ROWS for t in ws.tables.values())
+
+
+def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """A sheet's XML in order: (0, everything up to and including <sheetData>), then (row
+    number, the row with the blank before it) per row, then (-1, everything from </sheetData>).
+
+    Reads in chunks, so a sheet of any size streams through in little memory. Raises _NotPlain
+    when rows lack numbers or come out of order, or the XML uses prefixed element names.
+    """
+    buf = b""
+    while (opening := _DATA_OPEN.search(buf)) is None:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            raise _NotPlain
+        buf += chunk
+    if opening.group(1):  # <sheetData/>: no rows at all
+        raise _NotPlain
+    yield 0, buf[:opening.end()]
+    buf, pos, last = buf[opening.end():], 0, 0
+    while True:
+        row = _ROW.match(buf, pos)
+        if row is not None:
+            number = _ROW_NUMBER.search(buf, row.start(), row.end())
+            if number is None or int(number.group(1)) <= last:
+                raise _NotPlain
+            last = int(number.group(1))
+            yield last, row.group()
+            pos = row.end()
+            continue
+        rest = buf[pos:]
+        if rest.lstrip().startswith(b"</sheetData>"):
+            yield -1, rest + b"".join(iter(lambda: stream.read(CHUNK), b""))
+            return
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            raise _NotPlain
+        buf, pos = rest + chunk, 0
+
+
+def _dimension_last_col(head: bytes) -> int:
+    found = _DIMENSION.search(head)
+    if found is None:
+        return 0
+    try:
+        return range_boundaries(found.group(2).decode())[2] or 0
+    except ValueError:
+        return 0
+
+
+def _widened(head: bytes, last_row: int, last_col: int) -> bytes:
+    """openpyxl's sheet head with a dimension that covers the rows spliced in."""
+    found = _DIMENSION.search(head)
+    if found is None:
+        return head
+    min_col, min_row, max_col, max_row = range_boundaries(found.group(2).decode())
+    ref = (f"{get_column_letter(min_col or 1)}{min_row or 1}:"
+           f"{get_column_letter(max(max_col or 1, last_col))}{max(max_row or 1, last_row)}")
+    return head[:found.start(2)] + ref.encode() + head[found.end(2):]
+
+
+def _strings_part(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    root = part_relationships(archive, "", names)
+    book = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+    return next((t for kind, t in part_relationships(archive, book, names).values()
+                 if kind == "sharedStrings" and t in names), None)
+
+
+def _free_name(names: set[str], wanted: str) -> str:
+    stem, dot, suffix = wanted.rpartition(".")
+    n, name = 1, wanted
+    while name in names:
+        n += 1
+        name = f"{stem}{n}{dot}{suffix}"
+    return name
+
+
+def _insert_before(xml: bytes, closing: bytes, element: bytes) -> bytes:
+    at = xml.rfind(closing)
+    if at < 0:
+        raise ValueError(f"no {closing.decode()} to add to")
+    return xml[:at] + element + xml[at:]
+
+
+def _strings_override(name: str) -> bytes:
+    return f'<Override PartName="/{name}" ContentType="{_STRINGS_TYPE}"/>'.encode()
+
+
+def _strings_rel(rels: bytes, name: str) -> bytes:
+    n, rel_id = 1, "rIdStrings"
+    while f'Id="{rel_id}"'.encode() in rels:
+        n += 1
+        rel_id = f"rIdStrings{n}"
+    target = name.removeprefix("xl/")
+    return f'<Relationship Id="{rel_id}" Type="{_STRINGS_REL}" Target="{target}"/>'.encode()
+
+
+# --- writing the run's values into copied rows ------------------------------------------------
+
+class _Styles:
+    """The format number and cell type a value gets, worked out as the full door does it: by
+    putting the value into a cell carrying the original cell's format. Cached, because a run
+    writes a handful of kinds of values into a handful of formats."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.known: dict[tuple[int, type, str | None], tuple[int, str]] = {}
+
+    def of(self, style: int, value: Any, number_format: str | None) -> tuple[int, str]:
+        key = (style, type(value), number_format)
+        if key not in self.known:
+            styles = self.ws.parent._cell_styles
+            scratch = Cell(self.ws, style_array=copy(styles[style]) if style < len(styles)
+                           else None)
+            put_value(scratch, value, number_format)
+            self.known[key] = (scratch.style_id if scratch.has_style else 0, scratch.data_type)
+        return self.known[key]
+
+
+def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles: _Styles) -> None:
+    """The rows under the kept top, each as it was or with the run's values written in."""
+    pending = sorted(below.cells)
+    at = 0
+    epoch = styles.ws.parent.epoch
+    for number, piece in _pieces(src):
+        if number <= KEEP_ROWS:
+            continue
+        while at < len(pending) and pending[at] < number:  # a row the file does not have yet
+            out.write(_row_with(b'<row r="%d">' % pending[at], b"", pending[at],
+                                below.cells[pending[at]], styles, epoch))
+            at += 1
+        if at < len(pending) and pending[at] == number:
+            out.write(_edited_row(piece, number, below.cells[number], styles, epoch))
+            at += 1
+        else:
+            out.write(piece)
+    for number in pending[at:]:
+        out.write(_row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
+                            epoch))
+
+
+def _edited_row(piece: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
+                styles: _Styles, epoch: Any) -> bytes:
+    start = piece.index(b"<row")
+    end = piece.index(b">", start)
+    if piece[end - 1:end] == b"/":
+        tag, inner = piece[start:end - 1], b""
+    else:
+        tag, inner = piece[start:end], piece[end + 1:piece.rindex(b"</row>")]
+    # spans only hint at the row's width, which the new cells may change: leave it out.
+    return piece[:start] + _row_with(_SPANS.sub(b"", tag) + b">", inner, number, cells, styles,
+                                     epoch)
+
+
+def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
+              styles: _Styles, epoch: Any) -> bytes:
+    """A row's XML: its existing cells in column order, with ``cells`` put in or replacing."""
+    present: dict[int, tuple[bytes, int]] = {}
+    col = 0
+    for match in _CELL.finditer(inner):
+        ref = _CELL_REF.search(match.group(1))
+        col = column_index_from_string(ref.group(1).decode()) if ref else col + 1
+        xml = match.group() if ref else b'<c r="%s%d"' % (_letter(col), number) + match.group()[2:]
+        style = _CELL_STYLE.search(match.group(1))
+        present[col] = (xml, int(style.group(1)) if style else 0)
+    for col, (value, number_format) in cells.items():
+        style = present.get(col, (b"", 0))[1]
+        style, kind = styles.of(style, value, number_format)
+        present[col] = (_cell_xml(b"%s%d" % (_letter(col), number), style, kind, value, epoch),
+                        style)
+    return tag + b"".join(present[c][0] for c in sorted(present)) + b"</row>"
+
+
+def _letter(col: int) -> bytes:
+    return get_column_letter(col).encode()
+
+
+def _cell_xml(ref: bytes, style: int, kind: str, value: Any, epoch: Any) -> bytes:
+    """One cell as openpyxl would write it: text inline, dates as serial numbers."""
+    s = b' s="%d"' % style if style else b""
+    if value is None:
+        return b'<c r="%s"%s/>' % (ref, s)
+    if kind == "s":
+        text = escape(clean_text(value), {"\r": "&#13;"}).encode()
+        return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
+            ref, s, text)
+    if kind == "d":
+        value, kind = to_excel(value, epoch), "n"
+    return b'<c r="%s"%s t="%s"><v>%s</v></c>' % (ref, s, kind.encode(),
+                                                 safe_string(value).encode())

@@ -1,0 +1,209 @@
+"""Cut loads (addin/batch/stream.py): a big sheet's rows below the top are copied, not loaded.
+
+The measure of correctness is the whole load: a run through a cut load must leave exactly the
+cells, formats and sheets a run through a whole load leaves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
+
+from addin.batch import run as run_module
+from addin.batch.run import _kept_whole, process_file
+from addin.batch.safety import WorkbookRefused
+from addin.batch.stream import KEEP_ROWS, RowsBelow, _cut, _Styles, _write_edited_rows, open_cut
+from addin.demo_data import demo_rows
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Path:
+    """A register as Excel saves one: shared strings, a dimension, staff formatting below the top
+    rows, a date column typed as dates, and a big sheet of the office's own."""
+    headers, body = demo_rows(rows, 6, TODAY, "en")
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Complaints")
+    yellow = book.add_format({"bg_color": "#FFFF00"})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    ws.write_row(0, 0, headers)
+    for r, row in enumerate(body, 1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, stamp)
+            elif value is not None:
+                ws.write(r, c, value)
+    ws.write(KEEP_ROWS + 15, len(headers) + 30, "staff note", yellow)  # far right of the table
+    ws.set_row(KEEP_ROWS + 20, 30)  # a taller row
+    if extra_sheet:
+        own = book.add_worksheet("Our figures")
+        for r in range(60):
+            own.write_row(r, 0, [f"item {r}", r * 1.5, "same text"])
+    book.close()
+    return path
+
+
+def snapshot(path: Path) -> dict:
+    """Every cell's value and look, per sheet; the Log's time stamp left out."""
+    wb = load_workbook(path)
+    seen = {}
+    for ws in wb.worksheets:
+        for (row, col), cell in ws._cells.items():
+            if ws.title == "Log" and col == 1 and row > 1:
+                continue
+            look = (cell.value, cell.number_format, cell.data_type, cell.fill.fgColor.rgb,
+                    cell.font.b, cell.font.color.rgb if cell.font.color else None)
+            if cell.value is not None or cell.has_style:
+                seen[(ws.title, row, col)] = look
+        seen[(ws.title, "height")] = {r: d.height for r, d in ws.row_dimensions.items()
+                                     if d.height}
+    return seen
+
+
+def run_both(source: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    cut, whole = tmp_path / "cut.xlsx", tmp_path / "whole.xlsx"
+    shutil.copy(source, cut)
+    shutil.copy(source, whole)
+    process_file(cut, today=TODAY, user="test")
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module, "open_cut", lambda *args, **kwargs: None)
+        process_file(whole, today=TODAY, user="test")
+    return cut, whole
+
+
+def test_a_cut_run_leaves_what_a_whole_run_leaves(tmp_path, monkeypatch):
+    source = excel_style_book(tmp_path / "source.xlsx")
+    assert open_cut(source, False, _kept_whole) is not None  # the run below does cut
+    cut, whole = run_both(source, tmp_path, monkeypatch)
+    assert snapshot(cut) == snapshot(whole)
+    assert load_workbook(cut)["Complaints"]["A60"].value  # numbers were written below the top
+    again = process_file(cut, today=TODAY, user="test")
+    assert not again.changed
+
+
+def test_copied_rows_keep_their_text_formats_and_shared_strings(tmp_path, monkeypatch):
+    source = excel_style_book(tmp_path / "source.xlsx")
+    cut, _ = run_both(source, tmp_path, monkeypatch)
+    with zipfile.ZipFile(cut) as archive:
+        names = archive.namelist()
+        assert "xl/sharedStrings.xml" in names
+        types = archive.read("[Content_Types].xml").decode()
+        assert "/xl/sharedStrings.xml" in types
+        assert "sharedStrings.xml" in archive.read("xl/_rels/workbook.xml.rels").decode()
+    wb = load_workbook(cut)
+    note = wb["Complaints"].cell(KEEP_ROWS + 16, 31 + len(demo_rows(1, 6, TODAY, "en")[0]))
+    assert note.value == "staff note" and note.fill.fgColor.rgb.endswith("FFFF00")
+    assert wb["Complaints"].row_dimensions[KEEP_ROWS + 21].height == 30
+    own = wb["Our figures"]
+    assert [c.value for c in own[60]] == ["item 59", 88.5, "same text"]
+    assert own.max_row == 60
+
+
+def test_a_sheet_with_links_below_the_top_is_loaded_whole(tmp_path, monkeypatch):
+    """openpyxl makes cells for hyperlinks, so such a sheet cannot be cut; the run still works and
+    keeps the link."""
+    source = excel_style_book(tmp_path / "source.xlsx", extra_sheet=False)
+    wb = load_workbook(source)
+    wb["Complaints"]["AZ40"].hyperlink = "https://example.com/case"
+    wb.save(source)
+    assert open_cut(source, False, _kept_whole) is None
+    report = process_file(source, today=TODAY, user="test")
+    assert report.changed
+    assert load_workbook(source)["Complaints"]["AZ40"].hyperlink.target == \
+        "https://example.com/case"
+
+
+def test_settings_and_rebuilt_sheets_are_never_cut(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "big.xlsx"))
+    headers, body = demo_rows(40, 6, TODAY, "en")
+    ws = book.add_worksheet("Complaints")
+    ws.write_row(0, 0, headers)
+    lists = book.add_worksheet("Lists")
+    for r in range(50):
+        lists.write_row(r, 0, [f"choice {r}"])
+    book.close()
+    cut = open_cut(tmp_path / "big.xlsx", False, _kept_whole)
+    assert cut is None or "Lists" not in cut.sheets
+
+
+@pytest.mark.parametrize("xml", [
+    b'<worksheet><sheetData><row><c r="A1"/></row><row r="30"/></sheetData></worksheet>',
+    b'<worksheet><sheetData><row r="40"/><row r="30"/></sheetData></worksheet>',
+    b'<x:worksheet><x:sheetData><x:row r="40"/></x:sheetData></x:worksheet>',
+    b'<worksheet><sheetData><row r="40"><c r="A40" vm="1"><v>1</v></c></row></sheetData>'
+    b"</worksheet>",
+    b'<worksheet><sheetData><row r="3"><c r="A3"/></row></sheetData></worksheet>',
+    b"<worksheet><sheetData/></worksheet>",
+])
+def test_sheets_that_cannot_or_need_not_be_cut(xml):
+    """Rows without numbers or out of order, prefixed XML, cells pointing at metadata openpyxl
+    drops, and sheets with nothing below the top are all loaded whole."""
+    assert _cut(io.BytesIO(xml)) is None
+
+
+def test_a_plain_sheet_is_cut_after_its_top_rows():
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n)
+                    for n in range(1, 41))
+    xml = b'<worksheet><dimension ref="A1:C40"/><sheetData>' + rows + b"</sheetData></worksheet>"
+    kept, last_row, last_col = _cut(io.BytesIO(xml))
+    assert (last_row, last_col) == (40, 3)
+    assert b'r="%d"' % KEEP_ROWS in kept and b'r="%d"' % (KEEP_ROWS + 1) not in kept
+    assert kept.endswith(b"</sheetData></worksheet>")
+
+
+def test_new_values_go_into_their_rows_in_column_order(tmp_path):
+    """Values replace cells, join rows between existing cells, and rows the file lacks are
+    added in order; text is escaped and stays text."""
+    wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
+    ws = wb["Complaints"]
+    ws["A1"].fill = PatternFill("solid", start_color="FF00FF00")
+    src = (b"<worksheet><sheetData>"
+           b'<row r="30" spans="1:3"><c r="A30"><v>1</v></c><c r="C30" s="0"><v>3</v></c></row>'
+           b'<row r="35"><c r="B35" t="s"><v>0</v></c></row>'
+           b"</sheetData></worksheet>")
+    below = RowsBelow("Complaints")
+    below.put(30, 2, "<b> & =SUM(A1)", None)
+    below.put(30, 3, 4.5, None)
+    below.put(32, 1, dt.datetime(2026, 3, 1), "yyyy-mm-dd")
+    below.put(40, 5, None, None)
+    out = io.BytesIO()
+    _write_edited_rows(io.BytesIO(src), out, below, _Styles(ws))
+    xml = out.getvalue()
+    assert xml.index(b'r="30"') < xml.index(b'r="32"') < xml.index(b'r="35"') < xml.index(
+        b'r="40"')
+    row30 = xml[:xml.index(b"</row>")]
+    assert b"spans" not in row30
+    assert row30.index(b'r="A30"') < row30.index(b'r="B30"') < row30.index(b'r="C30"')
+    assert b"&lt;b&gt; &amp; =SUM(A1)" in row30 and b't="inlineStr"' in row30
+    assert b"<v>4.5</v>" in row30 and b"<v>3</v>" not in row30
+    assert b'<c r="A32" s="' in xml  # a date gets a date format
+    assert b"<v>46082</v>" in xml
+    assert b'<c r="B35" t="s"><v>0</v></c>' in xml  # untouched rows are copied as they were
+
+
+@pytest.mark.parametrize("row", [2, KEEP_ROWS + 15])  # in the kept top rows, and below them
+@pytest.mark.parametrize("cut", [True, False])
+def test_new_columns_never_go_over_what_staff_typed_beside_the_table(tmp_path, monkeypatch,
+                                                                     row, cut):
+    source = excel_style_book(tmp_path / "source.xlsx", extra_sheet=False)
+    wb = load_workbook(source)
+    ws = wb["Complaints"]
+    width = len(demo_rows(1, 6, TODAY, "en")[0])  # the table's columns
+    ws.cell(row, width + 2, "call back Friday")
+    wb.save(source)
+    before = source.read_bytes()
+    if not cut:
+        monkeypatch.setattr(run_module, "open_cut", lambda *args, **kwargs: None)
+    with pytest.raises(WorkbookRefused) as refused:
+        process_file(source, today=TODAY, user="test")
+    assert f"Complaints!{ws.cell(row, width + 2).column_letter}{row}" in str(refused.value)
+    assert "call back Friday" in str(refused.value)
+    assert source.read_bytes() == before
