@@ -494,6 +494,24 @@ def test_a_workbook_without_a_register_gets_a_message_box(tmp_path):
     assert book.log.writes() == []
 
 
+def test_a_run_never_adds_columns_over_what_staff_typed_beside_the_table(tmp_path):
+    """The same refusal as the batch door's: the cell, what is in it, what to do; no writes."""
+    wb = card_workbook(12)
+    ws = wb["Complaints"]
+    width = ws.max_column
+    ws.cell(6, width + 2, "call back Friday")
+    wb.save(tmp_path / "card.xlsx")
+    book, result = press(tmp_path / "card.xlsx", "run_all")
+    assert not result.ok
+    (title, message), = book.log.alerts
+    cell = f"Complaints!{ws.cell(6, width + 2).column_letter}6"
+    assert f"{cell} holds 'call back Friday'" in message and "Give that column a header" in message
+    assert book.log.writes() == []
+    ws.cell(1, width + 2, "Notes of the day")  # with a header it is a column of its own
+    wb.save(tmp_path / "card.xlsx")
+    assert press(tmp_path / "card.xlsx", "run_all")[1].ok
+
+
 def test_an_unexpected_error_is_a_message_not_a_traceback(small_card, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")

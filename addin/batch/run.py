@@ -23,9 +23,8 @@ from openpyxl import load_workbook
 
 from addin import __version__
 from addin.core.analysis import analysis_figures
-from addin.core.fields import BY_KEY, WRITTEN_KEYS, fold
-from addin.core.findings import cell_ref
-from addin.core.layout import GRID_ROLES, is_blank
+from addin.core.fields import WRITTEN_KEYS, fold
+from addin.core.layout import GRID_ROLES, column_taken
 from addin.core.pipeline import Outcome, Summary, process
 from addin.core.register import sheet_role
 
@@ -169,24 +168,15 @@ def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,
     if not outcome.new_columns:
         return
     width = loc.last_col - loc.first_col + 1
-    first, last = loc.last_col + 1, loc.last_col + len(outcome.new_columns)
     stored = ((row, col, cell.value) for (row, col), cell in loc.ws._cells.items()
-              if first <= col <= last and row >= loc.header_row)
+              if col > loc.last_col and row >= loc.header_row)
     streamed = ((row, loc.first_col + width + i, value) for row, values in below or ()
-                for i, value in enumerate(values[width:width + last - first + 1]))
-    taken = min(((row, col, value) for row, col, value in chain(stored, streamed)
-                 if not is_blank(value)), default=None, key=lambda cell: cell[:2])
-    if taken is None:
-        return
-    row, col, value = taken
-    cell = cell_ref(loc.sheet, row, col)
-    header = BY_KEY[outcome.new_columns[col - first]]
-    raise WorkbookRefused(
-        f"{path.name}: {cell} holds {str(value)[:40]!r}, where this run would add the column "
-        f"'{header.en}'. Give that column a header (it is then kept as a column of its own) or "
-        "move what is there, and run again.",
-        f"{path.name}：{cell} 中有内容（{str(value)[:40]}），本次运行要在该处添加“{header.zh}”列。"
-        "请为该列加上表头（之后会作为独立的列保留）或移走其内容，然后重新运行。")
+                for i, value in enumerate(values[width:]))
+    taken = column_taken(loc.sheet, outcome.new_columns, loc.last_col + 1,
+                         chain(stored, streamed), outcome.lang)
+    if taken is not None:
+        raise WorkbookRefused(f"{path.name}: {taken.message('en')} {taken.fix('en')}",
+                              f"{path.name}：{taken.message('zh-CN')}{taken.fix('zh-CN')}")
 
 
 @contextlib.contextmanager

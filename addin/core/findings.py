@@ -1,6 +1,6 @@
 """Findings: every problem the checks report, as a value with a code, a place and a message.
 
-One catalogue of codes serves the checks, the findings sheet, the Help sheet and docs/findings.md.
+One catalogue of codes serves the checks, the Findings sheet and the Help sheet of the workbook.
 A finding names the cell the way staff see it (``Complaints!F12``: sheet, column letter, the row
 number Excel shows), so it can be followed by a link.
 """
@@ -36,6 +36,12 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "没有找到带有记录卡表头的投诉登记表。",
        "Name the sheet Complaints (or 投诉登记) and keep the card's header row.",
        "请将工作表命名为 Complaints（或 投诉登记）并保留记录卡表头。"),
+    _c("column-taken", "error", "Column in the way", "列位置被占用",
+       "{cell} holds {value!r}, where the run would add the column {header}.",
+       "{cell} 中有内容（{value}），本次运行要在该处添加“{header}”列。",
+       "Give that column a header (it is then kept as a column of its own) or move what is "
+       "there, then run again.",
+       "请为该列加上表头（之后会作为独立的列保留）或移走其内容，然后重新运行。"),
     _c("missing-column", "error", "Column missing", "缺少列",
        "The column {header} is missing from the register.",
        "登记表缺少“{header}”列。",
@@ -157,7 +163,7 @@ class Finding:
         # A parameter may come in both languages: ``problem`` and ``problem_zh``.
         if lang.startswith("zh"):
             params.update({k[:-3]: v for k, v in self.params if k.endswith("_zh")})
-        return _Lenient(value=self.value, **params)
+        return _Lenient(value=self.value, cell=self.cell, **params)
 
 
 class _Lenient(dict):

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .fields import match_headers
+from .fields import BY_KEY, match_headers
+from .findings import Finding, cell_ref, finding
 
 # A header row must name at least this many card fields to be taken for the complaints table
 # (a sheet named for complaints needs only one: its name already says what it is).
@@ -114,3 +115,20 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones
     return value
+
+
+def column_taken(sheet: str, new_columns: Sequence[str], first_new_col: int,
+                 cells: Iterable[tuple[int, int, Any]], lang: str) -> Finding | None:
+    """The first cell staff filled where a run would add a column, as a finding; None when the
+    columns to be added are free. ``cells`` are (row, column, value) of the cells beside the
+    table, from its header row down; both doors refuse to write over them."""
+    last_new_col = first_new_col + len(new_columns) - 1
+    taken = min(((row, col, value) for row, col, value in cells
+                 if first_new_col <= col <= last_new_col and not is_blank(value)),
+                default=None, key=lambda cell: (cell[0], cell[1]))
+    if taken is None:
+        return None
+    row, col, value = taken
+    field = BY_KEY[new_columns[col - first_new_col]]
+    return finding("column-taken", cell_ref(sheet, row, col), value=str(value)[:40],
+                   header=field.header(lang), row=row)

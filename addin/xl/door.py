@@ -23,7 +23,7 @@ import pandas as pd
 
 from addin.batch.writeback import FINDINGS_SHEET, LOG_HEADERS, LOG_SHEET, RunInfo, finding_rows
 from addin.core.fields import BY_KEY, fold
-from addin.core.findings import cell_ref, column_letter, finding
+from addin.core.findings import Finding, cell_ref, column_letter, finding
 from addin.core.layout import (
     COUNTERS_HEADER,
     COUNTERS_SHEET,
@@ -31,6 +31,7 @@ from addin.core.layout import (
     MIN_MATCHES,
     best_header_row,
     cell_value,
+    column_taken,
     counters_from_rows,
     is_blank,
     merged_counters,
@@ -55,6 +56,14 @@ class NoRegister(Exception):
     def __init__(self, book_name: str) -> None:
         self.problem = finding("no-register", book_name)
         super().__init__(self.problem.message("en"))
+
+
+class ColumnTaken(Exception):
+    """A run would add a column over cells staff filled; ``problem`` is the finding to show."""
+
+    def __init__(self, problem: Finding) -> None:
+        self.problem = problem
+        super().__init__(problem.message("en"))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -95,6 +104,9 @@ class Snapshot:
     log_sheet: str | None
     log_last_row: int = 0
     sheet_objects: dict[str, Any] = field(default_factory=dict, repr=False)
+    # (row, column, value) of the filled cells right of the table, from its header row down:
+    # a run must not add columns over them.
+    beside: list[tuple[int, int, Any]] = field(default_factory=list, repr=False)
 
 
 def _cell(value: Any) -> Any:
@@ -216,13 +228,14 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
     names = list(book.sheet_names)
     sheets = book.sheets
     objects: dict[str, Any] = {}
+    blocks: dict[str, Block] = {}
 
     def block(name: str) -> Block:
         objects[name] = sheets[name]
-        return read_block(objects[name], name)
+        blocks[name] = read_block(objects[name], name)
+        return blocks[name]
 
-    found = _read_register(names, block, book)
-    register, last_col = found
+    register, last_col = _read_register(names, block, book)
     by_role: dict[str, str] = {}
     for name in names:
         role = sheet_role(name)
@@ -241,7 +254,15 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
     log_name = _find(names, LOG_SHEET)
     log_last = _last_used_row(sheets, objects, log_name) if log_name else 0
     return Snapshot(book.name, names, register, last_col, grids, counters, counters_name,
-                    _find(names, FINDINGS_SHEET), log_name, log_last, objects)
+                    _find(names, FINDINGS_SHEET), log_name, log_last, objects,
+                    _beside(blocks[register.sheet], register.header_row, last_col))
+
+
+def _beside(block: Block, header_row: int, last_col: int) -> list[tuple[int, int, Any]]:
+    return [(block.first_row + i, block.first_col + j, value)
+            for i, row in enumerate(block.rows) if block.first_row + i >= header_row
+            for j, value in enumerate(row)
+            if block.first_col + j > last_col and not is_blank(value)]
 
 
 def _last_used_row(sheets: Any, objects: dict[str, Any], name: str) -> int:
@@ -322,6 +343,10 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     a number written without its counter could be handed out twice), then the register, then the
     Findings sheet, then the Log row.
     """
+    taken = column_taken(snap.register.sheet, outcome.new_columns, snap.register_last_col + 1,
+                         snap.beside, outcome.lang) if outcome.new_columns else None
+    if taken is not None:
+        raise ColumnTaken(taken)
     keys = keys_for(parts)
     changes = {k: v for k, v in outcome.changes.items() if k in keys and len(v)}
     register_writes = _column_writes(snap, outcome, changes, keys)

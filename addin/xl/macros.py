@@ -24,6 +24,7 @@ from addin.batch.writeback import RunInfo, current_user
 from . import feedback
 from .door import (
     ALL_PARTS,
+    ColumnTaken,
     NoRegister,
     Plan,
     Snapshot,
@@ -75,7 +76,7 @@ def run_button(book: Any, macro: str, today: dt.date | None = None,
                       feedback.TITLES[macro][0])
         plan = plan_writes(snap, outcome, BUTTON_PARTS[macro], run)
         apply_writes(book, snap, plan.writes)
-    except NoRegister as err:
+    except (NoRegister, ColumnTaken) as err:
         return _fail(book, macro, feedback.problem_message(err.problem, lang), lang)
     except WriteFailed as err:
         where = f"{err.write.sheet}!{err.write.address}"
