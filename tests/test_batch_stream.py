@@ -11,6 +11,7 @@ import io
 import shutil
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import xlsxwriter
@@ -107,6 +108,38 @@ def test_copied_rows_keep_their_text_formats_and_shared_strings(tmp_path, monkey
     assert own.max_row == 60
 
 
+def with_excel_2010_rows(path: Path) -> Path:
+    """The register's rows as Excel 2010 and later write them: with x14ac:dyDescent, a prefix
+    the sheet's root declares."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"]
+    xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:mc="http://schemas.openxmlformats.org/'
+                      b'markup-compatibility/2006" xmlns:x14ac="http://schemas.microsoft.com/'
+                      b'office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac" ', 1)
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(b"<row ", b'<row x14ac:dyDescent="0.25" ')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_prefixes_the_copied_rows_use_stay_declared(tmp_path):
+    source = with_excel_2010_rows(excel_style_book(tmp_path / "source.xlsx", extra_sheet=False))
+    assert open_cut(source, False, _kept_whole) is not None
+    process_file(source, today=TODAY, user="test")
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    root = ElementTree.fromstring(xml)  # unreadable XML if a prefix were left undeclared
+    rows = root.find("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheetData")
+    below = [row for row in rows if int(row.get("r")) > KEEP_ROWS]
+    assert below and all(
+        row.get("{http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac}dyDescent")
+        == "0.25" for row in below)
+    assert b'mc:Ignorable="x14ac"' in xml[:xml.index(b"<sheetData")]
+    assert load_workbook(source)["Complaints"]["A70"].value
+
+
 def test_a_sheet_with_links_below_the_top_is_loaded_whole(tmp_path, monkeypatch):
     """openpyxl makes cells for hyperlinks, so such a sheet cannot be cut; the run still works and
     keeps the link."""
@@ -142,10 +175,14 @@ def test_settings_and_rebuilt_sheets_are_never_cut(tmp_path):
     b"</worksheet>",
     b'<worksheet><sheetData><row r="3"><c r="A3"/></row></sheetData></worksheet>',
     b"<worksheet><sheetData/></worksheet>",
+    b'<worksheet><sheetData><row r="2"><c r="B2"><f t="shared" ref="B2:B40" si="0">A2*2</f>'
+    b'</c></row><row r="40"><c r="B40"><f t="shared" si="0"/></c></row></sheetData>'
+    b"</worksheet>",
 ])
 def test_sheets_that_cannot_or_need_not_be_cut(xml):
     """Rows without numbers or out of order, prefixed XML, cells pointing at metadata openpyxl
-    drops, and sheets with nothing below the top are all loaded whole."""
+    drops, sheets with nothing below the top, and formulas shared with the top rows (openpyxl
+    rewrites those) are all loaded whole."""
     assert _cut(io.BytesIO(xml)) is None
 
 
@@ -157,6 +194,14 @@ def test_a_plain_sheet_is_cut_after_its_top_rows():
     assert (last_row, last_col) == (40, 3)
     assert b'r="%d"' % KEEP_ROWS in kept and b'r="%d"' % (KEEP_ROWS + 1) not in kept
     assert kept.endswith(b"</sheetData></worksheet>")
+
+
+def test_formulas_shared_below_the_top_only_do_not_stop_a_cut():
+    xml = (b'<worksheet><sheetData><row r="2"><c r="B2"><f t="shared" ref="B2:B3" si="0">A2</f>'
+           b'</c></row><row r="3"><c r="B3"><f t="shared" si="0"/></c></row>'
+           b'<row r="40"><c r="B40"><f t="shared" ref="B40:B41" si="1">A40</f></c></row>'
+           b'<row r="41"><c r="B41"><f t="shared" si="1"/></c></row></sheetData></worksheet>')
+    assert _cut(io.BytesIO(xml)) is not None
 
 
 def test_new_values_go_into_their_rows_in_column_order(tmp_path):

@@ -58,6 +58,11 @@ _CELL_STYLE = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*?\sref=")([^"]*)(")')
 _DATA_SPLIT = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*?>(.*?)</sheetData>", re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*>")
+_SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
+_ROOT = re.compile(rb"<worksheet\b[^>]*>")
+_DECLARATION = re.compile(rb'xmlns:([A-Za-z0-9_.-]+)="[^"]*"')
+_IGNORABLE = re.compile(rb'[A-Za-z0-9_.-]+:Ignorable="[^"]*"')
 # Cell attributes that point into parts openpyxl does not keep (rich values, dynamic arrays).
 _METADATA = (b' cm="', b' vm="')
 _STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings"
@@ -78,6 +83,7 @@ class CutSheet:
     part: str  # its part in the original file
     last_row: int
     last_col: int  # per the original's dimension; 0 when it has none
+    root: bytes = b""  # the original's <worksheet ...> start tag, for its namespace prefixes
 
 
 @dataclass
@@ -177,8 +183,9 @@ class CutBook:
             last_col = max(last_col, max(max(cols) for cols in self.below.cells.values()))
         entry = zipfile.ZipInfo(name, time.localtime()[:6])
         entry.compress_type = zipfile.ZIP_DEFLATED
+        head = _with_prefixes(_widened(head, last_row, last_col), sheet.root)
         with out.open(entry, "w", force_zip64=True) as dest:
-            dest.write(_widened(head, last_row, last_col) + b"<sheetData>" + kept)
+            dest.write(head + b"<sheetData>" + kept)
             if rows is not None:
                 with rows.open("rb") as src:
                     shutil.copyfileobj(src, dest, CHUNK)
@@ -205,7 +212,7 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
                 done = _cut(stream)
             if done is not None:
                 light[part], last_row, last_col = done
-                cut[title] = CutSheet(title, part, last_row, last_col)
+                cut[title] = CutSheet(title, part, last_row, last_col, _root(light[part]))
         if not cut:
             return None
         package = io.BytesIO()
@@ -224,14 +231,20 @@ def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
     names; None when nothing lies below the top rows or the sheet cannot be cut."""
     kept: list[bytes] = []
     last_row, last_col = 0, 0
+    masters: set[bytes] = set()  # shared formulas defined in the kept rows
     try:
         for number, piece in _pieces(stream):
             if number == 0:
                 last_col = _dimension_last_col(piece)
             if number <= KEEP_ROWS:
                 kept.append(piece)
+                masters.update(_shared_formulas(piece, masters=True))
                 continue
             if any(mark in piece for mark in _METADATA):
+                return None
+            # openpyxl turns the kept rows' shared formulas into plain ones, which would leave
+            # the copied cells that share them pointing at nothing.
+            if masters and not masters.isdisjoint(_shared_formulas(piece)):
                 return None
             last_row = number
     except _NotPlain:
@@ -239,6 +252,18 @@ def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
     if not last_row:
         return None
     return b"".join(kept), last_row, last_col
+
+
+def _shared_formulas(piece: bytes, masters: bool = False) -> set[bytes]:
+    """The shared-formula numbers (si) a row uses; with ``masters``, those it defines."""
+    if b'"shared"' not in piece:
+        return set()
+    found = set()
+    for tag in _FORMULA.findall(piece):
+        si = _SHARED_INDEX.search(tag)
+        if b't="shared"' in tag and si and (not masters or b" ref=" in tag):
+            found.add(si.group(1))
+    return found
 
 
 def _cut_cleanly(ws: Worksheet) -> bool:
@@ -304,6 +329,33 @@ def _widened(head: bytes, last_row: int, last_col: int) -> bytes:
     ref = (f"{get_column_letter(min_col or 1)}{min_row or 1}:"
            f"{get_column_letter(max(max_col or 1, last_col))}{max(max_row or 1, last_row)}")
     return head[:found.start(2)] + ref.encode() + head[found.end(2):]
+
+
+def _root(xml: bytes) -> bytes:
+    found = _ROOT.search(xml)
+    return found.group() if found else b""
+
+
+def _with_prefixes(head: bytes, original_root: bytes) -> bytes:
+    """openpyxl's sheet head with the namespace prefixes the copied rows may use declared.
+
+    Excel writes rows with attributes such as x14ac:dyDescent; openpyxl declares no such
+    prefix, and a prefix used but not declared makes the sheet unreadable XML. The original's
+    declarations (and the list of prefixes older readers may ignore) are carried over.
+    """
+    root = _ROOT.search(head)
+    if root is None or not original_root:
+        return head
+    tag = root.group()
+    wanted = [(m.group(1), m.group()) for m in _DECLARATION.finditer(original_root)]
+    extra = b"".join(b" " + text for prefix, text in wanted if b"xmlns:" + prefix + b"=" not in tag)
+    ignorable = _IGNORABLE.search(original_root)
+    if ignorable and b"Ignorable=" not in tag:
+        extra += b" " + ignorable.group()
+    if not extra:
+        return head
+    end = root.end() - (2 if tag.endswith(b"/>") else 1)
+    return head[:end] + extra + head[end:]
 
 
 def _strings_part(archive: zipfile.ZipFile) -> str | None:
