@@ -7,7 +7,8 @@ import datetime as dt
 import time
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from books import put_table, saved
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table
 
@@ -30,22 +31,6 @@ ROWS = [
     [None, dt.datetime(2026, 3, 4), "Web form", "Chen Jie", None, "021-5555-1234", None,
      "Rude staff", "Resolved", "Zhao"],
 ]
-
-
-def put_table(ws, headers, rows, header_row, first_col):
-    for j, header in enumerate(headers):
-        ws.cell(header_row, first_col + j, header)
-    for i, row in enumerate(rows, 1):
-        for j, value in enumerate(row):
-            if value is not None:
-                ws.cell(header_row + i, first_col + j, value)
-
-
-def saved(wb, tmp_path, name="book.xlsx"):
-    """Save and reload, so tests read what openpyxl loads from a file, not what it built."""
-    path = tmp_path / name
-    wb.save(path)
-    return load_workbook(path)
 
 
 @pytest.fixture

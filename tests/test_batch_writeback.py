@@ -9,7 +9,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import Workbook, load_workbook
+from books import put_table, saved
+from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table
@@ -51,21 +52,9 @@ RUN = RunInfo(dt.datetime(2026, 3, 10, 8, 15), "wang.li", "0.1.0", "nightly")
 NEW = ["category", "ack_due", "sla_status", "days_open", "check"]
 
 
-def put_rows(ws, headers, rows, header_row, first_col):
-    for j, header in enumerate(headers):
-        cell = ws.cell(header_row, first_col + j, header)
-        cell.font = Font(bold=True, color="FFFFFFFF")
-        cell.fill = HEADER_FILL
-    for i, row in enumerate(rows, 1):
-        for j, value in enumerate(row):
-            if value is not None:
-                ws.cell(header_row + i, first_col + j, value)
-
-
-def reopen(wb, tmp_path, name="book.xlsx"):
-    path = tmp_path / name
-    wb.save(path)
-    return load_workbook(path)
+def bold_header(cell) -> None:
+    cell.font = Font(bold=True, color="FFFFFFFF")
+    cell.fill = HEADER_FILL
 
 
 @pytest.fixture
@@ -76,7 +65,7 @@ def table_book(tmp_path):
     ws = wb.active
     ws.title = "Complaints"
     ws["B1"] = "Complaint register 2026"
-    put_rows(ws, EN_HEADERS, ROWS, header_row=3, first_col=2)
+    put_table(ws, EN_HEADERS, ROWS, header_row=3, first_col=2, style_header=bold_header)
     ws.add_table(Table(displayName="Register", ref="B3:K6"))
     ws["C5"].font = Font(italic=True)
     ws["F4"].fill = STAFF_FILL
@@ -84,7 +73,7 @@ def table_book(tmp_path):
     ws.conditional_formatting.add("D4:D6", CellIsRule(operator="equal", formula=['"Phone"'],
                                                       fill=STAFF_FILL))
     wb.create_sheet("Notes")["A1"] = "staff notes"
-    return reopen(wb, tmp_path, "start.xlsx")
+    return saved(wb, tmp_path, "start.xlsx")
 
 
 @pytest.fixture
@@ -93,9 +82,9 @@ def chinese_book(tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.title = "投诉登记"
-    put_rows(ws, ZH_HEADERS, ROWS, header_row=2, first_col=3)
+    put_table(ws, ZH_HEADERS, ROWS, header_row=2, first_col=3, style_header=bold_header)
     ws.auto_filter.ref = "C2:L5"
-    return reopen(wb, tmp_path, "start.xlsx")
+    return saved(wb, tmp_path, "start.xlsx")
 
 
 def outcome(register, *, changes=None, new_columns=(), findings=(), counters=None, lang="en",
@@ -142,7 +131,7 @@ def test_first_run_writes_exactly_the_changed_cells(table_book, tmp_path):
     loc = find_register(table_book)
     written = apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
     assert written == 13
-    after = snapshot(reopen(table_book, tmp_path)["Complaints"])
+    after = snapshot(saved(table_book, tmp_path)["Complaints"])
     changed = {coord for coord in after if after[coord] != before.get(coord, after[coord])}
     assert changed == {"B5", "B6"}  # case numbers; every other old cell as it was
     new_cells = {coord: after[coord][0] for coord in after.keys() - before.keys()
@@ -164,7 +153,7 @@ def test_new_columns_extend_the_table(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
     assert loc.last_col == 16
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     ws = wb["Complaints"]
     table = ws.tables["Register"]
     assert table.ref == "B3:P6"
@@ -188,7 +177,7 @@ def test_chinese_headers_and_sheet_filter_follow_new_columns(chinese_book, tmp_p
     result = outcome(register, lang="zh-CN", new_columns=["sla_status", "check"],
                      changes={"sla_status": {3: "已超期"}})
     apply_outcome(chinese_book, loc, result, RUN)
-    ws = reopen(chinese_book, tmp_path)["投诉登记"]
+    ws = saved(chinese_book, tmp_path)["投诉登记"]
     assert (ws["M2"].value, ws["N2"].value, ws["M3"].value) == ("时限状态", "校验结果", "已超期")
     assert ws.auto_filter.ref == "C2:N5"
 
@@ -205,7 +194,7 @@ def test_written_values_are_plain(table_book, tmp_path, value, expected):
     loc = find_register(table_book)
     result = outcome(read_register(loc), changes={"handler": {5: value}})
     apply_outcome(table_book, loc, result, RUN)
-    cell = reopen(table_book, tmp_path)["Complaints"]["K5"]
+    cell = saved(table_book, tmp_path)["Complaints"]["K5"]
     assert cell.value == expected
     assert cell.data_type in ("s", "n")
 
@@ -218,7 +207,7 @@ def staff_rules(ws):
 def test_colours_are_conditional_formats(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    ws = reopen(table_book, tmp_path)["Complaints"]
+    ws = saved(table_book, tmp_path)["Complaints"]
     rules = {formula: (str(cf.sqref), rule) for cf in ws.conditional_formatting
              for rule in cf.rules for formula in rule.formula}
     span, rule = rules['ISNUMBER(FIND("[Phone]",$P4))']
@@ -238,7 +227,7 @@ def test_colours_are_conditional_formats(table_book, tmp_path):
 def test_second_run_adds_no_rules_and_a_grown_table_moves_them(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     loc, again = settled(wb)
     ws = loc.ws
     count = sum(len(cf.rules) for cf in ws.conditional_formatting)
@@ -251,7 +240,7 @@ def test_second_run_adds_no_rules_and_a_grown_table_moves_them(table_book, tmp_p
     _, again = settled(wb)
     assert not outcome_is_noop(wb, loc, again)
     apply_outcome(wb, loc, again, RUN)
-    ws = reopen(wb, tmp_path, "grown.xlsx")["Complaints"]
+    ws = saved(wb, tmp_path, "grown.xlsx")["Complaints"]
     spans = {str(cf.sqref) for cf in ws.conditional_formatting}
     assert sum(len(cf.rules) for cf in ws.conditional_formatting) == count
     assert {"G4:G7", "B4:P7", "D4:D6"} <= spans
@@ -275,7 +264,7 @@ def test_header_with_quotes_is_quoted_in_the_formula(tmp_path):
 def test_findings_sheet_lists_errors_first_with_links(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    ws = reopen(table_book, tmp_path)["Findings"]
+    ws = saved(table_book, tmp_path)["Findings"]
     rows = [tuple(c.value for c in row) for row in ws.iter_rows()]
     assert rows == [
         ("Cell", "Level", "Code", "Field", "Value", "Message", "What to do"),
@@ -301,14 +290,14 @@ def test_findings_sheet_lists_errors_first_with_links(table_book, tmp_path):
 def test_findings_sheet_in_chinese_is_rebuilt_in_place(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     wb.move_sheet("Findings", offset=-1)  # staff moved it before Notes
     position = wb.sheetnames.index("Findings")
     loc = find_register(wb)
     result = outcome(read_register(loc), lang="zh-CN", findings=[
         finding("bad-email", "Complaints!H5", field="email", value="li@", row=5)])
     apply_outcome(wb, loc, result, RUN)
-    wb = reopen(wb, tmp_path, "second.xlsx")
+    wb = saved(wb, tmp_path, "second.xlsx")
     assert wb.sheetnames.index("Findings") == position
     rows = [tuple(c.value for c in row) for row in wb["Findings"].iter_rows()]
     assert rows == [
@@ -333,14 +322,14 @@ def test_link_location(cell, location):
 def test_log_gets_one_row_per_run_that_changed_something(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     loc = find_register(wb)
     later = RunInfo(dt.datetime(2026, 3, 11, 9, 0), "zhao", "0.1.1")
     result = outcome(read_register(loc), changes={"sla_status": {4: "Closed late"}},
                      findings=first_run(read_register(loc)).findings, counters={"202603": 3},
                      summary=Summary(rows=3, errors=2, warnings=1, cells_changed=1))
     assert apply_outcome(wb, loc, result, later) == 1
-    ws = reopen(wb, tmp_path, "second.xlsx")["Log"]
+    ws = saved(wb, tmp_path, "second.xlsx")["Log"]
     rows = [tuple(c.value for c in row) for row in ws.iter_rows()]
     assert rows == [
         ("When", "Who", "Tool version", "Rows", "Numbers assigned", "Classified", "Cells changed",
@@ -355,7 +344,7 @@ def test_log_header_in_chinese(chinese_book, tmp_path):
     loc = find_register(chinese_book)
     apply_outcome(chinese_book, loc, outcome(read_register(loc), lang="zh-CN",
                                              new_columns=["check"]), RUN)
-    ws = reopen(chinese_book, tmp_path)["Log"]
+    ws = saved(chinese_book, tmp_path)["Log"]
     assert [c.value for c in ws[1]] == ["时间", "操作人", "工具版本", "行数", "新分配编号",
                                        "自动分类", "修改单元格", "错误", "警告", "已超期", "备注"]
 
@@ -363,7 +352,7 @@ def test_log_header_in_chinese(chinese_book, tmp_path):
 def test_counters_round_trip_and_never_go_down(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     assert wb["Counters"].sheet_state == "hidden"
     assert [c.value for c in wb["Counters"][1]] == ["Period", "Last number"]
     assert read_counters(wb) == {"202603": 3}
@@ -371,7 +360,7 @@ def test_counters_round_trip_and_never_go_down(table_book, tmp_path):
     stale = outcome(read_register(loc), findings=first_run(read_register(loc)).findings,
                     counters={"202603": 2, "202604": 1})
     apply_outcome(wb, loc, stale, RUN)
-    assert read_counters(reopen(wb, tmp_path, "second.xlsx")) == {"202603": 3, "202604": 1}
+    assert read_counters(saved(wb, tmp_path, "second.xlsx")) == {"202603": 3, "202604": 1}
 
 
 def settled(wb):
@@ -386,7 +375,7 @@ def settled(wb):
 def test_second_run_over_its_own_output_writes_nothing(table_book, tmp_path):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     before = {ws.title: snapshot(ws) for ws in wb.worksheets}
     loc, again = settled(wb)
     assert outcome_is_noop(wb, loc, again)
@@ -399,7 +388,7 @@ def test_second_run_over_its_own_output_writes_nothing(table_book, tmp_path):
 def test_any_difference_is_not_a_noop(table_book, tmp_path, difference):
     loc = find_register(table_book)
     apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
-    wb = reopen(table_book, tmp_path)
+    wb = saved(table_book, tmp_path)
     loc, again = settled(wb)
     if difference == "changes":
         again.changes = {"handler": pd.Series({4: "Sun"}, dtype=object)}
@@ -422,7 +411,7 @@ def test_pipeline_round_trip_settles(book, request, tmp_path):
         result = process(read_register(loc), read_grids(wb), today, read_counters(wb))
         assert outcome_is_noop(wb, loc, result) == (n == 1), result.changes
         apply_outcome(wb, loc, result, RUN)
-        wb = reopen(wb, tmp_path, f"run{n}.xlsx")
+        wb = saved(wb, tmp_path, f"run{n}.xlsx")
     assert wb["Log"].max_row == 2
 
 
