@@ -340,6 +340,22 @@ def test_log_gets_one_row_per_run_that_changed_something(table_book, tmp_path):
     assert ws["A3"].number_format == "yyyy-mm-dd hh:mm"
 
 
+def test_a_run_that_only_refreshes_findings_adds_no_log_row(table_book, tmp_path):
+    """As in the live door: the Log is for changes to the register and its counters."""
+    loc = find_register(table_book)
+    apply_outcome(table_book, loc, first_run(read_register(loc)), RUN)
+    wb = saved(table_book, tmp_path)
+    loc = find_register(wb)
+    again = first_run(read_register(loc))
+    result = outcome(read_register(loc), findings=again.findings[:1], counters={"202603": 2},
+                     summary=Summary(rows=3))
+    assert not outcome_is_noop(wb, loc, result)  # the Findings sheet does change
+    assert apply_outcome(wb, loc, result, RUN) == 0
+    after = saved(wb, tmp_path, "second.xlsx")
+    assert after["Log"].max_row == 2
+    assert after["Findings"].max_row == 2
+
+
 def test_log_header_in_chinese(chinese_book, tmp_path):
     loc = find_register(chinese_book)
     apply_outcome(chinese_book, loc, outcome(read_register(loc), lang="zh-CN",

@@ -75,6 +75,7 @@ LOG_HEADERS = {
            "警告", "已超期", "备注"),
 }
 LOG_WIDTHS = (17, 14, 12, 8, 10, 10, 10, 8, 8, 8, 40)
+LOGGED_PARTS = frozenset({"columns", "cells", "counters"})  # changes that get a Log row
 
 # The SLA labels the pipeline writes, in both languages, so that a row stays coloured whichever
 # language the workbook is switched to.
@@ -150,9 +151,9 @@ def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,
                   run_info: RunInfo, below: RowsBelow | None = None) -> int:
     """Write the outcome into the workbook; returns the number of register cells written.
 
-    ``loc`` is updated when columns are added. Nothing at all is written (not even a Log row)
-    when the outcome is a no-op. ``below`` takes the values for rows of the register that a cut
-    load left out (stream.py).
+    ``loc`` is updated when columns are added. Nothing at all is written when the outcome is a
+    no-op, and a Log row only when register cells, columns or counters change. ``below`` takes
+    the values for rows of the register that a cut load left out (stream.py).
     """
     plan = _plan(wb, loc, outcome)
     pending = _pending(wb, loc, outcome, plan)
@@ -168,7 +169,10 @@ def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,
         _write_findings(wb, plan.findings)
     if "counters" in pending:
         _write_counters(wb, plan.counters)
-    _append_log(wb, outcome, run_info, cells)
+    # The Log records runs that changed the register or the case-number counters, as the live
+    # door's does; a refreshed Findings sheet or colouring rule alone is not an entry.
+    if pending & LOGGED_PARTS:
+        _append_log(wb, outcome, run_info, cells)
     return cells
 
 
