@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .calendar import NAT, WorkCalendar, as_days
-from .cells import map_distinct
+from .cells import distinct_values, map_distinct
 from .vocab import DONE_STATUSES, Vocabulary, default_lists
 
 NOT_SET = "Not set"  # the group of rows where a field is empty; translated by the renderers
@@ -443,19 +444,42 @@ def rising_categories(cases: pd.DataFrame, month: pd.Period, *,
 def customer_keys(cases: pd.DataFrame) -> pd.Series:
     """Who a complaint came from: phone digits, else lower-case email, else the folded name."""
     keys = pd.Series(None, index=cases.index, dtype=object)
-    digits = _plain_text(_column(cases, "phone")).str.replace(r"\.0$", "", regex=True).str.replace(
-        r"\D", "", regex=True)
+    digits = _phone_digits(_column(cases, "phone"))
     by_phone = (digits.str.len() >= 5).to_numpy()
     keys[by_phone] = "tel:" + digits[by_phone]
-    email = _plain_text(_column(cases, "email")[~by_phone]).str.lower()
+    email = _per_distinct(_column(cases, "email")[~by_phone],
+                          lambda email: _plain_text(email).str.lower())
     by_email = email != ""
     keys[email.index[by_email]] = "mail:" + email[by_email]
     rest = keys.isna()
     # The same folding as header matching: width, case and spaces do not matter.
-    name = _plain_text(_column(cases, "customer_name")[rest]).str.normalize(
-        "NFKC").str.casefold().str.replace(r"\s+", "", regex=True)
+    name = _per_distinct(_column(cases, "customer_name")[rest], lambda name: _plain_text(
+        name).str.normalize("NFKC").str.casefold().str.replace(r"\s+", "", regex=True))
     keys[name.index[name != ""]] = "name:" + name[name != ""]
     return keys
+
+
+def _phone_digits(phone: pd.Series) -> pd.Series:
+    """The digits of phone cells ('' where missing), a number read as 1381234.0 without its .0.
+
+    Phones hardly repeat, and most hold digits only: those are their own digits, and only the
+    others go through the string methods.
+    """
+    cells = phone.to_numpy(dtype=object)
+    digits = np.array([type(v) is str and v.isdecimal() for v in cells], dtype=bool)
+    out = cells.copy()
+    rest = phone[~digits]
+    out[~digits] = _plain_text(rest).str.replace(r"\.0$", "", regex=True).str.replace(
+        r"\D", "", regex=True).to_numpy(dtype=object)
+    return pd.Series(out, index=phone.index, dtype=object)
+
+
+def _per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """A cell-by-cell ``transform`` of a column, computed over its distinct values only (a missing
+    cell is transformed as None): customers complain more than once."""
+    codes, distinct = distinct_values(values)
+    answers = transform(pd.Series([*distinct, None], dtype=object)).to_numpy(dtype=object)
+    return pd.Series(answers[codes], index=values.index, dtype=object)  # code -1: the last
 
 
 def _plain_text(values: pd.Series) -> pd.Series:

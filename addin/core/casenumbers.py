@@ -10,10 +10,13 @@ that number out again.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .cells import is_empty, map_distinct
@@ -88,34 +91,43 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _existing_highest(current: pd.Series, empty: pd.Series, parts: list[_Part]) -> dict[str, int]:
     """Per period, the highest sequence among numbers already in the sheet that fit the format."""
-    text = _as_text(current[~empty])
-    if text.empty:
+    pattern = re.compile(_number_pattern(parts), re.IGNORECASE)
+    seq_group = pattern.groupindex["seq"]
+    periods, seqs = [], []
+    # A plain loop over the matches: pandas' str.extract builds a frame of every group first.
+    for text in _as_text(current[~empty]):
+        found = pattern.search(text)
+        if found is not None:
+            groups = found.groups()
+            periods.append("".join(g for i, g in enumerate(groups, 1) if i != seq_group))
+            seqs.append(groups[seq_group - 1])
+    if not seqs:
         return {}
-    found = text.str.extract(_number_pattern(parts), flags=re.IGNORECASE)
-    found = found[found["seq"].notna()]
-    if found.empty:
-        return {}
-    period = pd.Series("", index=found.index, dtype=object)
-    for column in found.columns.drop("seq"):
-        period = period + found[column].astype(str)
-    highest = found["seq"].astype(int).groupby(period).max()
+    highest = pd.Series(seqs, dtype=object).astype(int).groupby(periods).max()
     return {str(k): int(v) for k, v in highest.items()}
 
 
-def _render_dates(received: pd.Series, parts: list[_Part]) -> tuple[list[pd.Series | None],
+def _render_dates(received: pd.Series, parts: list[_Part]) -> tuple[list[np.ndarray | None],
                                                                       pd.Series]:
-    """Each date part of the format as text per row (None for other parts), and the period key."""
-    def render(kind: str) -> pd.Series:
-        value = {"yyyy": received.dt.year, "yy": received.dt.year % 100,
-                 "mm": received.dt.month, "dd": received.dt.day}[kind]
-        return value.astype(int).astype(str).str.zfill(_DATE_WIDTH[kind])
+    """Each date part of the format as text per row (None for other parts), and the period key.
 
-    rendered = [render(p.kind) if p.kind in _DATE_WIDTH else None for p in parts]
-    period = pd.Series("", index=received.index, dtype=object)
-    for text in rendered:
-        if text is not None:
-            period = period + text
-    return rendered, period
+    A register holds far fewer days than rows: each distinct day is rendered once.
+    """
+    codes, days = pd.factorize(received.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
+    stamps = pd.DatetimeIndex(days)
+    numbers = {"yyyy": stamps.year, "yy": stamps.year % 100, "mm": stamps.month,
+               "dd": stamps.day}
+    rendered: list[np.ndarray | None] = []
+    period = np.full(len(days), "", dtype=object)
+    for part in parts:
+        if part.kind not in _DATE_WIDTH:
+            rendered.append(None)
+            continue
+        text = np.array([str(n).zfill(_DATE_WIDTH[part.kind]) for n in numbers[part.kind]],
+                        dtype=object)
+        period = period + text
+        rendered.append(text[codes])
+    return rendered, pd.Series(period[codes], index=received.index, dtype=object)
 
 
 def assign_case_numbers(current: pd.Series, received_at: pd.Series, eligible: pd.Series,
@@ -158,14 +170,17 @@ def _new_numbers(received: pd.Series, parts: list[_Part], highest: dict[str, int
                               na_position="last")
     base = map_distinct(order["period"], lambda p: highest.get(p, 0)).astype(int)
     seq = (order.groupby("period", sort=False).cumcount() + 1 + base).reindex(received.index)
-    number = pd.Series("", index=received.index, dtype=object)
+    pieces: list[Iterable[str]] = []
     for part, text in zip(parts, rendered, strict=True):
         if part.kind == "text":
-            number = number + part.text
+            pieces.append(itertools.repeat(part.text, len(received)))
         elif part.kind == "seq":
-            number = number + seq.astype(str).str.zfill(part.width)
+            pieces.append([str(n).zfill(part.width) for n in seq.tolist()])
         else:
-            number = number + text
+            pieces.append(text)
+    # Joined row by row in plain Python: quicker than adding pandas columns of text.
+    number = pd.Series(["".join(row) for row in zip(*pieces, strict=True)] if pieces else
+                       [""] * len(received), index=received.index, dtype=object)
     last = seq.groupby(period).max()
     return number, {str(k): int(v) for k, v in last.items()}
 
@@ -180,7 +195,7 @@ def duplicate_case_numbers(current: pd.Series, register: Register) -> list[Findi
     if not repeated.any():
         return []
     first_row = {key: row for row, key in keys[~repeated].items()}
-    shown = _as_text(current)
+    shown = _as_text(current[keys.index[repeated.to_numpy()]])  # only the cells reported
     return [finding("duplicate-case-no", register.cell(row, "case_no"), field="case_no",
                     value=shown[row], row=int(row), other_row=int(first_row[key]))
             for row, key in keys[repeated].items()]

@@ -7,6 +7,8 @@ calls it once per cell; these helpers do the per-cell Python work only where it 
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -15,11 +17,29 @@ import pandas as pd
 
 def is_empty(values: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT, "" or whitespace only."""
-    cells = values.to_numpy(dtype=object)
-    empty = pd.isna(cells)
-    filled = np.flatnonzero(~empty)
-    empty[filled] = [isinstance(v, str) and not v.strip() for v in cells[filled]]
-    return pd.Series(empty, index=values.index, dtype=bool)
+    if values.dtype.kind in "biufcmM":  # numbers and dates hold no text: only NaN/NaT is empty
+        return values.isna()
+    # One pass in Python, with text and None (nearly every cell) settled inline; pd.isna over an
+    # object array plus a second pass for blank text took twice as long. ``not v.strip()`` is
+    # ``not v or v.isspace()``, without building a stripped copy.
+    filled = _NEVER_EMPTY
+    empty = [(not v or v.isspace()) if type(v) is str
+             else v is None or (type(v) not in filled and _empty_other(v))
+             for v in values.to_numpy(dtype=object)]
+    return pd.Series(np.array(empty, dtype=bool), index=values.index, dtype=bool)
+
+
+# Cell types that are never empty, so the general test is skipped for them.
+_NEVER_EMPTY = frozenset({int, bool, dt.datetime, dt.date, dt.time})
+
+
+def _empty_other(value: object) -> bool:
+    """Whether a cell that is neither plain text nor None is empty (as pd.isna says, and text
+    subclasses such as numpy's str_ by their content)."""
+    if isinstance(value, str):
+        return not value.strip()
+    missing = pd.isna(value)
+    return missing if isinstance(missing, bool) else False  # a list or array in a cell is a value
 
 
 def map_distinct(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
@@ -29,19 +49,68 @@ def map_distinct(values: pd.Series, fn: Callable[[object], object]) -> pd.Series
     distinct value and the answers are spread by the factorized codes, far quicker than
     ``Series.map(fn)``, which calls ``fn`` for every cell.
     """
-    out = np.full(len(values), None, dtype=object)
-    present = values.notna().to_numpy()
-    cells = values.to_numpy(dtype=object)[present]
-    # Python holds 1, 1.0 and True equal, though they read differently ("1.0", "True"):
-    # values other than text are told apart by their type as well.
-    keys = np.fromiter((v if type(v) is str else (type(v), v) for v in cells), dtype=object,
-                       count=len(cells))
-    codes, distinct = pd.factorize(keys)
-    answers = np.fromiter((fn(k if type(k) is str else k[1]) for k in distinct), dtype=object,
-                          count=len(distinct))
-    out[present] = answers[codes]
-    out[pd.isna(out)] = None  # an answer of NaN or NaT is missing too: None, as in the core
+    cells = values.to_numpy(dtype=object)
+    if _mostly_distinct(cells) and pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        return _map_each(values, cells, fn)
+    codes, distinct = distinct_values(values)
+    # One answer per distinct value, then None at the end, where code -1 (missing) points.
+    answers = np.fromiter(itertools.chain(map(fn, distinct), [None]), dtype=object,
+                          count=len(distinct) + 1)
+    answers[pd.isna(answers)] = None  # an answer of NaN or NaT is missing too: None, as in the core
+    return pd.Series(answers[codes], index=values.index, dtype=object)
+
+
+def _mostly_distinct(cells: np.ndarray, sample: int = 2000) -> bool:
+    """Whether nearly every value differs from the others (phone numbers, e-mail addresses),
+    judged from an even sample of the column.
+
+    Then each value would be looked up once anyway, and hashing them all to find the repeats
+    costs more than it saves.
+    """
+    picked = cells[:: max(1, len(cells) // sample)].tolist()
+    try:
+        return len(set(picked)) > 0.9 * len(picked)
+    except TypeError:  # a list in a cell: not hashable, nor worth a per-value lookup
+        return False
+
+
+def _map_each(values: pd.Series, cells: np.ndarray, fn: Callable[[object], object]
+              ) -> pd.Series:
+    """``map_distinct`` for text that hardly repeats: ``fn`` of every filled cell."""
+    filled = ~pd.isna(cells)
+    out = np.full(len(cells), None, dtype=object)
+    out[filled] = np.fromiter(map(fn, cells[filled]), dtype=object, count=int(filled.sum()))
+    out[pd.isna(out)] = None
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """The distinct values of a column and, per cell, the position of its value among them
+    (-1 where the cell is missing, as ``Series.isna`` says).
+
+    Values that Python holds equal but that read differently (1, 1.0 and True; a datetime and a
+    Timestamp) are kept apart. Text only, the usual case, is factorized as it is.
+    """
+    cells = values.to_numpy(dtype=object)
+    codes, distinct = pd.factorize(cells)
+    if all(type(v) is str for v in distinct):
+        return codes, list(distinct)
+    return _factorize_typed(cells)
+
+
+def _factorize_typed(cells: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """``distinct_values`` for cells other than text: values are told apart by type as well."""
+    codes, _ = pd.factorize(cells)  # equal values share a number, whatever their type
+    types: dict[type, int] = {}
+    # A number per type (there are few), rather than a (type, value) tuple per cell to hash.
+    kinds = np.fromiter((types.setdefault(type(v), len(types)) for v in cells), dtype=np.intp,
+                        count=len(cells))
+    present = np.flatnonzero(codes >= 0)
+    typed, _ = pd.factorize(codes[present] * len(types) + kinds[present])
+    out = np.full(len(cells), -1, dtype=np.intp)
+    out[present] = typed
+    first = np.unique(typed, return_index=True)[1]  # numbered in order of first appearance
+    return out, [cells[present[i]] for i in first]
 
 
 def python_ints(values: pd.Series) -> pd.Series:

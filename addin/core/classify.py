@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import default_rules
+from .cells import distinct_values, is_empty
 from .fields import BY_KEY, field_for_header, fold
 from .findings import Finding, finding
 from .register import Grid, Register
@@ -640,19 +641,28 @@ class _SearchText:
         return self._rows.str.contains(pattern, regex=True).to_numpy(dtype=bool)
 
 
-def _blank(values: pd.Series) -> pd.Series:
-    """True for None, NaN and blank text."""
-    missing = values.isna()
-    if values.dtype != object:
-        return missing
-    # A plain loop beats pandas' string methods here: they call back into Python per cell too.
-    spaces = np.array([isinstance(v, str) and (not v or v.isspace()) for v in values.tolist()],
-                      dtype=bool)
-    return missing | spaces
-
-
 def _as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "").astype(str)
+
+
+def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A column as ``_as_text`` reads it, once per distinct value: the texts, and per row the
+    position of its text (the last text, "", is that of the missing cells)."""
+    codes, distinct = distinct_values(values)
+    texts = _as_text(pd.Series(distinct, dtype=object)).tolist() + [""]
+    return np.where(codes < 0, len(distinct), codes), texts
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For per-column codes (0 to n-1 each), a number per distinct combination of codes along
+    each row, and the first row of each combination."""
+    rows = columns[0]
+    for codes in columns[1:]:
+        # Renumbered after each column, so the combined number never outgrows the row count.
+        rows, _ = pd.factorize(rows * (int(codes.max(initial=0)) + 1) + codes)
+    rows, _ = pd.factorize(rows)  # also numbers a single column's codes from 0 in row order
+    _, first = np.unique(rows, return_index=True)
+    return rows, first
 
 
 def _filled_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -663,7 +673,7 @@ def _filled_rows(frame: pd.DataFrame) -> np.ndarray:
         if not undecided.any():
             break
         values = frame[column].iloc[undecided]
-        result[np.flatnonzero(undecided)] = ~_blank(values).to_numpy(dtype=bool)
+        result[np.flatnonzero(undecided)] = ~is_empty(values).to_numpy(dtype=bool)
     return result
 
 
@@ -672,18 +682,29 @@ def _keywords(rule: Rule) -> list[_Keyword]:
 
 
 class _Matcher:
-    """Which rows a rule matches, reusing the folded text and keyword scans across rules."""
+    """Which rows a rule matches, reusing the folded text and keyword scans across rules.
 
-    def __init__(self, register: Register, checked: pd.DataFrame) -> None:
+    Rows often repeat the same text (a product name, a stock phrase): each distinct text is
+    searched once and the answer spread to the rows holding it.
+    """
+
+    def __init__(self, register: Register, checked: pd.DataFrame, rules: list[Rule]) -> None:
         self.register = register
         self.checked = checked
-        self._texts: dict[tuple[str, ...], _SearchText] = {}
+        self._texts: dict[tuple[str, ...], tuple[_SearchText, np.ndarray]] = {}
         self._exact: dict[str, list[pd.Series]] = {}
+        # The rows' texts are joined by NUL characters, so a keyword holding one (no workbook
+        # cell can) could match across two rows: then every row is searched, in sheet order.
+        self._distinct = not any("\x00" in p for rule in rules for p in rule.patterns)
 
     def mask(self, rule: Rule) -> np.ndarray:
         if rule.match == "exact":
             return self._exact_mask(rule)
-        text = self._text(rule.fields)
+        text, rows = self._text(rule.fields)
+        return self._text_mask(rule, text)[rows]
+
+    def _text_mask(self, rule: Rule, text: _SearchText) -> np.ndarray:
+        """Which of the searched texts a keyword or regex rule matches."""
         if rule.match == "regex":
             if not rule.patterns or regex_problem(rule.patterns[0]):
                 return np.zeros(text.size, dtype=bool)
@@ -702,16 +723,29 @@ class _Matcher:
             if rule.match in ("any", "all"):
                 by_fields.setdefault(rule.fields, []).extend(_keywords(rule))
         for fields, keywords in by_fields.items():
-            self._text(fields).prepare(keywords)
+            self._text(fields)[0].prepare(keywords)
 
-    def _text(self, fields: tuple[str, ...]) -> _SearchText:
+    def _text(self, fields: tuple[str, ...]) -> tuple[_SearchText, np.ndarray]:
+        """The searched texts of the fields, and for each register row which text is its."""
         if fields not in self._texts:
-            columns = [_as_text(self.register.col(key)).tolist() for key in fields]
-            # Joined row by row in plain Python: three times quicker than adding pandas columns.
-            rows = (["\n".join(parts)[:MAX_TEXT_LENGTH] for parts in zip(*columns, strict=True)]
-                    if columns else [""] * len(self.register.rows))
-            self._texts[fields] = _SearchText(rows)
+            texts, rows = self._row_texts(fields)
+            self._texts[fields] = _SearchText(texts), rows
         return self._texts[fields]
+
+    def _row_texts(self, fields: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+        """Each distinct row's fields joined by line breaks, and the distinct row of each row."""
+        size = len(self.register.rows)
+        if not fields:
+            return [""], np.zeros(size, dtype=np.intp)
+        columns = [_distinct_texts(self.register.col(key)) for key in fields]
+        if self._distinct:
+            rows, first = _distinct_rows([codes for codes, _ in columns])
+        else:
+            rows = first = np.arange(size)
+        # Joined row by row in plain Python: three times quicker than adding pandas columns.
+        picked = [[texts[i] for i in codes[first]] for codes, texts in columns]
+        texts = ["\n".join(parts)[:MAX_TEXT_LENGTH] for parts in zip(*picked, strict=True)]
+        return texts, rows
 
     def _exact_mask(self, rule: Rule) -> np.ndarray:
         size = len(self.register.rows)
@@ -739,7 +773,9 @@ class _Matcher:
 # Applying the rules
 
 
-def classify(register: Register, checked_frame: pd.DataFrame, rules: list[Rule]) -> Classification:
+def classify(register: Register, checked_frame: pd.DataFrame, rules: list[Rule], *,
+             empty: dict[str, pd.Series] | None = None, blank: pd.Series | None = None
+             ) -> Classification:
     """Fill empty category, severity, urgency and department from the first rule that matches.
 
     For each field of each row, the first matching rule that sets the field decides it: it fills
@@ -747,17 +783,23 @@ def classify(register: Register, checked_frame: pd.DataFrame, rules: list[Rule])
     gets a say on that field. ``values`` holds the values the row ends up with (what staff typed
     where no rule filled), ``filled`` where a rule changed a value, and ``rule`` the ids of the
     rules that did, in order (None where no rule changed anything).
+
+    ``empty`` (cells that are empty, by field) and ``blank`` (rows all empty) may be given by a
+    caller that knows them already, as the pipeline does from the checks; they are the same as
+    ``cells.is_empty`` of the register's cells.
     """
     index = register.rows.index
     current = _current_values(register, checked_frame)
+    known = empty or {}
     empty = {key: current[key].isna().to_numpy(dtype=bool)
-             & _blank(register.col(key)).to_numpy(dtype=bool) for key in TARGETS}
-    rows = _filled_rows(register.rows)
+             & (known[key] if key in known else is_empty(register.col(key))).to_numpy(dtype=bool)
+             for key in TARGETS}
+    rows = _filled_rows(register.rows) if blank is None else ~blank.to_numpy(dtype=bool)
     decided = {key: ~rows for key in TARGETS}
     new = {key: current[key].to_numpy(dtype=object).copy() for key in TARGETS}
     filled = {key: np.zeros(len(index), dtype=bool) for key in TARGETS}
     rule_ids = np.full(len(index), "", dtype=object)
-    matcher = _Matcher(register, checked_frame)
+    matcher = _Matcher(register, checked_frame, rules)
     matcher.prepare(rules)
     for rule in rules:
         keys = [key for key in TARGETS if rule.sets.get(key)]
@@ -777,8 +819,9 @@ def classify(register: Register, checked_frame: pd.DataFrame, rules: list[Rule])
         rule_ids[at] = rule_ids[at] + (", " + rule.id)
     values = pd.DataFrame({key: pd.Series(new[key], index=index, dtype=object)
                            for key in TARGETS})
-    rule_ids = pd.Series(rule_ids, index=index, dtype=object)
-    values["rule"] = rule_ids.str.removeprefix(", ").where(rule_ids != "", None)
+    # Each id was added after ", ": strip the first one, None where no rule changed anything.
+    values["rule"] = pd.Series([ids[2:] if ids else None for ids in rule_ids], index=index,
+                               dtype=object)
     return Classification(values, pd.DataFrame(filled, index=index))
 
 
@@ -790,6 +833,8 @@ def _current_values(register: Register, checked: pd.DataFrame) -> dict[str, pd.S
         column = (checked[key].reindex(index) if key in checked.columns
                   else pd.Series(None, index=index, dtype=object))
         current[key] = column.astype(object).where(column.notna(), None)
-    typed = _as_text(register.col("department")).str.strip().tolist()
-    current["department"] = pd.Series([t or None for t in typed], index=index, dtype=object)
+    # Departments repeat a few names: each distinct cell is read once.
+    codes, texts = _distinct_texts(register.col("department"))
+    typed = np.array([text.strip() or None for text in texts], dtype=object)
+    current["department"] = pd.Series(typed[codes], index=index, dtype=object)
     return current

@@ -63,52 +63,84 @@ def parse_dates(values: pd.Series, date_order: str = "YMD") -> tuple[pd.Series, 
     Returns the dates as datetime64[ns] (NaT where the cell is empty or unreadable) and a boolean
     ``bad`` mask, true where a cell holds something that is not a readable date.
     """
+    dates, bad, _ = read_dates(values, date_order)
+    return dates, bad
+
+
+def read_dates(values: pd.Series, date_order: str = "YMD"
+               ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``parse_dates``, and where the cells are empty (as ``cells.is_empty`` says), found on
+    the same pass over the cells."""
     values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return _in_range(_naive(values)), pd.Series(False, index=values.index)
+        return _in_range(_naive(values)), pd.Series(False, index=values.index), values.isna()
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
         dates = _from_serials(values.astype("float64"))
-        return dates, dates.isna() & values.notna()
+        return dates, dates.isna() & values.notna(), values.isna()
     return _parse_objects(values.astype(object), date_order.upper())
 
 
-def _parse_objects(values: pd.Series, date_order: str) -> tuple[pd.Series, pd.Series]:
+def _parse_objects(values: pd.Series, date_order: str
+                   ) -> tuple[pd.Series, pd.Series, pd.Series]:
     cells = values.to_numpy(dtype=object)
-    sorted_kinds = np.full(len(cells), "empty", dtype=object)
-    filled = np.flatnonzero(~pd.isna(cells))
-    sorted_kinds[filled] = [_COMMON_KINDS.get(type(v)) or _kind(v) for v in cells[filled]]
-    kinds = pd.Series(sorted_kinds, index=values.index)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for kind, read in (("moment", _from_moments), ("serial", _from_serials),
-                       ("text", lambda part: _from_texts(part, date_order))):
-        part = values[kinds == kind]
-        if len(part):
-            out[part.index] = read(part)
-    bad = (kinds == "bad") | ((kinds != "empty") & out.isna())
-    return out, bad
+    common = _COMMON_KINDS
+    # Text and the types a reader hands over for nearly every cell are sorted inline.
+    kinds = np.array([(_TEXT if v.strip() else _EMPTY) if (kind := type(v)) is str
+                      else common.get(kind) or _kind(v) for v in cells], dtype=np.int8)
+    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for kind, read in ((_MOMENT, _from_moments), (_SERIAL, _from_serials),
+                       (_TEXT, lambda part: _from_texts(part, date_order))):
+        at = np.flatnonzero(kinds == kind)
+        if len(at):
+            out[at] = read(values.iloc[at]).to_numpy(dtype="datetime64[ns]")
+    empty = kinds == _EMPTY
+    bad = (kinds == _BAD) | (~empty & np.isnat(out))
+    return (pd.Series(out, index=values.index), pd.Series(bad, index=values.index),
+            pd.Series(empty, index=values.index))
 
 
+# How each cell is read (small numbers, so that a whole column of kinds is one numpy array).
+_EMPTY, _MOMENT, _SERIAL, _TEXT, _BAD = 1, 2, 3, 4, 5
 # The types a reader hands over for nearly every cell, looked up before the general rules.
-_COMMON_KINDS = {dt.datetime: "moment", pd.Timestamp: "moment", dt.date: "moment",
-                 float: "serial", int: "serial"}
+# Floats are not among them: a NaN float is how a reader shows a blank.
+_COMMON_KINDS = {dt.datetime: _MOMENT, pd.Timestamp: _MOMENT, dt.date: _MOMENT, int: _SERIAL,
+                 type(None): _EMPTY}
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> int:
     """Sort a cell value into the way it is read: empty, moment, serial, text or bad."""
+    if type(value) is float:
+        return _EMPTY if value != value else _SERIAL
     if value is None or value is pd.NaT or value is pd.NA:
-        return "empty"
+        return _EMPTY
     if isinstance(value, str):
-        return "text" if value.strip() else "empty"
+        return _TEXT if value.strip() else _EMPTY
     if isinstance(value, bool | np.bool_):
-        return "bad"
+        return _BAD
+    if _missing(value):  # NaN, numpy's NaT, Decimal NaN: whatever pandas holds missing
+        return _EMPTY
     if isinstance(value, dt.datetime | dt.date | np.datetime64):
-        return "moment"
+        return _MOMENT
     if isinstance(value, numbers.Real):
-        return "empty" if value != value else "serial"  # NaN is how a reader shows a blank
-    return "bad"
+        return _SERIAL
+    return _BAD
+
+
+def _missing(value: object) -> bool:
+    missing = pd.isna(value)
+    return missing if isinstance(missing, bool) else False  # a list in a cell is not missing
 
 
 def _from_moments(part: pd.Series) -> pd.Series:
+    # Nearly always every moment is naive and converts straight; pandas turns a moment with a
+    # time zone into NaT or the whole column into zoned times, and then the careful way is taken.
+    dates = pd.to_datetime(part, errors="coerce")
+    if dates.dtype.kind == "M" and isinstance(dates.dtype, np.dtype) and not dates.hasnans:
+        return _in_range(dates)
+    return _from_zoned_moments(part)
+
+
+def _from_zoned_moments(part: pd.Series) -> pd.Series:
     # Keep the wall-clock time staff see; a time zone attached by an import is dropped.
     zoned = part.map(lambda v: getattr(v, "tzinfo", None) is not None)
     if zoned.any():

@@ -7,6 +7,7 @@ second run over its own output changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,7 +82,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     checked, row_findings = validate(register, config, today)
     findings += row_findings
 
-    classes = classify(register, checked.frame, config.rules)
+    classes = classify(register, checked.frame, config.rules, empty=checked.empty,
+                       blank=checked.blank)
     case_no, new_counters = assign_case_numbers(
         register.col("case_no"), checked.frame["received_at"], checked.numberable,
         config.settings.case_format, config.counters)
@@ -169,9 +171,20 @@ def _new_values(register: Register, config: Config, lang: str, classes, case_no:
 def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
     """The new values at the rows where the cell must change (None clears a cell).
 
-    Nearly every cell either is empty on both sides or already holds exactly the value to
-    write, which a vectorised == settles; only the cells left over go through ``_same``.
+    Most cells are left as they were: the new value is the very object read (or None on both
+    sides), which settles them without a look at the values. Of the rest, nearly every cell
+    either is empty on both sides or already holds exactly the value to write, which a
+    vectorised == settles; only the cells left over go through ``_same``.
     """
+    before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
+    same = np.fromiter(map(operator.is_, before, after), dtype=bool, count=len(before))
+    rest = np.flatnonzero(~same)
+    same[rest] = _same_cells(old.iloc[rest], new.iloc[rest], kind)
+    return new[~same]
+
+
+def _same_cells(old: pd.Series, new: pd.Series, kind: str) -> np.ndarray:
+    """Whether each cell already shows its new value."""
     old_empty, new_empty = is_empty(old).to_numpy(), is_empty(new).to_numpy()
     before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
     same = old_empty & new_empty
@@ -179,7 +192,7 @@ def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
     same[both] = before[both] == after[both]
     unsettled = both[~same[both]]
     same[unsettled] = [_same(before[i], after[i], kind) for i in unsettled]
-    return new[~same]
+    return same
 
 
 def _same(old: object, new: object, kind: str) -> bool:

@@ -21,15 +21,17 @@ Choices made here, beyond the record card:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .cells import is_empty, map_distinct
-from .dates import format_example, parse_dates
+from .cells import distinct_values, is_empty
+from .dates import format_example, read_dates
 from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding
 from .register import Register
@@ -68,6 +70,8 @@ class Checked:
     frame: pd.DataFrame
     numberable: pd.Series  # bool: the row passes the intake checks that a case number needs
     blank: pd.Series  # bool: every cell of the row is empty (not a complaint)
+    # bool by field: the checked fields' cells that are empty (``cells.is_empty``), for reuse
+    empty: dict[str, pd.Series] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,9 +92,9 @@ def validate(register: Register, config: Config, today: dt.date
     lang = register.lang if config.settings.language == "auto" else config.settings.language
     order = config.settings.date_order
     cells = _Cells(register)
+    frame, bad_dates = _canonical_frame(cells, config, order)
     empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
                                                "phone", "email", "satisfaction")}
-    frame, bad_dates = _canonical_frame(cells, config, order)
     blank = _blank_rows(register, empty)
     status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
@@ -107,81 +111,120 @@ def validate(register: Register, config: Config, today: dt.date
     ]
     findings = sheet_findings + _to_findings(register, checks, ~blank)
     numberable = _numberable(register, frame, empty, blank, end_of_today)
-    return Checked(frame, numberable, blank), findings
+    return Checked(frame, numberable, blank, empty), findings
 
 
 # ----------------------------------------------------------------------------- values
 
 
 class _Cells:
-    """The register's cells by field, with their emptiness and text each computed once."""
+    """The register's cells by field, each column's values gone through once.
+
+    Walking a column of cells is what costs (each cell is a Python object somewhere in memory),
+    so a column's distinct values are found in one pass, and its emptiness, text and canonical
+    values are worked out once per distinct value and spread to the rows by number.
+    """
 
     def __init__(self, register: Register) -> None:
         self.register = register
+        self._distinct: dict[str, tuple[np.ndarray, list[object], np.ndarray]] = {}
         self._empty: dict[str, pd.Series] = {}
         self._text: dict[tuple[str, object], pd.Series] = {}
 
     def raw(self, key: str) -> pd.Series:
         return self.register.col(key)
 
+    def distinct(self, key: str) -> tuple[np.ndarray, list[object], np.ndarray]:
+        """Per row the number of its value (-1 where missing), the distinct values, and which
+        of them are blank text."""
+        if key not in self._distinct:
+            codes, values = distinct_values(self.raw(key))
+            blank = np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+            self._distinct[key] = codes, values, blank
+        return self._distinct[key]
+
     def empty(self, key: str) -> pd.Series:
         if key not in self._empty:
-            self._empty[key] = is_empty(self.raw(key))
+            if key in DATE_KEYS:  # found while the dates are read (whatever the date order)
+                self.dates(key, "YMD")
+            else:
+                codes, _, blank = self.distinct(key)
+                empty = np.append(blank, True)[codes]  # code -1, the last: a missing cell
+                self._empty[key] = pd.Series(empty, index=self.raw(key).index, dtype=bool)
         return self._empty[key]
+
+    def dates(self, key: str, order: str) -> tuple[pd.Series, pd.Series]:
+        """The dates of a date field and where they are not dates (``parse_dates``)."""
+        dates, bad, self._empty[key] = read_dates(self.raw(key), order)
+        return dates, bad
+
+    def map(self, key: str, fn: Callable[[object], object], blank: object = None) -> pd.Series:
+        """``fn`` of each filled cell's value, ``blank`` for blank text, None where missing."""
+        _, values, blanks = self.distinct(key)
+        answers = [blank if is_blank else fn(v) for v, is_blank in zip(values, blanks, strict=True)]
+        return self.spread(key, answers)
+
+    def spread(self, key: str, answers: list[object], missing: object = None,
+               dtype: object = object) -> pd.Series:
+        """A column from one answer per distinct value of the field (NaN and NaT answers are
+        None in an object column), ``missing`` where the cell is missing."""
+        codes = self.distinct(key)[0]
+        spread = np.fromiter(itertools.chain(answers, [missing]), dtype=object,
+                             count=len(answers) + 1)
+        if dtype is object:
+            spread[pd.isna(spread)] = None
+        return pd.Series(spread[codes], index=self.raw(key).index, dtype=dtype)  # -1: the last
 
     def text(self, key: str, strip: bool = True) -> pd.Series:
         """Cell values as text, None where empty (NFKC-normalised and stripped unless raw)."""
         if (key, strip) not in self._text:
-            filled = self.raw(key).where(~self.empty(key), None)
-            if not strip and pd.api.types.infer_dtype(filled, skipna=True) == "string":
-                text = filled.astype(object)  # text only, the usual case: nothing to convert
-            else:
-                text = map_distinct(filled, _as_text if strip else _as_raw_text)
-            self._text[key, strip] = text
+            self._text[key, strip] = self.map(key, _as_text if strip else _as_raw_text)
         return self._text[key, strip]
 
-    def phone_number(self) -> pd.Series:
-        if ("phone", "number") not in self._text:
-            self._text["phone", "number"] = _phone_number(self.text("phone"))
-        return self._text["phone", "number"]
+    def texts(self, key: str) -> list[str | None]:
+        """Each distinct value of the field as text (None for blank text)."""
+        if (key, "texts") not in self._text:
+            _, values, blanks = self.distinct(key)
+            self._text[key, "texts"] = [None if is_blank else _as_text(v)
+                                        for v, is_blank in zip(values, blanks, strict=True)]
+        return self._text[key, "texts"]
+
+    def phone_numbers(self) -> list[str | None]:
+        """The number part of each distinct phone value (None for blank text)."""
+        if ("phone", "numbers") not in self._text:
+            _, values, blanks = self.distinct("phone")
+            # ASCII digits only, nearly every phone, are their own number (no call needed).
+            self._text["phone", "numbers"] = [
+                v if type(v) is str and v.isascii() and v.isdecimal()
+                else None if is_blank else _phone_number(v)
+                for v, is_blank in zip(values, blanks, strict=True)]
+        return self._text["phone", "numbers"]
 
 
 def _canonical_frame(cells: _Cells, config: Config, order: str
                      ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The canonical columns; missing values are None (object columns) or NaN/NaT."""
     frame = pd.DataFrame(index=cells.register.rows.index)
     bad: dict[str, pd.Series] = {}
     for key in DATE_KEYS:
-        frame[key], bad[key] = parse_dates(cells.raw(key), order)
+        frame[key], bad[key] = cells.dates(key, order)
     for key in LIST_KEYS:
-        frame[key] = _canonical(cells.raw(key), cells.empty(key), config.lists[key])
-    frame["satisfaction"] = _satisfaction_score(cells.raw("satisfaction"))
-    frame["phone_key"] = _phone_digits(cells.phone_number())
-    email = cells.text("email")
-    frame["email_key"] = _or_none(email.dropna().str.lower(), email.index)
+        # English names of listed values, None elsewhere.
+        frame[key] = cells.map(key, config.lists[key].canonical)
+    frame["satisfaction"] = _satisfaction_score(cells)
+    frame["phone_key"] = cells.spread("phone", [_phone_key(n) for n in cells.phone_numbers()])
+    frame["email_key"] = cells.spread("email", [t and t.lower() for t in cells.texts("email")])
     for key in ("customer_name", "description"):
         frame[key] = cells.text(key, strip=False)
     for key in ("handler", "solution"):
         frame[key] = cells.text(key)
-    for key in (*LIST_KEYS, "phone_key", "email_key", *TEXT_KEYS):
-        frame[key] = _none_for_missing(frame[key])
     return frame, bad
-
-
-def _none_for_missing(values: pd.Series) -> pd.Series:
-    # The core's missing text is None; pandas turns None into NaN when it assigns through masks.
-    values = values.astype(object)
-    return values.where(values.notna(), None)
-
-
-def _canonical(values: pd.Series, empty: pd.Series, vocabulary: Vocabulary) -> pd.Series:
-    """English names of listed values, None elsewhere; each distinct value is looked up once."""
-    return map_distinct(values.where(~empty, None), vocabulary.canonical)
 
 
 def _canonical_labels(canonical: pd.Series, vocabulary: Vocabulary, lang: str) -> pd.Series:
     """List values in the workbook's language, for messages."""
     labels = {name: vocabulary.label(name, lang) for name in canonical.dropna().unique()}
-    return canonical.map(labels.get, na_action="ignore")
+    return canonical.map(labels)  # a dict maps by index lookup, not a call per cell
 
 
 def _as_text(value: object) -> str:
@@ -197,32 +240,32 @@ def _as_raw_text(value: object) -> str:
     return value if isinstance(value, str) else _as_text(value)
 
 
-def _phone_number(phone: pd.Series) -> pd.Series:
-    """The number part of phone texts: extension and punctuation removed (None where empty)."""
-    present = phone.dropna()
-    number = [_PHONE_PUNCTUATION.sub("", _EXTENSION.sub("", text)) for text in present]
-    return _or_none(pd.Series(number, index=present.index, dtype=object), phone.index)
+def _phone_number(value: object) -> str:
+    """The number part of a phone cell: extension and punctuation removed.
+
+    Most numbers are digits only (``\\d`` is what ``isdecimal`` tests) and are their own number.
+    """
+    text = _as_text(value)
+    if text.isdecimal():
+        return text
+    # An extension needs an x (the only letter the case-blind pattern reads as x), 转 or 分机:
+    # the slow search for it is skipped in texts without any.
+    if "x" in text or "X" in text or "转" in text or "分机" in text:
+        text = _EXTENSION.sub("", text)
+    return _PHONE_PUNCTUATION.sub("", text)
 
 
-def _phone_digits(number: pd.Series) -> pd.Series:
-    present = number.dropna()
-    digits = pd.Series([_NOT_DIGIT.sub("", text) for text in present], index=present.index,
-                       dtype=object)
-    return _or_none(digits[digits.ne("")], number.index)
+def _phone_key(number: str | None) -> str | None:
+    """The digits of a phone number (None when it has none): what finds repeats."""
+    if number is None:
+        return None
+    return (number if number.isdecimal() else _NOT_DIGIT.sub("", number)) or None
 
 
-def _or_none(values: pd.Series, index: pd.Index) -> pd.Series:
-    """An object column over ``index`` holding ``values`` where given and None elsewhere."""
-    out = np.full(len(index), None, dtype=object)
-    # Assigning into a numpy array keeps None (a pandas mask assignment would turn it into NaN).
-    out[index.get_indexer(values.index)] = values.to_numpy(dtype=object)
-    return pd.Series(out, index=index, dtype=object)
-
-
-def _satisfaction_score(values: pd.Series) -> pd.Series:
+def _satisfaction_score(cells: _Cells) -> pd.Series:
     """A whole number 1-5 as float, NaN where empty or not such a number (True is not 1)."""
-    numbers = map_distinct(values, lambda v: None if isinstance(v, bool) else
-                           _as_text(v) if isinstance(v, str) else v)
+    numbers = cells.map("satisfaction", lambda v: None if isinstance(v, bool) else
+                        _as_text(v) if isinstance(v, str) else v, blank="")
     score = pd.to_numeric(numbers, errors="coerce").astype("float64")
     return score.where(score.between(1, 5) & score.eq(score.round()))
 
@@ -347,16 +390,15 @@ def _choices(vocabulary: Vocabulary, lang: str) -> str:
 
 def _formats(cells: _Cells, empty: dict[str, pd.Series]) -> list[_Check]:
     register = cells.register
-    bad_phone = ~empty["phone"] & ~_matches(cells.phone_number(), _PHONE)
-    bad_email = ~empty["email"] & ~_matches(cells.text("email"), _EMAIL)
+    # Tested once per distinct value: a digits-only number (\d is isdecimal) needs no regex.
+    phone_ok = [n is not None and ((7 <= len(n) <= 15) if n.isdecimal() else
+                                   _PHONE.match(n) is not None) for n in cells.phone_numbers()]
+    email_ok = [t is not None and _EMAIL.match(t) is not None for t in cells.texts("email")]
+    bad_phone = ~empty["phone"] & ~cells.spread("phone", phone_ok, missing=False, dtype=bool)
+    bad_email = ~empty["email"] & ~cells.spread("email", email_ok, missing=False, dtype=bool)
     return [_Check(code, key, mask) for code, key, mask in
             (("bad-phone", "phone", bad_phone), ("bad-email", "email", bad_email))
             if register.has(key)]
-
-
-def _matches(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    return pd.Series([isinstance(text, str) and pattern.match(text) is not None for text in texts],
-                     index=texts.index, dtype=bool)
 
 
 def _satisfaction(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],

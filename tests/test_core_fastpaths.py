@@ -1,0 +1,347 @@
+"""The core's quick ways through large registers give what the plain ways give.
+
+Each test runs a fast path and a plain reference (the straightforward code it replaced, kept here)
+over values chosen to trip it: missing values of every kind, blank text, numbers equal across
+types (1, 1.0, True), time zones, extensions in phone numbers, NUL characters, repeated rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from addin.core import analysis, casenumbers, classify, dates, pipeline, validate
+from addin.core.cells import distinct_values, is_empty, map_distinct
+from addin.core.register import Register
+from addin.core.settings import load_config
+from addin.demo_data import demo_rows
+from reports.read import _cell, _last_filled_row
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+# Every kind of value a cell may hold, missing ones included.
+ODD_VALUES = [
+    None, float("nan"), np.float64("nan"), pd.NaT, pd.NA, np.datetime64("NaT"),
+    decimal.Decimal("NaN"), "", "  ", "\u3000", "\x1c", "\t\n", "a", " a ", "1", "1.0", "True",
+    np.str_(""), np.str_(" x "), 0, 1, 1.0, -0.0, 0.0, True, False, np.int64(1), np.float32(2.5),
+    decimal.Decimal("1.0"), dt.datetime(2026, 3, 18, 9, 30), dt.date(2026, 3, 18),
+    pd.Timestamp("2026-03-18 09:30"), dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ),
+    np.datetime64("2026-03-18T09:30"), dt.time(9, 30), [1, 2], "电话", "１３８",
+]
+
+
+def column(values: list) -> pd.Series:
+    series = pd.Series(np.empty(len(values), dtype=object), index=range(5, 5 + len(values)))
+    series[:] = np.array(values + [None], dtype=object)[:-1]  # lists stay single cells
+    return series
+
+
+def repeated(values: list, times: int = 3) -> pd.Series:
+    """The values several times over, shuffled the same way each run."""
+    cells = [v for _ in range(times) for v in values]
+    order = np.random.default_rng(7).permutation(len(cells))
+    return column([cells[i] for i in order])
+
+
+# ----------------------------------------------------------------------------- cells
+
+
+def reference_is_empty(values: pd.Series) -> pd.Series:
+    cells = values.to_numpy(dtype=object)
+    empty = pd.isna(cells)
+    filled = np.flatnonzero(~empty)
+    empty[filled] = [isinstance(v, str) and not v.strip() for v in cells[filled]]
+    return pd.Series(empty, index=values.index, dtype=bool)
+
+
+def reference_map_distinct(values: pd.Series, fn) -> pd.Series:
+    out = np.full(len(values), None, dtype=object)
+    present = values.notna().to_numpy()
+    cells = values.to_numpy(dtype=object)[present]
+    keys = np.fromiter((v if type(v) is str else (type(v), v) for v in cells), dtype=object,
+                       count=len(cells))
+    codes, distinct = pd.factorize(keys)
+    answers = np.fromiter((fn(k if type(k) is str else k[1]) for k in distinct), dtype=object,
+                          count=len(distinct))
+    out[present] = answers[codes]
+    out[pd.isna(out)] = None
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def shown(value: object) -> object:
+    """A function of a value that tells 1, 1.0 and True apart (text subclasses count as text)."""
+    if isinstance(value, str):
+        return f"text:{value}"
+    if isinstance(value, float) and value != value:
+        return value  # NaN: missing, as an answer
+    return f"{type(value).__name__}:{value!r}"
+
+
+def test_is_empty_agrees_with_pd_isna_and_blank_text():
+    values = repeated(ODD_VALUES)
+    assert is_empty(values).tolist() == reference_is_empty(values).tolist()
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series([1.0, np.nan, 3.0]), pd.Series(pd.to_datetime(["2026-01-01", None])),
+    pd.Series([True, False]), pd.Series(["a", None, " "], dtype="str"),
+])
+def test_is_empty_of_typed_columns(values):
+    assert is_empty(values).tolist() == reference_is_empty(values).tolist()
+
+
+@pytest.mark.parametrize("values", [
+    repeated([v for v in ODD_VALUES if not isinstance(v, list)]),
+    repeated(["a", "b", None, " a", "电话"], 50),  # text that repeats
+    column([f"1381234{i:04d}" for i in range(3000)] + [None] * 10),  # text that hardly does
+    column([1, 1.0, True, "1", None, 1, True, 1.0]),
+    pd.Series([1.0, np.nan, 2.0, 1.0]),
+])
+def test_map_distinct_agrees_with_mapping_each_typed_value(values):
+    assert map_distinct(values, shown).tolist() == reference_map_distinct(values, shown).tolist()
+
+
+def test_distinct_values_numbers_rows_by_distinct_value():
+    values = repeated([v for v in ODD_VALUES if not isinstance(v, list)])
+    codes, distinct = distinct_values(values)
+    cells = values.to_numpy(dtype=object)
+    assert (codes < 0).tolist() == pd.isna(cells).tolist()
+    for cell, code in zip(cells, codes, strict=True):
+        if code >= 0:
+            assert type(distinct[code]) is type(cell) and distinct[code] == cell
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def reference_parse(values: pd.Series, order: str = "YMD") -> tuple[pd.Series, pd.Series]:
+    """The column read cell kind by cell kind, each kind through its own reader."""
+    cells = values.to_numpy(dtype=object)
+    kinds = np.full(len(cells), "empty", dtype=object)
+    filled = np.flatnonzero(~pd.isna(cells))
+    names = {dates._EMPTY: "empty", dates._MOMENT: "moment", dates._SERIAL: "serial",
+             dates._TEXT: "text", dates._BAD: "bad"}
+    kinds[filled] = [names[dates._kind(v)] for v in cells[filled]]
+    kinds = pd.Series(kinds, index=values.index)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for kind, read in (("moment", dates._from_zoned_moments), ("serial", dates._from_serials),
+                       ("text", lambda part: dates._from_texts(part, order))):
+        part = values[kinds == kind]
+        if len(part):
+            out[part.index] = read(part)
+    return out, (kinds == "bad") | ((kinds != "empty") & out.isna())
+
+
+DATE_CELLS = [
+    dt.datetime(2026, 3, 18, 9, 30), dt.date(2026, 3, 19), pd.Timestamp("2026-03-20 10:00"),
+    np.datetime64("2026-03-21T11:00"), 45000, 45000.5, 59, 60, 61, 0, -3, 3e7, float("nan"),
+    "2026-03-18", "18/03/2026", "03/04/2026", "２０２６年３月１８日", " ", "", "ASAP", None,
+    pd.NaT, np.datetime64("NaT"), decimal.Decimal("NaN"), True, np.bool_(False), dt.time(9, 0),
+    dt.datetime(9999, 12, 31), dt.datetime(1, 1, 1), [1], decimal.Decimal("45000"),
+]
+
+
+@pytest.mark.parametrize("cells", [
+    DATE_CELLS,
+    DATE_CELLS + [dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ)],  # one zoned among naive
+    [dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ), pd.Timestamp("2026-01-01", tz="UTC"), None],
+    [dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ)] * 3,  # zoned only, one zone
+    [dt.datetime(2026, 3, 18, 9, 30), np.datetime64("2026-03-18T09:30:00.123456789")],
+    [dt.date(1, 1, 1), dt.datetime(2026, 1, 1)],
+])
+@pytest.mark.parametrize("order", ["YMD", "DMY"])
+def test_dates_read_cell_by_kind_as_the_plain_way(cells, order):
+    values = column(cells)
+    got, bad, empty = dates.read_dates(values, order)
+    want, want_bad = reference_parse(values, order)
+    pd.testing.assert_series_equal(got, want)
+    assert bad.tolist() == want_bad.tolist()
+    assert empty.tolist() == is_empty(values).tolist()
+
+
+# ----------------------------------------------------------------------------- phones and e-mail
+
+PHONES = ["13812345678", "138 1234 5678", "+86 138-1234-5678", "(0571) 8888-1234",
+          "0571-8888 ext 12", "0571-8888 EXT. 12", "0571-8888 x12", "0571 8888 X 9",
+          "0571 8888转12", "0571-8888分机 12", "１３８１２３４５６７８", "١٢٣٤٥٦٧٨", "12345x",
+          "x", "转", "see notes", "1234567", "123456", "1234567890123456", "12\u00a034567",
+          "\u2003138", "138\n", 13812345678.0, 13812345678, True, " ", "", None]
+
+
+def test_phone_number_is_the_extension_and_punctuation_removed():
+    for value in PHONES:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        text = validate._as_text(value)
+        plain = validate._PHONE_PUNCTUATION.sub("", validate._EXTENSION.sub("", text))
+        assert validate._phone_number(value) == plain, value
+        digits = validate._NOT_DIGIT.sub("", plain) or None
+        assert validate._phone_key(plain) == digits, value
+
+
+def phone_register(phones: list, emails: list) -> Register:
+    rows = [[p, e] for p, e in zip(phones, emails, strict=True)]
+    return Register.from_values("Complaints", 1, 1, ["Phone", "Email"], rows)
+
+
+def test_phone_and_email_checks_agree_with_the_regexes():
+    emails = ["a@b.cn", "A@B.CN ", "no-at", "a@b", "x@y.z", None, " ", 7, "ａ@ｂ.ｃｎ"] * 3
+    register = phone_register(PHONES[:len(emails)], emails)
+    cells = validate._Cells(register)
+    empty = {key: cells.empty(key) for key in ("phone", "email")}
+    found = {check.code: check.mask.tolist() for check in validate._formats(cells, empty)}
+    numbers = cells.map("phone", validate._phone_number)
+    texts = cells.text("email")
+    assert found["bad-phone"] == [
+        not e and not (isinstance(n, str) and validate._PHONE.match(n) is not None)
+        for e, n in zip(empty["phone"], numbers, strict=True)]
+    assert found["bad-email"] == [
+        not e and not (isinstance(t, str) and validate._EMAIL.match(t) is not None)
+        for e, t in zip(empty["email"], texts, strict=True)]
+    assert cells.empty("phone").tolist() == is_empty(register.col("phone")).tolist()
+
+
+def test_customer_phone_digits_agree_with_the_string_methods():
+    phones = column([*PHONES, "13812345678.0", " 1381234 ", 1381234.0])
+    plain = analysis._plain_text(phones).str.replace(r"\.0$", "", regex=True).str.replace(
+        r"\D", "", regex=True)
+    assert analysis._phone_digits(phones).tolist() == plain.tolist()
+
+
+# ----------------------------------------------------------------------------- classify
+
+HEADERS = ["Complaint", "Customer request", "Product/Service", "Category", "Department"]
+
+
+def messy_register() -> Register:
+    texts = ["冰箱漏水了", "The fridge caught fire", "refund not received", "客服态度差",
+             "a\x00b", "", None, 1, 1.0, True, "  ", "late delivery", "related", "１２３１５热线"]
+    rng = np.random.default_rng(3)
+    rows = [[texts[rng.integers(len(texts))], texts[rng.integers(len(texts))],
+             ["Fridge", None, 5][rng.integers(3)], None, [None, " 售后部 ", 3.0][rng.integers(3)]]
+            for _ in range(400)]
+    return Register.from_values("Complaints", 1, 1, HEADERS, rows)
+
+
+@pytest.mark.parametrize("rules", [
+    classify.DEFAULT_RULES,
+    (classify.Rule("R1", ("description", "product"), "any", ("1", "true", "a b", "b"),
+                   {"category": "Other"}),
+     classify.Rule("R2", ("description",), "regex", (r"^\d",), {"department": "IT"})),
+    (classify.Rule("NUL", ("description", "request"), "any", ("a\x00b",),
+                   {"category": "Other"}),),
+])
+def test_classify_searches_distinct_rows_as_it_would_every_row(rules, monkeypatch):
+    register = messy_register()
+    frame = pd.DataFrame(index=register.rows.index)
+    fast = classify.classify(register, frame, list(rules))
+    monkeypatch.setattr(classify, "_distinct_rows",
+                        lambda columns: (np.arange(len(columns[0])),) * 2)
+    plain = classify.classify(register, frame, list(rules))
+    pd.testing.assert_frame_equal(fast.values, plain.values)
+    pd.testing.assert_frame_equal(fast.filled, plain.filled)
+
+
+# ----------------------------------------------------------------------------- case numbers
+
+
+def reference_highest(current: pd.Series, parts) -> dict[str, int]:
+    text = casenumbers._as_text(current[~is_empty(current)])
+    if text.empty:
+        return {}
+    found = text.str.extract(casenumbers._number_pattern(parts), flags=re.IGNORECASE)
+    found = found[found["seq"].notna()]
+    if found.empty:
+        return {}
+    period = pd.Series("", index=found.index, dtype=object)
+    for name in found.columns.drop("seq"):
+        period = period + found[name].astype(str)
+    highest = found["seq"].astype(int).groupby(period).max()
+    return {str(k): int(v) for k, v in highest.items()}
+
+
+@pytest.mark.parametrize("case_format", ["TS-{yyyy}{mm}-{seq:4}", "{yy}.{dd}({seq})-{seq:2}",
+                                         "C{seq:03d}", "{mm}/{seq}"])
+def test_highest_numbers_read_back_as_the_string_methods_read_them(case_format):
+    parts = casenumbers._parse_format(case_format)
+    current = column(["TS-202603-0007", "ts-202603-0012", "TS-202604-0001", " TS-202603-0009 ",
+                      "26.18(12)-07", "26.18(3)-99", "C007", "C0100", "03/5", "12/77", 1001.0,
+                      "１２/８", "TS-20260-0001", None, "", "x"] * 2)
+    expected = reference_highest(current, parts)
+    assert casenumbers._existing_highest(current, is_empty(current), parts) == expected
+
+
+def test_new_numbers_render_each_row_as_the_format_says():
+    received = pd.Series(pd.to_datetime(["2026-03-18 09:00", "2026-03-18 08:00", "2026-04-02 00:00",
+                                         "2025-12-31 23:59"]), index=[7, 8, 9, 10])
+    parts = casenumbers._parse_format("{yy}{mm}{dd}-{yyyy}-{seq:3}.")
+    numbers, last = casenumbers._new_numbers(received, parts, {"2603182026": 41})
+    assert numbers.tolist() == ["260318-2026-043.", "260318-2026-042.", "260402-2026-001.",
+                                "251231-2025-001."]
+    assert last == {"2603182026": 43, "2604022026": 1, "2512312025": 1}
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@pytest.mark.parametrize("rows", [[["a", None], [None, None]], [[None, None]], [[None, 0]],
+                                  [["x", 1], [None, ""], [None, None], [False, None]]])
+def test_last_filled_row_is_the_last_row_with_any_value(rows):
+    body = np.array(rows, dtype=object)
+    filled = np.not_equal(body, None).any(axis=1)
+    expected = len(filled) - int(filled[::-1].argmax()) - 1 if filled.any() else -1
+    assert _last_filled_row(body) == expected
+
+
+def test_nfkc_of_a_value_is_unchanged_by_the_fast_paths():
+    # Full-width digits fold before the phone checks see them.
+    assert validate._phone_number("１３８ １２３４ ５６７８") == unicodedata.normalize(
+        "NFKC", "１３８１２３４５６７８")
+
+
+def test_classify_reuses_what_the_checks_found_empty():
+    headers, body = demo_rows(600, 6, dt.date(2026, 11, 20), "en")
+    body += [[None] * len(headers), [" "] * len(headers)]  # blank rows are never classified
+    register = Register.from_values("Complaints", 1, 1, headers, body)
+    config, _ = load_config({})
+    checked, _ = validate.validate(register, config, dt.date(2026, 11, 20))
+    given = classify.classify(register, checked.frame, config.rules, empty=checked.empty,
+                              blank=checked.blank)
+    found = classify.classify(register, checked.frame, config.rules)
+    pd.testing.assert_frame_equal(given.values, found.values)
+    pd.testing.assert_frame_equal(given.filled, found.filled)
+    for key, empty in checked.empty.items():
+        assert empty.tolist() == is_empty(register.col(key)).tolist(), key
+
+
+def reference_cell(value):
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@pytest.mark.parametrize("value", [
+    "", " ", "a", None, 1.0, 1.5, -0.0, float("nan"), float("inf"), 3, True, False,
+    dt.datetime(2026, 3, 18, 9, 30), dt.date(2026, 3, 18), dt.time(9, 30), dt.timedelta(hours=2),
+])
+def test_a_calamine_value_is_read_as_before(value):
+    got, want = _cell(value), reference_cell(value)
+    assert type(got) is type(want)
+    assert got is want or got == want or (got != got and want != want)
+
+
+def test_cells_left_as_they_were_need_no_change():
+    shared = ["x", " x ", 6, 6.0, dt.datetime(2026, 3, 18), float("nan"), " ", None, "电话"]
+    old = column(shared + ["a", None, "", 6, " b", dt.date(2026, 3, 18), float("nan"), "7"])
+    new = column(shared + ["a", "", None, 6.0, "b", dt.datetime(2026, 3, 18), None, 7])
+    for kind in ("text", "date", "int", "list"):
+        expected = new[~pipeline._same_cells(old, new, kind)]
+        pd.testing.assert_series_equal(pipeline._differences(old, new, kind), expected)
