@@ -29,8 +29,10 @@ Definitions every figure shares (they are what the report's footnotes say):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -62,6 +64,25 @@ class Prepared:
     done_undated: np.ndarray  # done but without a resolved date: neither open nor measurable
     months: np.ndarray  # datetime64[M] of the received date
     repeat: np.ndarray  # marked as a repeat of an earlier complaint
+    days: np.ndarray  # working days from received to resolved (float, NaN unless both known)
+    satisfaction: np.ndarray  # the score as float, NaN where none or not a number
+    # Each clock's verdict as it will stand once known (see ``final_verdicts``).
+    ack_on_time: np.ndarray
+    ack_when: np.ndarray
+    resolve_on_time: np.ndarray
+    resolve_when: np.ndarray
+
+    def rows(self, keep: np.ndarray, columns: tuple[str, ...] | None = None) -> Prepared:
+        """The same arrays for the rows in ``keep`` (a mask), without reading the dates again.
+
+        ``columns`` narrows the frame to the columns a caller still reads from it: copying every
+        column of tens of thousands of rows costs more than the figures themselves.
+        """
+        frame = self.cases if columns is None else self.cases[[c for c in columns
+                                                               if c in self.cases]]
+        arrays = {f.name: getattr(self, f.name)[keep] for f in dataclasses.fields(self)
+                  if isinstance(getattr(self, f.name), np.ndarray)}
+        return Prepared(cases=frame.loc[keep], calendar=self.calendar, **arrays)
 
     @property
     def first_response(self) -> np.ndarray:
@@ -81,12 +102,24 @@ def prepare(cases: pd.DataFrame, calendar: WorkCalendar) -> Prepared:
         np.zeros(0, dtype=bool))
     resolved = _days(cases, "resolved_at")
     received = _days(cases, "received_at")
+    done_resolved = np.where(done, resolved, NAT)
+    # Counted once here: every month's figures and every breakdown take their rows from it.
+    counts, known = calendar.count_days(received, done_resolved)
+    acknowledged, ack_due = _days(cases, "acknowledged_at"), _days(cases, "ack_due")
+    done_undated, due_at = done & np.isnat(resolved), _days(cases, "due_at")
+    ack_on_time, ack_when = final_verdicts(acknowledged, ack_due)
+    resolve_on_time, resolve_when = final_verdicts(done_resolved,
+                                                   np.where(done_undated, NAT, due_at))
     return Prepared(
         cases=cases, calendar=calendar, received=received,
-        acknowledged=_days(cases, "acknowledged_at"),
-        resolved=np.where(done, resolved, NAT), ack_due=_days(cases, "ack_due"),
-        due_at=_days(cases, "due_at"), done_undated=done & np.isnat(resolved),
-        months=received.astype("datetime64[M]"), repeat=filled(_column(cases, "repeat_of")))
+        acknowledged=acknowledged, resolved=done_resolved, ack_due=ack_due, due_at=due_at,
+        done_undated=done_undated,
+        months=received.astype("datetime64[M]"), repeat=filled(_column(cases, "repeat_of")),
+        days=np.where(known, counts.astype(float), np.nan),
+        satisfaction=pd.to_numeric(_column(cases, "satisfaction"), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan),
+        ack_on_time=ack_on_time, ack_when=ack_when,
+        resolve_on_time=resolve_on_time, resolve_when=resolve_when)
 
 
 def _column(cases: pd.DataFrame, key: str) -> pd.Series:
@@ -129,6 +162,18 @@ def clock_verdicts(done_at: np.ndarray, deadline: np.ndarray, as_of: np.datetime
     late = known & ~on_time & (breached <= as_of)
     when = np.where(on_time, done_at, np.where(late, breached, NAT))
     return on_time, late, when
+
+
+def final_verdicts(done_at: np.ndarray, deadline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``clock_verdicts`` as of a day past every date: on time or not, and the day the verdict
+    falls (NaT where it never will).
+
+    As of any day, a clock is on time (late) exactly where it is on time (not on time) here and
+    its verdict day is on or before that day; so one pass serves the figures of every month.
+    """
+    known = ~np.isnat(deadline)
+    on_time = known & ~np.isnat(done_at) & (done_at <= deadline)
+    return on_time, np.where(on_time, done_at, np.where(known, deadline + _ONE_DAY, NAT))
 
 
 def working_days(prep: Prepared, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -223,17 +268,14 @@ def figures_for(prep: Prepared, month: pd.Period, today: dt.date) -> MonthlyFigu
     as_of = _day(as_of_day(month, today))
     cohort = (prep.received >= first) & (prep.received <= last) & (prep.received <= as_of)
     is_open, overdue = open_mask(prep, as_of), overdue_mask(prep, as_of)
-    resolved_in = (prep.resolved >= first) & (prep.resolved <= min(last, as_of))
-
-    def in_month(when: np.ndarray) -> np.ndarray:
-        return ~np.isnat(when) & (when >= first) & (when <= last)
-
-    ack_ok, ack_late, ack_when = clock_verdicts(prep.acknowledged, prep.ack_due, as_of)
-    res_ok, res_late, res_when = clock_verdicts(prep.resolved, prep.resolve_due, as_of)
-    days = working_days(prep, prep.received[resolved_in], prep.resolved[resolved_in])
+    upto = min(last, as_of)
+    resolved_in = (prep.resolved >= first) & (prep.resolved <= upto)
+    # The verdicts that fell in the month by the day (NaT compares false: no verdict yet).
+    ack_in = (prep.ack_when >= first) & (prep.ack_when <= upto)
+    res_in = (prep.resolve_when >= first) & (prep.resolve_when <= upto)
+    days = prep.days[resolved_in]
     days = days[~np.isnan(days)]
-    scores = pd.to_numeric(_column(prep.cases, "satisfaction"), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan)[resolved_in]
+    scores = prep.satisfaction[resolved_in]
     scores = scores[np.isin(scores, [1, 2, 3, 4, 5])].astype(int)
     return MonthlyFigures(
         month=month, as_of=pd.Timestamp(as_of).date(),
@@ -241,10 +283,10 @@ def figures_for(prep: Prepared, month: pd.Period, today: dt.date) -> MonthlyFigu
         open=int((cohort & is_open).sum()), overdue=int((cohort & overdue).sum()),
         backlog=int(is_open.sum()), backlog_overdue=int(overdue.sum()),
         resolved=int(resolved_in.sum()),
-        ack_on_time=int((ack_ok & in_month(ack_when)).sum()),
-        ack_late=int((ack_late & in_month(ack_when)).sum()),
-        resolve_on_time=int((res_ok & in_month(res_when)).sum()),
-        resolve_late=int((res_late & in_month(res_when)).sum()),
+        ack_on_time=int((prep.ack_on_time & ack_in).sum()),
+        ack_late=int((~prep.ack_on_time & ack_in).sum()),
+        resolve_on_time=int((prep.resolve_on_time & res_in).sum()),
+        resolve_late=int((~prep.resolve_on_time & res_in).sum()),
         median_days=float(np.median(days)) if len(days) else None,
         p90_days=float(np.quantile(days, 0.9)) if len(days) else None,
         satisfaction_mean=float(scores.mean()) if len(scores) else None,
@@ -335,7 +377,7 @@ def category_by_month(prep: Prepared, months: list[pd.Period] | None = None) -> 
     """Complaints per category (rows) and month received (columns, 'YYYY-MM'), with a Total."""
     known = ~np.isnat(prep.received)
     category = _groups(_column(prep.cases, "category"))[known]
-    month = pd.Series(prep.months[known].astype(str), index=category.index)
+    month = pd.Series(_month_labels(prep.months[known]), index=category.index)
     table = pd.crosstab(category, month)
     if months is not None:
         table = table.reindex(columns=[str(m) for m in months], fill_value=0)
@@ -343,6 +385,13 @@ def category_by_month(prep: Prepared, months: list[pd.Period] | None = None) -> 
     table.columns.name, table.index.name = "month", "category"
     table["Total"] = table.sum(axis=1)
     return table.sort_values("Total", ascending=False, kind="stable")
+
+
+def _month_labels(months: np.ndarray) -> np.ndarray:
+    """'YYYY-MM' text of datetime64[M] values, as ``astype(str)`` gives it: written once per
+    distinct month and spread, as a register spans a few dozen months over thousands of rows."""
+    distinct, where = np.unique(months, return_inverse=True)
+    return distinct.astype(str)[where.reshape(months.shape)]
 
 
 def _groups(values: pd.Series) -> pd.Series:
@@ -362,9 +411,8 @@ def breakdown(prep: Prepared, key: str, today: dt.date,
         "overdue": overdue_mask(prep, as_of),
         "resolved": ~np.isnat(prep.resolved),
         "on_time": on_time, "late": late,
-        "days": working_days(prep, prep.received, prep.resolved),
-        "satisfaction": pd.to_numeric(_column(prep.cases, "satisfaction"),
-                                      errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+        "days": prep.days,
+        "satisfaction": prep.satisfaction,
     })
     grouped = frame.groupby("group", sort=False)
     table = grouped[["cases", "open", "overdue", "resolved", "on_time", "late"]].sum()
@@ -420,11 +468,18 @@ def rising_categories(cases: pd.DataFrame, month: pd.Period, *,
     Columns: count (this month), baseline (mean of the previous months), ratio (count/baseline,
     NaN when the baseline is 0), p_value; one row per rising category, most significant first.
     """
-    received = _days(cases, "received_at").astype("datetime64[M]")
+    return _rising(_column(cases, "category"), _days(cases, "received_at").astype("datetime64[M]"),
+                   month, baseline_months, min_count, alpha)
+
+
+def _rising(categories: pd.Series, received: np.ndarray, month: pd.Period,
+            baseline_months: int = RISING_BASELINE_MONTHS, min_count: int = RISING_MIN_COUNT,
+            alpha: float = RISING_ALPHA) -> pd.DataFrame:
+    """``rising_categories`` over a category column and the months received (datetime64[M])."""
     start = np.datetime64(str(month - baseline_months), "M")
     current = np.datetime64(str(month), "M")
     window = ~np.isnat(received) & (received >= start) & (received <= current)
-    category = _groups(_column(cases, "category"))[window]
+    category = _groups(categories[window])
     this = pd.Series(received[window] == current, index=category.index)
     counts = this.groupby(category).sum().astype(int)
     baseline = (~this).groupby(category).sum() / baseline_months
@@ -443,35 +498,63 @@ def rising_categories(cases: pd.DataFrame, month: pd.Period, *,
 
 def customer_keys(cases: pd.DataFrame) -> pd.Series:
     """Who a complaint came from: phone digits, else lower-case email, else the folded name."""
-    keys = pd.Series(None, index=cases.index, dtype=object)
-    digits = _phone_digits(_column(cases, "phone"))
-    by_phone = (digits.str.len() >= 5).to_numpy()
-    keys[by_phone] = "tel:" + digits[by_phone]
-    email = _per_distinct(_column(cases, "email")[~by_phone],
-                          lambda email: _plain_text(email).str.lower())
-    by_email = email != ""
-    keys[email.index[by_email]] = "mail:" + email[by_email]
-    rest = keys.isna()
+    # Plain arrays and positions: the keys are set in three passes over tens of thousands of rows.
+    keys = np.full(len(cases), None, dtype=object)
+    digits = _phone_digits(_column(cases, "phone")).to_numpy(dtype=object)
+    by_phone = np.fromiter(map(len, digits), dtype=np.intp, count=len(digits)) >= 5
+    keys[by_phone] = ["tel:" + d for d in digits[by_phone]]
+    rest = ~by_phone
+    email = _per_distinct(_column(cases, "email")[rest],
+                          lambda email: _plain_text(email).str.lower()).to_numpy(dtype=object)
+    _set_keys(keys, rest, "mail:", email)
     # The same folding as header matching: width, case and spaces do not matter.
     name = _per_distinct(_column(cases, "customer_name")[rest], lambda name: _plain_text(
         name).str.normalize("NFKC").str.casefold().str.replace(r"\s+", "", regex=True))
-    keys[name.index[name != ""]] = "name:" + name[name != ""]
-    return keys
+    _set_keys(keys, rest, "name:", name.to_numpy(dtype=object))
+    return pd.Series(keys, index=cases.index, dtype=object)
+
+
+def _set_keys(keys: np.ndarray, rest: np.ndarray, prefix: str, values: np.ndarray) -> None:
+    """Key the ``rest`` rows (a mask, one value each) that have a value; they leave ``rest``."""
+    given = values != ""
+    rows = np.flatnonzero(rest)[given]
+    keys[rows] = [prefix + v for v in values[given]]
+    rest[rows] = False
 
 
 def _phone_digits(phone: pd.Series) -> pd.Series:
     """The digits of phone cells ('' where missing), a number read as 1381234.0 without its .0.
 
-    Phones hardly repeat, and most hold digits only: those are their own digits, and only the
-    others go through the string methods.
+    Phones hardly repeat and nearly all are text of digits only: those are their own digits
+    (told apart with C-level maps, a Python call per cell costs more than the work), the other
+    text goes through a plain loop, and only numbers and odd cells through pandas' conversion.
     """
     cells = phone.to_numpy(dtype=object)
-    digits = np.array([type(v) is str and v.isdecimal() for v in cells], dtype=bool)
-    out = cells.copy()
-    rest = phone[~digits]
-    out[~digits] = _plain_text(rest).str.replace(r"\.0$", "", regex=True).str.replace(
-        r"\D", "", regex=True).to_numpy(dtype=object)
+    out = np.full(len(cells), "", dtype=object)  # missing of any kind reads as ''
+    text = np.equal(np.fromiter(map(type, cells), dtype=object, count=len(cells)), str)
+    texts = cells[text]
+    digits_only = np.fromiter(map(str.isdecimal, texts), dtype=bool, count=len(texts))
+    texts[~digits_only] = [_text_digits(v) for v in texts[~digits_only]]
+    out[text] = texts
+    odd = ~text & ~pd.isna(cells)
+    if odd.any():
+        out[odd] = _plain_text(phone[odd]).map(_text_digits).to_numpy(dtype=object)
     return pd.Series(out, index=phone.index, dtype=object)
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _text_digits(text: str) -> str:
+    """The digits of a phone written as text: trimmed, a trailing '.0' dropped, then digits only.
+
+    The usual separators go first with plain replaces, so the pattern runs only on what is left.
+    """
+    text = text.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    text = text.replace(" ", "").replace("-", "").replace("+", "")
+    return text if text.isdecimal() else _NOT_DIGIT.sub("", text)
 
 
 def _per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -493,12 +576,17 @@ def repeat_customers(cases: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
     Columns: customer_name, phone, email (as on their latest case), in_month (their complaints
     received in the month), total (on record), case_nos (the month's case numbers), categories.
     """
+    return _repeat_customers(cases, month, _days(cases, "received_at"),
+                             filled(_column(cases, "repeat_of")))
+
+
+def _repeat_customers(cases: pd.DataFrame, month: pd.Period, received: np.ndarray,
+                      repeat: np.ndarray) -> pd.DataFrame:
+    """``repeat_customers`` with the received days and the repeat mask already at hand."""
     columns = ["customer_name", "phone", "email", "in_month", "total", "case_nos", "categories"]
-    received = _days(cases, "received_at")
     first, last = month_bounds(month)
     in_month = ~np.isnat(received) & (received >= first) & (received <= last)
     keys = customer_keys(cases)
-    repeat = filled(_column(cases, "repeat_of"))
     behind = set(keys[in_month & repeat].dropna())
     if not behind:
         return pd.DataFrame(columns=columns).rename_axis("customer")
@@ -545,8 +633,11 @@ def overdue_cases(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date) -
     ``days_over`` counts working days from the missed deadline (resolve deadline, else the
     acknowledge deadline for a case that was never acknowledged) to the day.
     """
-    prep = prepare(cases, calendar)
-    day = _day(as_of)
+    return _overdue_table(prepare(cases, calendar), as_of)
+
+
+def _overdue_table(prep: Prepared, as_of: dt.date) -> pd.DataFrame:
+    cases, day = prep.cases, _day(as_of)
     mask = overdue_mask(prep, day)
     past_due = ~np.isnat(prep.due_at) & (day > prep.due_at)
     missed = np.where(past_due, prep.due_at, prep.ack_due)[mask]
@@ -590,8 +681,11 @@ def regulatory_views(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date
     the deadline day) or the deadline passed without it (missed). A case closed without a
     resolved date and without a verdict is ``undated``, not pending. Index: the view's key.
     """
-    prep = prepare(cases, calendar)
-    day = _day(as_of)
+    return _regulatory(prepare(cases, calendar), as_of)
+
+
+def _regulatory(prep: Prepared, as_of: dt.date) -> pd.DataFrame:
+    calendar, day = prep.calendar, _day(as_of)
     rows = []
     for view in REGULATORY_VIEWS:
         if view.working:
@@ -638,38 +732,41 @@ class MonthAnalysis:
 def analyse_month(cases: pd.DataFrame, month: pd.Period, calendar: WorkCalendar,
                   today: dt.date, lists: dict[str, Vocabulary] | None = None,
                   trend_months: int = 12) -> MonthAnalysis:
+    # The dates are read once; every part below works on these arrays or rows of them.
     prep = prepare(cases, calendar)
     figures = figures_for(prep, month, today)
     previous, last_year = figures_for(prep, month - 1, today), figures_for(prep, month - 12, today)
     months = [month - k for k in range(trend_months - 1, -1, -1)]
-    trend = _trend(prep, months, today, figures)
+    trend = _trend(prep, months, today, [figures, previous, last_year])
     first, last = month_bounds(month)
     in_month = (prep.received >= first) & (prep.received <= last)
-    month_prep = prepare(cases.loc[in_month], calendar)
+    month_prep = prep.rows(in_month, ("satisfaction", *DIMENSIONS))
     as_of = figures.as_of
     return MonthAnalysis(
         month=month, today=today, figures=figures, previous=previous, last_year=last_year,
         kpis=kpis(figures, previous, last_year), trend=trend,
         category_by_month=category_by_month(_window(prep, months), months),
         breakdowns={key: breakdown(month_prep, key, as_of, lists) for key in DIMENSIONS},
-        overdue=overdue_cases(cases, calendar, as_of),
-        repeat_customers=repeat_customers(cases, month),
-        rising=rising_categories(cases, month),
-        regulatory=regulatory_views(cases.loc[in_month], calendar, as_of),
+        overdue=_overdue_table(prep, as_of),
+        repeat_customers=_repeat_customers(cases, month, prep.received, prep.repeat),
+        rising=_rising(_column(cases, "category"), prep.months, month),
+        regulatory=_regulatory(month_prep, as_of),
     )
 
 
 def _window(prep: Prepared, months: list[pd.Period]) -> Prepared:
     lo, hi = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     keep = (prep.received >= lo) & (prep.received <= hi)
-    return prepare(prep.cases.loc[keep], prep.calendar)
+    return prep.rows(keep, ("category",))
 
 
 def _trend(prep: Prepared, months: list[pd.Period], today: dt.date,
-           current: MonthlyFigures) -> pd.DataFrame:
+           known: list[MonthlyFigures]) -> pd.DataFrame:
+    """A row per month; the months whose figures are already ``known`` are not taken again."""
+    taken = {f.month: f for f in known}
     rows = []
     for month in months:
-        f = current if month == current.month else figures_for(prep, month, today)
+        f = taken[month] if month in taken else figures_for(prep, month, today)
         rows.append({"month": str(month), "received": f.received, "resolved": f.resolved,
                      "backlog_overdue": f.backlog_overdue, "ack_on_time_rate": f.ack_on_time_rate,
                      "resolve_on_time_rate": f.resolve_on_time_rate,
