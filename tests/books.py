@@ -10,6 +10,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+# A register's headers in each language, with a column of the office's own (Internal memo)
+# between card columns.
+EN_HEADERS = ["Case No", "Received", "Channel", "Customer", "Internal memo", "Phone", "Email",
+              "Complaint", "Status", "Handler"]
+ZH_HEADERS = ["案件编号", "受理时间", "投诉渠道", "客户姓名", "内部备忘", "联系电话", "电子邮箱",
+              "投诉内容", "处理状态", "处理人"]
+
 
 def put_table(ws: Worksheet, headers: Sequence[Any], rows: Sequence[Sequence[Any]],
               header_row: int, first_col: int,

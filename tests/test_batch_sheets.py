@@ -7,7 +7,7 @@ import datetime as dt
 import time
 
 import pytest
-from books import put_table, saved
+from books import EN_HEADERS, ZH_HEADERS, put_table, saved
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table
@@ -19,10 +19,6 @@ from addin.batch.sheets import (
     read_register,
 )
 
-EN_HEADERS = ["Case No", "Received", "Channel", "Customer", "Internal memo", "Phone", "Email",
-              "Complaint", "Status", "Handler"]
-ZH_HEADERS = ["案件编号", "受理时间", "投诉渠道", "客户姓名", "内部备忘", "联系电话", "电子邮箱",
-              "投诉内容", "处理状态", "处理人"]
 ROWS = [
     ["TS-202603-0001", dt.datetime(2026, 3, 2, 9, 30), "Phone", "Zhang Wei", "call back",
      "13800138000", None, "Parcel arrived late", "New", None],

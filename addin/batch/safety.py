@@ -339,11 +339,15 @@ def part_relationships(archive: zipfile.ZipFile, part: str,
     return found
 
 
+def workbook_part(root_rels: Iterable[tuple[str, str]]) -> str:
+    """The workbook part, as the package root's relationships (type, target) name it."""
+    return next((t for kind, t in root_rels if kind == "officeDocument"), "xl/workbook.xml")
+
+
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> its part inside the zip, in workbook order."""
     names = set(archive.namelist())
-    root = part_relationships(archive, "", names)
-    book = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+    book = workbook_part(part_relationships(archive, "", names).values())
     rels = part_relationships(archive, book, names)
     parts = {}
     for element in ElementTree.fromstring(archive.read(book)).iter():
@@ -373,7 +377,7 @@ class _Features:
 
     def count(self) -> dict[str, int]:
         root_rels = self._rels("")
-        book = next((t for kind, t in root_rels if kind == "officeDocument"), "xl/workbook.xml")
+        book = workbook_part(root_rels)
         for kind, target in root_rels:
             if kind in ("ui/extensibility", "extensibility"):
                 self._add("custom_ui")

@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.layout import HEADER_SCAN_ROWS
 
-from .safety import part_relationships, sheet_parts
+from .safety import part_relationships, sheet_parts, workbook_part
 from .writeback import clean_text, put_value
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
@@ -159,9 +159,9 @@ class CutBook:
                 data = top.read(info)
                 if info.filename in cut:
                     sheet = cut[info.filename]
-                    edited = self.below is not None and self.below.title == sheet.title
-                    self._splice(out, info.filename, data, original, sheet,
-                                 rows if edited else None)
+                    edited = self.below if self.below and self.below.title == sheet.title \
+                        else None
+                    _splice(out, info.filename, data, original, sheet, edited, rows)
                     continue
                 if strings and info.filename == "[Content_Types].xml":
                     data = _insert_before(data, b"</Types>", _strings_override(strings))
@@ -171,30 +171,34 @@ class CutBook:
             if strings and self.strings:
                 out.writestr(strings, original.read(self.strings))
 
-    def _splice(self, out: zipfile.ZipFile, name: str, xml: bytes, original: zipfile.ZipFile,
-                sheet: CutSheet, rows: Path | None) -> None:
-        found = _DATA_SPLIT.search(xml)
-        if found is None:
-            raise ValueError(f"openpyxl wrote {name} without cells")
-        head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
-        last_row, last_col = sheet.last_row, sheet.last_col
-        if self.below is not None and self.below.title == sheet.title and self.below.cells:
-            last_row = max(last_row, max(self.below.cells))
-            last_col = max(last_col, max(max(cols) for cols in self.below.cells.values()))
-        entry = zipfile.ZipInfo(name, time.localtime()[:6])
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        head = _with_prefixes(_widened(head, last_row, last_col), sheet.root)
-        with out.open(entry, "w", force_zip64=True) as dest:
-            dest.write(head + b"<sheetData>" + kept)
-            if rows is not None:
-                with rows.open("rb") as src:
-                    shutil.copyfileobj(src, dest, CHUNK)
-            else:
-                with original.open(sheet.part) as src:
-                    for number, piece in _pieces(src):
-                        if number > KEEP_ROWS:
-                            dest.write(piece)
-            dest.write(b"</sheetData>" + tail)
+
+
+def _splice(out: zipfile.ZipFile, name: str, xml: bytes, original: zipfile.ZipFile,
+            sheet: CutSheet, edited: RowsBelow | None, rows: Path) -> None:
+    """Write sheet ``name``: openpyxl's ``xml`` with the rows below its top put back, from
+    ``rows`` (already edited) when the run wrote into the sheet, else from the original."""
+    found = _DATA_SPLIT.search(xml)
+    if found is None:
+        raise ValueError(f"openpyxl wrote {name} without cells")
+    head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
+    last_row, last_col = sheet.last_row, sheet.last_col
+    if edited is not None and edited.cells:
+        last_row = max(last_row, max(edited.cells))
+        last_col = max(last_col, max(max(cols) for cols in edited.cells.values()))
+    entry = zipfile.ZipInfo(name, time.localtime()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    head = _with_prefixes(_widened(head, last_row, last_col), sheet.root)
+    with out.open(entry, "w", force_zip64=True) as dest:
+        dest.write(head + b"<sheetData>" + kept)
+        if edited is not None:
+            with rows.open("rb") as src:
+                shutil.copyfileobj(src, dest, CHUNK)
+        else:
+            with original.open(sheet.part) as src:
+                for number, piece in _pieces(src):
+                    if number > KEEP_ROWS:
+                        dest.write(piece)
+        dest.write(b"</sheetData>" + tail)
 
 
 def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
@@ -360,8 +364,7 @@ def _with_prefixes(head: bytes, original_root: bytes) -> bytes:
 
 def _strings_part(archive: zipfile.ZipFile) -> str | None:
     names = set(archive.namelist())
-    root = part_relationships(archive, "", names)
-    book = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+    book = workbook_part(part_relationships(archive, "", names).values())
     return next((t for kind, t in part_relationships(archive, book, names).values()
                  if kind == "sharedStrings" and t in names), None)
 
@@ -422,12 +425,16 @@ def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles:
     pending = sorted(below.cells)
     at = 0
     epoch = styles.ws.parent.epoch
+
+    def new_row(number: int) -> bytes:  # a row the file does not have yet
+        return _row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
+                         epoch)
+
     for number, piece in _pieces(src):
         if number <= KEEP_ROWS:
             continue
-        while at < len(pending) and pending[at] < number:  # a row the file does not have yet
-            out.write(_row_with(b'<row r="%d">' % pending[at], b"", pending[at],
-                                below.cells[pending[at]], styles, epoch))
+        while at < len(pending) and pending[at] < number:
+            out.write(new_row(pending[at]))
             at += 1
         if at < len(pending) and pending[at] == number:
             out.write(_edited_row(piece, number, below.cells[number], styles, epoch))
@@ -435,8 +442,7 @@ def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles:
         else:
             out.write(piece)
     for number in pending[at:]:
-        out.write(_row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
-                            epoch))
+        out.write(new_row(number))
 
 
 def _edited_row(piece: bytes, number: int, cells: dict[int, tuple[Any, str | None]],

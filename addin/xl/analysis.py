@@ -27,6 +27,7 @@ from addin.batch.analysis_sheets import (
 )
 from addin.core.analysis import AnalysisFigures
 from addin.core.fields import fold
+from addin.core.findings import column_letter
 from addin.core.vocab import Vocabulary
 from reports.i18n import zh_lang
 from reports.monthly import action_headers
@@ -156,17 +157,9 @@ def _spans(rows: list[int], clash) -> Iterable[tuple[int, int]]:
     yield start, prev
 
 
-def _letters(col: int) -> str:
-    text = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        text = chr(65 + rest) + text
-    return text
-
-
 def _address(top: int, left: int, bottom: int, right: int) -> str:
-    first = f"{_letters(left)}{top}"
-    return first if (top, left) == (bottom, right) else f"{first}:{_letters(right)}{bottom}"
+    first = f"{column_letter(left)}{top}"
+    return first if (top, left) == (bottom, right) else f"{first}:{column_letter(right)}{bottom}"
 
 
 def _corner(address: str) -> tuple[int, str]:

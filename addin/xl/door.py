@@ -50,20 +50,20 @@ ALL_PARTS = frozenset(PARTS)
 DATE_FORMAT = "yyyy-mm-dd"
 
 
-class NoRegister(Exception):
-    """The workbook has no complaints table; ``problem`` is the finding to show staff."""
-
-    def __init__(self, book_name: str) -> None:
-        self.problem = finding("no-register", book_name)
-        super().__init__(self.problem.message("en"))
-
-
-class ColumnTaken(Exception):
-    """A run would add a column over cells staff filled; ``problem`` is the finding to show."""
+class Refused(Exception):
+    """The button cannot go on until staff fix something; ``problem`` is the finding to show
+    (a run that would add a column over cells staff filled, for one)."""
 
     def __init__(self, problem: Finding) -> None:
         self.problem = problem
         super().__init__(problem.message("en"))
+
+
+class NoRegister(Refused):
+    """The workbook has no complaints table."""
+
+    def __init__(self, book_name: str) -> None:
+        super().__init__(finding("no-register", book_name))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -344,9 +344,9 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     Findings sheet, then the Log row.
     """
     taken = column_taken(snap.register.sheet, outcome.new_columns, snap.register_last_col + 1,
-                         snap.beside, outcome.lang) if outcome.new_columns else None
+                         snap.beside, outcome.lang)
     if taken is not None:
-        raise ColumnTaken(taken)
+        raise Refused(taken)
     keys = keys_for(parts)
     changes = {k: v for k, v in outcome.changes.items() if k in keys and len(v)}
     register_writes = _column_writes(snap, outcome, changes, keys)

@@ -24,9 +24,9 @@ from addin.batch.writeback import RunInfo, current_user
 from . import feedback
 from .door import (
     ALL_PARTS,
-    ColumnTaken,
     NoRegister,
     Plan,
+    Refused,
     Snapshot,
     WriteFailed,
     apply_writes,
@@ -76,7 +76,7 @@ def run_button(book: Any, macro: str, today: dt.date | None = None,
                       feedback.TITLES[macro][0])
         plan = plan_writes(snap, outcome, BUTTON_PARTS[macro], run)
         apply_writes(book, snap, plan.writes)
-    except (NoRegister, ColumnTaken) as err:
+    except Refused as err:
         return _fail(book, macro, feedback.problem_message(err.problem, lang), lang)
     except WriteFailed as err:
         where = f"{err.write.sheet}!{err.write.address}"
