@@ -1,8 +1,10 @@
 """Reading a workbook the fast way for reports, which never write to it.
 
 python-calamine reads cell values straight from the file (about ten times faster than openpyxl)
-and cannot modify it, which is all a report needs. The register is the sheet named Complaints (or
-投诉登记 ...) or, failing that, the first sheet whose header row names the card's required fields.
+and cannot modify it, which is all a report needs. The register is found by the rule both doors
+use (``addin.layout.register``), so a report reads the table a run wrote: the first sheet named
+Complaints (or 投诉登记 ...) with a header naming a card field, else the sheet whose header row
+names the most card fields.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from addin.core.fields import fold, guess_language, match_headers
+from addin.core.fields import guess_language, match_headers
 from addin.core.findings import finding
-from addin.core.layout import MIN_MATCHES, best_header_row
-from addin.core.register import Grid, Register, sheet_role
-
-# Sheet where staff record improvement actions, in either language.
-ACTIONS_SHEETS = ("Actions", "改进措施")
+from addin.core.register import Grid, Register
+from addin.layout.blocks import Block
+from addin.layout.register import Found, find_register
+from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
 
 
 class ReportRefused(ValueError):
@@ -38,22 +39,21 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     except (CalamineError, OSError, ValueError) as err:
         raise ReportRefused(f"{path}: cannot be read as a workbook ({err})") from err
     sheets: dict[str, Grid] = {}
-    register: Register | None = None
-    candidates = []
     for name in book.sheet_names:
         role = sheet_role(name)
-        if role == "complaints" and register is None:
-            candidates.insert(0, name)
-        elif role is not None:
+        if role in GRID_ROLES:
             sheets.setdefault(role, _grid(book, name))
-        elif fold(name) in {fold(n) for n in ACTIONS_SHEETS}:
+        elif is_named(name, ANALYSIS_SHEETS["actions"]):
             sheets.setdefault("actions", _grid(book, name))
-        else:
-            candidates.append(name)
-    for name in candidates:
-        register = _register(book, name)
-        if register is not None:
-            break
+    blocks: dict[str, Block] = {}
+
+    def top(name: str) -> Block:
+        if name not in blocks:
+            blocks[name] = Block(name, *_values(book, name))
+        return blocks[name]
+
+    found = find_register(book.sheet_names, top)
+    register = None if found is None else _register(blocks[found.sheet], found)
     if register is None:
         problem = finding("no-register", Path(path).name)
         raise ReportRefused(f"{path}: {problem.message('en')} {problem.message('zh-CN')}")
@@ -100,22 +100,21 @@ def _last_filled_row(body: np.ndarray) -> int:
     return -1
 
 
-def _register(book: CalamineWorkbook, name: str) -> Register | None:
-    rows, first_row, first_col = _values(book, name)
-    # The same header search as both doors, so a report reads the table a run wrote.
-    found = best_header_row(rows, first_row)
-    header_at = found[0] if found and found[1] >= MIN_MATCHES else None
-    if header_at is None:
-        return None
-    headers = ["" if h == "" else str(h) for h in rows[header_at]]
-    width = len(headers)
-    body = np.empty((len(rows) - header_at - 1, width), dtype=object)
+def _register(block: Block, found: Found) -> Register:
+    """The register the finder located, its values made to look as openpyxl gives them."""
+    rows = block.rows
+    at = found.header_row - block.first_row
+    left, right = found.first_col - block.first_col, found.last_col - block.first_col + 1
+    headers = ["" if h == "" else str(h) for h in rows[at][left:right]]
+    body = np.empty((len(rows) - at - 1, len(rows[at])), dtype=object)
     if len(body):
-        body[:] = rows[header_at + 1:]  # calamine gives rows of equal length
-        body = _CELLS(body)
+        body[:] = rows[at + 1:]  # calamine gives rows of equal length
+        body = _CELLS(body[:, left:right])
         body = body[: _last_filled_row(body) + 1]
-    header_row = first_row + header_at
-    frame = pd.DataFrame(body, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)),
-                         columns=range(width), dtype=object)
-    return Register(name, header_row, first_col, headers, frame, match_headers(headers),
-                    guess_language(headers))
+    else:
+        body = np.empty((0, right - left), dtype=object)
+    frame = pd.DataFrame(body, index=pd.RangeIndex(found.header_row + 1,
+                                                   found.header_row + 1 + len(body)),
+                         columns=range(right - left), dtype=object)
+    return Register(block.sheet, found.header_row, found.first_col, headers, frame,
+                    match_headers(headers), guess_language(headers))

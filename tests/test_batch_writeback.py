@@ -22,16 +22,13 @@ from addin.batch.sheets import (
     read_grids,
     read_register,
 )
-from addin.batch.writeback import (
-    RunInfo,
-    apply_outcome,
-    link_location,
-    outcome_is_noop,
-)
+from addin.batch.writeback import apply_outcome, outcome_is_noop
 from addin.core.findings import finding
 from addin.core.pipeline import Outcome, Summary, process
 from addin.core.register import Register
 from addin.core.settings import Config
+from addin.layout.cells import link_location
+from addin.layout.log import RunInfo
 
 ROWS = [
     ["TS-202603-0001", dt.datetime(2026, 3, 2, 9, 30), "Phone", "Zhang Wei", "call back",

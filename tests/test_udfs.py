@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from test_xl_macros import TODAY, WHEN, build_book
 from xl_standin import StandinBook
 
-from addin.xl.door import read_workbook
 from addin.xl.macros import run_button
+from addin.xl.read import read_workbook
 from udfs import complaint_udfs as udfs
 
 MONDAY = dt.datetime(2026, 3, 16, 10, 30)

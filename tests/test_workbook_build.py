@@ -19,11 +19,11 @@ from xl_standin import StandinBook
 
 from addin.batch.run import process_file
 from addin.batch.sheets import find_register, read_counters, read_grids, read_register
-from addin.batch.writeback import conditional_format_rules, look_colours
 from addin.core.calendar import parse_holidays
 from addin.core.fields import BY_KEY, field_for_header
 from addin.core.findings import CATALOGUE
 from addin.core.pipeline import process
+from addin.layout.looks import conditional_format_rules, look_colours
 from addin.vba.build import BUTTONS
 from addin.workbook import DEFAULT_PATH, build_workbook
 from addin.workbook.build import sheet_names

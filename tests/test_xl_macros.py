@@ -23,16 +23,18 @@ from addin import __version__
 from addin.batch.newbook import create_workbook
 from addin.batch.run import process_file
 from addin.batch.sheets import find_register, read_counters, read_grids, read_register
-from addin.batch.writeback import RunInfo, apply_outcome, current_user, outcome_is_noop
+from addin.batch.writeback import apply_outcome, outcome_is_noop
 from addin.core.calendar import holiday_rows
 from addin.core.classify import DEFAULT_RULES, rules_to_rows
 from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
 from addin.core.fields import match_headers
 from addin.core.pipeline import process
 from addin.demo_data import make_demo
+from addin.layout.log import RunInfo, current_user
 from addin.xl import macros
-from addin.xl.door import PARTS, Snapshot, read_workbook
 from addin.xl.macros import BUTTON_PARTS, run_button
+from addin.xl.plan import PARTS
+from addin.xl.read import Snapshot, read_workbook
 
 TODAY = dt.date(2026, 3, 20)
 WHEN = dt.datetime(2026, 3, 20, 9, 0)
@@ -227,7 +229,7 @@ def test_each_settings_sheet_costs_one_call(small_card, bare_small, bare_large):
 
 def test_a_settings_sheet_longer_than_the_block_is_read_whole(tmp_path):
     """A Holidays sheet past the one-call block falls back to the used range: no row is lost."""
-    from addin.xl.door import SETTINGS_BLOCK, read_settings_block
+    from addin.xl.read import SETTINGS_BLOCK, read_settings_block
 
     wb = Workbook()
     ws = wb.active
@@ -244,7 +246,7 @@ def test_a_settings_sheet_longer_than_the_block_is_read_whole(tmp_path):
 
 def test_a_settings_sheet_is_anchored_where_its_content_starts(tmp_path):
     """Rule ids and finding cells must name the cells staff see, even below a title."""
-    from addin.xl.door import read_settings_block
+    from addin.xl.read import read_settings_block
 
     wb = Workbook()
     ws = wb.active

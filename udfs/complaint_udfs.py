@@ -7,7 +7,7 @@ gives the finding's title in the cell (``#Not a date``) rather than an Excel err
 what to fix.
 
 In classic Excel the reserved ``caller`` argument (not shown in Excel) lets a function read the
-Settings, Lists, Rules and Holidays sheets of its own workbook, through the live door, at most once
+Settings, Lists, Rules and Holidays sheets of its own workbook, one block per sheet, at most once
 every few seconds; elsewhere (xlwings Lite) the card's defaults apply. Dates come back as dates:
 format the cells as dates to see them as such.
 """
@@ -29,9 +29,11 @@ from addin.core.deadlines import compute_deadlines
 from addin.core.fields import BY_KEY
 from addin.core.findings import CATALOGUE
 from addin.core.masking import mask_email, mask_phone
-from addin.core.register import Grid, Register, sheet_role
+from addin.core.register import Grid, Register
 from addin.core.settings import Config, load_config
 from addin.core.validate import validate
+from addin.layout.blocks import Block, block_from_values, parse_address
+from addin.layout.sheets import GRID_ROLES, sheet_role
 
 CACHE_SECONDS = 10.0  # settings read from a workbook are reused this long across recalculations
 
@@ -80,22 +82,27 @@ _CACHE: dict[str, _Cached] = {}
 # ----------------------------------------------------------------------------- settings
 
 def settings_of(book: Any) -> tuple[Config, str]:
-    """The workbook's config and language, read through the live door's block reader."""
-    from addin.xl.door import GRID_ROLES, read_block
-
+    """The workbook's config and language, each settings sheet read as one block."""
     names = list(book.sheet_names)
     sheets = book.sheets
     grids: dict[str, Grid] = {}
     for name in names:
         role = sheet_role(name)
         if role in GRID_ROLES and role not in grids:
-            grids[role] = read_block(sheets[name], name).grid()
+            grids[role] = _used_range(sheets[name], name).grid()
     config, _ = load_config(grids)
     lang = config.settings.language
     if lang == "auto":  # follow the register: a sheet named 投诉登记 means a Chinese card
         register = next((n for n in names if sheet_role(n) == "complaints"), "")
         lang = "zh-CN" if register and not register.isascii() else "en"
     return config, lang
+
+
+def _used_range(sheet: Any, name: str) -> Block:
+    """A sheet's used range in two calls (its address, its values): a recalculation pays for
+    every call, and the worksheet functions load no more of the add-in than they use."""
+    used = sheet.used_range
+    return block_from_values(name, used.options(ndim=2).value, *parse_address(used.address))
 
 
 def default_config() -> Config:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from addin.core.fields import FIELDS
-from addin.core.layout import cell_value
 from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
+from addin.layout.cells import cell_value
 
 from .newbook import append_rows, create_workbook
 from .run import OWNED_SHEETS, check_kind, open_workbook

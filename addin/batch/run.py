@@ -23,36 +23,20 @@ from openpyxl import load_workbook
 
 from addin import __version__
 from addin.core.analysis import analysis_figures
-from addin.core.fields import WRITTEN_KEYS, fold
-from addin.core.layout import GRID_ROLES, column_taken
+from addin.core.fields import WRITTEN_KEYS
 from addin.core.pipeline import Outcome, Summary, process
-from addin.core.register import sheet_role
+from addin.layout.cells import column_taken
+from addin.layout.log import RunInfo, current_user
+from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
 
-from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
-from .sheets import (
-    COUNTERS_SHEET,
-    RegisterLocation,
-    find_register,
-    read_counters,
-    read_grids,
-    read_register,
-)
+from .sheets import RegisterLocation, find_register, read_counters, read_grids, read_register
 from .stream import CutBook, open_cut
-from .writeback import (
-    FINDINGS_SHEET,
-    LOG_SHEET,
-    RunInfo,
-    apply_outcome,
-    current_user,
-    outcome_is_noop,
-)
+from .writeback import apply_outcome, outcome_is_noop
 
-# Sheets each run rebuilds from scratch: openpyxl may drop their charts on load, and that is no
-# loss because the run writes them anew.
-OWNED_SHEETS = (FINDINGS_SHEET, LOG_SHEET, COUNTERS_SHEET,
-                *(name for names in ANALYSIS_SHEET_NAMES.values() for name in names))
+# OWNED_SHEETS (addin.layout.sheets): the sheets each run rebuilds from scratch; openpyxl may drop
+# their charts on load, and that is no loss because the run writes them anew.
 SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -218,7 +202,7 @@ def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
 
 def _kept_whole(title: str) -> bool:
     """Sheets a run reads in full or rebuilds: never cut, whatever their size."""
-    return sheet_role(title) in GRID_ROLES or fold(title) in {fold(n) for n in OWNED_SHEETS}
+    return sheet_role(title) in GRID_ROLES or is_named(title, OWNED_SHEETS)
 
 
 def _has_vba(path: Path) -> bool:

@@ -1,9 +1,10 @@
 """Reading a workbook opened with openpyxl: find the complaints table, read it and the settings.
 
-The complaints table is found by its headers, never by fixed coordinates: an Excel table whose
-header names enough card fields, else the sheet named for complaints, else any sheet with such a
-header row near its top. Values are handed to the core as openpyxl holds them (datetime, numbers,
-text); the core does all interpretation.
+The complaints table is found by its headers, never by fixed coordinates, by the rule every door
+shares (``addin.layout.register``): an Excel table whose header names enough card fields, else the
+sheet named for complaints, else another sheet with such a header row near its top. Values are
+handed to the core as openpyxl holds them (datetime, numbers, text); the core does all
+interpretation.
 
 The workbook is expected to be loaded normally (not read-only), because the same workbook object
 is written back and saved; a formula cell therefore reads as its formula text.
@@ -21,18 +22,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.core.fields import fold, guess_language, match_headers
-from addin.core.layout import COUNTERS_HEADER as COUNTERS_HEADER  # re-exported for writers
-from addin.core.layout import (
-    COUNTERS_SHEET,
-    GRID_ROLES,
-    HEADER_SCAN_ROWS,
-    MIN_MATCHES,
-    best_header_row,
-    counters_from_rows,
-    is_blank,
-)
-from addin.core.register import Grid, Register, sheet_role
+from addin.core.fields import guess_language, match_headers
+from addin.core.register import Grid, Register
+from addin.layout.blocks import Block
+from addin.layout.cells import is_blank
+from addin.layout.counters import counters_from_rows
+from addin.layout.register import HEADER_SCAN_ROWS, TableHead
+from addin.layout.register import find_register as find_in_sheets
+from addin.layout.sheets import COUNTERS_SHEET, GRID_ROLES, find_sheet, sheet_role
 
 
 @dataclass
@@ -68,53 +65,33 @@ def _peek(ws: Worksheet, row: int, col: int) -> Any:
 
 
 def find_register(wb: Workbook) -> RegisterLocation | None:
-    """The complaints table of a workbook, or None when no sheet holds one."""
-    return _from_tables(wb) or _from_named_sheet(wb) or _from_any_sheet(wb)
+    """The complaints table of a workbook, or None when no sheet holds one (the rule is
+    ``addin.layout.register``, shared with the live door and the reports)."""
+    found = find_in_sheets(wb.sheetnames, lambda name: _top(wb[name]), _table_heads(wb))
+    if found is None:
+        return None
+    ws = wb[found.sheet]
+    table = ws.tables[found.table] if found.table else None
+    return RegisterLocation(ws, found.header_row, found.first_col, found.last_col, table)
 
 
-def _from_tables(wb: Workbook) -> RegisterLocation | None:
-    best, best_count = None, MIN_MATCHES - 1
+def _table_heads(wb: Workbook) -> list[TableHead]:
+    heads = []
     for ws in wb.worksheets:
         for table in ws.tables.values():
             if table.headerRowCount == 0:  # a table without a header row names no fields
                 continue
             min_col, min_row, max_col, _ = range_boundaries(table.ref)
-            count = len(match_headers([_peek(ws, min_row, c) for c in range(min_col, max_col + 1)]))
-            if count > best_count:
-                best, best_count = RegisterLocation(ws, min_row, min_col, max_col, table), count
-    return best
+            heads.append(TableHead(ws.title, table.displayName, min_row, min_col,
+                                   [_peek(ws, min_row, c) for c in range(min_col, max_col + 1)]))
+    return heads
 
 
-def _from_named_sheet(wb: Workbook) -> RegisterLocation | None:
-    for ws in wb.worksheets:
-        if sheet_role(ws.title) == "complaints":
-            found = _header_row(ws)
-            # Even a few recognised headers will do here: the sheet's name says it is the
-            # register, and the core then reports the missing columns by name.
-            if found is not None and found[1] > 0:
-                return found[0]
-    return None
-
-
-def _from_any_sheet(wb: Workbook) -> RegisterLocation | None:
-    best, best_count = None, MIN_MATCHES - 1
-    for ws in wb.worksheets:
-        found = _header_row(ws)
-        if found is not None and found[1] > best_count:
-            best, best_count = found
-    return best
-
-
-def _header_row(ws: Worksheet) -> tuple[RegisterLocation, int] | None:
-    """The row near the top of a sheet that names the most card fields, with that count."""
+def _top(ws: Worksheet) -> Block:
+    """The rows of a sheet in which a header row is looked for, from A1."""
     rows = [[_peek(ws, row, col) for col in range(1, ws.max_column + 1)]
             for row in range(1, min(HEADER_SCAN_ROWS, ws.max_row) + 1)]
-    found = best_header_row(rows)
-    if found is None:
-        return None
-    at, count = found
-    filled = [col for col, value in enumerate(rows[at], 1) if not is_blank(value)]
-    return RegisterLocation(ws, at + 1, filled[0], filled[-1]), count
+    return Block(ws.title, rows)
 
 
 def read_register(loc: RegisterLocation,
@@ -192,10 +169,8 @@ def _grid(ws: Worksheet) -> Grid:
 
 
 def counters_sheet(wb: Workbook) -> Worksheet | None:
-    for ws in wb.worksheets:
-        if fold(ws.title) == fold(COUNTERS_SHEET):
-            return ws
-    return None
+    name = find_sheet(wb.sheetnames, COUNTERS_SHEET)
+    return None if name is None else wb[name]
 
 
 def read_counters(wb: Workbook) -> dict[str, int]:

@@ -39,7 +39,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.core.layout import HEADER_SCAN_ROWS
+from addin.layout.register import HEADER_SCAN_ROWS
 
 from .safety import part_relationships, sheet_parts, workbook_part
 from .writeback import clean_text, put_value

@@ -13,120 +13,52 @@ and a case that is no longer overdue loses its colour on the next run without a 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
-import re
 from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.fields import BY_KEY
-from addin.core.findings import Finding
-from addin.core.layout import cell_value, merged_counters
-from addin.core.pipeline import check_tag
-from addin.core.vocab import DEFAULT_LISTS
-
-from .sheets import (
-    COUNTERS_HEADER,
-    COUNTERS_SHEET,
-    RegisterLocation,
-    counters_sheet,
-    read_counters,
+from addin.layout.cells import cell_value, clean_text, sheet_text
+from addin.layout.counters import counters_rows, merged_counters
+from addin.layout.findings_sheet import FINDINGS_WIDTHS, FindingRow, finding_rows
+from addin.layout.formats import DATETIME_FORMAT, written_format
+from addin.layout.log import LOG_WIDTHS, LOGGED_PARTS, RunInfo, log_header, log_row
+from addin.layout.looks import (
+    HEADER_FILL,
+    LINK_COLOUR,
+    LOOKS,
+    FormatRule,
+    conditional_format_rules,
+    is_our_formula,
 )
+from addin.layout.sheets import COUNTERS_SHEET, FINDINGS_SHEET, LOG_SHEET
+
+from .sheets import RegisterLocation, counters_sheet, read_counters
 
 if TYPE_CHECKING:
     from addin.core.pipeline import Outcome
 
     from .stream import RowsBelow
 
-FINDINGS_SHEET = "Findings"
-LOG_SHEET = "Log"
-DATE_FORMAT = "yyyy-mm-dd"
-WHEN_FORMAT = "yyyy-mm-dd hh:mm"
-WHOLE_FORMAT = "0"
-MAX_TEXT = 32767  # characters a cell holds; openpyxl cuts longer text there too
-
-FINDINGS_HEADERS = {
-    "en": ("Cell", "Level", "Code", "Field", "Value", "Message", "What to do"),
-    "zh": ("单元格", "级别", "代码", "字段", "值", "说明", "处理建议"),
-}
-FINDINGS_WIDTHS = (16, 9, 22, 18, 24, 70, 50)
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
-LEVEL_LABELS = {
-    "error": ("Error", "错误"), "warning": ("Warning", "警告"), "info": ("Info", "提示"),
-}
-LOG_HEADERS = {
-    "en": ("When", "Who", "Tool version", "Rows", "Numbers assigned", "Classified",
-           "Cells changed", "Errors", "Warnings", "Overdue", "Note"),
-    "zh": ("时间", "操作人", "工具版本", "行数", "新分配编号", "自动分类", "修改单元格", "错误",
-           "警告", "已超期", "备注"),
-}
-LOG_WIDTHS = (17, 14, 12, 8, 10, 10, 10, 8, 8, 8, 40)
-LOGGED_PARTS = frozenset({"columns", "cells", "counters"})  # changes that get a Log row
-
-# The SLA labels the pipeline writes, in both languages, so that a row stays coloured whichever
-# language the workbook is switched to.
-_SLA = dict(DEFAULT_LISTS["sla_status"])
-_ROW_STATES = (("Overdue", "overdue"), ("Due soon", "due_soon"))
-
 
 def _solid(rgb: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
 
 
-# Conditional format looks: (fill, font colour or None).
-_LOOKS = {
-    "field": (_solid("FFC7CE"), "9C0006"),  # a cell with a finding: red-ish, dark red text
-    "overdue": (_solid("FCE4E4"), None),  # the whole row, light red
-    "due_soon": (_solid("FFE9B0"), None),  # the whole row, amber
-}
-_HEADER_FILL = _solid("D9E1F2")
-_LINK_FONT = Font(color="0563C1", underline="single")
-
-# Our conditional formats are recognised by the exact shape of their formulas, so a later run can
-# replace them (the table grew, a column moved) without touching formats staff made themselves.
-_COL = r"\$[A-Z]{1,3}[0-9]+"
-_OUR_FORMULAS = (
-    re.compile(rf'^ISNUMBER\(FIND\("\[(?:[^"]|"")*\]",{_COL}\)\)$'),
-    *(re.compile(rf'^OR\({_COL}="{re.escape(en)}",{_COL}="{re.escape(_SLA[en])}"\)$')
-      for en, _ in _ROW_STATES),
-)
-_CELL_COORD = re.compile(r"^\$?[A-Z]{1,3}\$?[0-9]+$")
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """Who ran the tool, when, and which version: written to the Log sheet."""
-
-    when: dt.datetime
-    user: str
-    version: str
-    note: str = ""
-
-
-def current_user(fallback: str = "") -> str:
-    """The person running the tool, for the Log: Windows and POSIX names first, then the
-    system's login name; ``fallback`` where none is known (some containers and services)."""
-    for name in ("USERNAME", "USER"):
-        if os.environ.get(name):
-            return os.environ[name]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return fallback
+_HEADER_FILL = _solid(HEADER_FILL)
+_LINK_FONT = Font(color=LINK_COLOUR, underline="single")
 
 
 @dataclass
@@ -137,8 +69,8 @@ class _Plan:
     headers: dict[str, str]  # field key -> header text (as written, or as it will be written)
     first_col: int
     last_col: int
-    rules: list[tuple[str, str, str]]  # (range, formula, look) of our conditional formats
-    findings: list[tuple[tuple[Any, ...], str | None]]  # Findings sheet rows and their links
+    rules: list[FormatRule]  # (range, formula, look) of our conditional formats
+    findings: list[FindingRow]  # Findings sheet rows and their links
     counters: dict[str, int]
 
 
@@ -212,47 +144,9 @@ def _plan(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> _Plan:
     return plan
 
 
-def _wanted_rules(plan: _Plan, first: int, last: int) -> list[tuple[str, str, str]]:
+def _wanted_rules(plan: _Plan, first: int, last: int) -> list[FormatRule]:
     return conditional_format_rules(plan.columns, plan.headers, plan.first_col, plan.last_col,
                                     first, last)
-
-
-def conditional_format_rules(columns: dict[str, int], headers: dict[str, str], first_col: int,
-                             last_col: int, first: int, last: int) -> list[tuple[str, str, str]]:
-    """The (range, formula, look) of every conditional format the door keeps on a register.
-
-    ``columns`` maps field keys to sheet columns (1-based), ``headers`` them to their header
-    text; data rows run from ``first`` to ``last``. Public so that the workbook builder writes
-    exactly these rules and a run over a fresh workbook finds them in place.
-    """
-    letter = {key: get_column_letter(col) for key, col in columns.items()}
-    rules: list[tuple[str, str, str]] = []
-    if "check" in letter:
-        check = f"${letter['check']}{first}"
-        for key in sorted(letter, key=columns.__getitem__):
-            if key == "check":
-                continue
-            tag = check_tag(headers[key]).replace('"', '""')
-            span = f"{letter[key]}{first}:{letter[key]}{last}"
-            rules.append((_sqref(span), f'ISNUMBER(FIND("{tag}",{check}))', "field"))
-    if "sla_status" in letter:
-        sla = f"${letter['sla_status']}{first}"
-        left, right = get_column_letter(first_col), get_column_letter(last_col)
-        span = f"{left}{first}:{right}{last}"
-        for en, look in _ROW_STATES:
-            formula = f'OR({sla}="{en}",{sla}="{_SLA[en]}")'
-            rules.append((_sqref(span), formula, look))
-    return rules
-
-
-def look_colours() -> dict[str, tuple[str, str | None]]:
-    """Each look's fill and font colour as RRGGBB (font None: unchanged), for other writers."""
-    return {look: (fill.start_color.rgb[-6:], font) for look, (fill, font) in _LOOKS.items()}
-
-
-def _sqref(span: str) -> str:
-    """A range as openpyxl prints it back (F3:F3 becomes F3), so old and new compare equal."""
-    return str(MultiCellRange(span))
 
 
 # --- columns and cells ------------------------------------------------------------------------
@@ -335,7 +229,7 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
         if col is None:
             raise ValueError(f"the outcome changes {key}, a column the register lacks and does "
                              "not add")
-        number_format = _number_format(key)
+        number_format = written_format(key)
         whole = BY_KEY[key].kind == "int"
         for row, value in values.items():
             value = cell_value(value)
@@ -347,15 +241,6 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
                 put_value(ws.cell(row=int(row), column=col), value, number_format)
             written += 1
     return written
-
-
-def _number_format(key: str) -> str | None:
-    field = BY_KEY[key]
-    if field.kind in ("date", "datetime"):
-        return DATE_FORMAT
-    if field.written and field.kind == "int":
-        return WHOLE_FORMAT
-    return None
 
 
 def put_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
@@ -377,26 +262,21 @@ def put_value(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.number_format = number_format
 
 
-def clean_text(value: str) -> str:
-    """Text as a cell can hold it: characters XML cannot carry removed, cut at Excel's limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
-
-
 # --- conditional formats ----------------------------------------------------------------------
 
 def _is_ours(rule: Rule) -> bool:
     formulas = list(rule.formula or ())
     return (rule.type == "expression" and len(formulas) == 1
-            and any(p.match(formulas[0]) for p in _OUR_FORMULAS))
+            and is_our_formula(formulas[0]))
 
 
-def _rules_in_place(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> bool:
+def _rules_in_place(ws: Worksheet, wanted: list[FormatRule]) -> bool:
     present = sorted((str(cf.sqref), rule.formula[0])
                      for cf in ws.conditional_formatting for rule in cf.rules if _is_ours(rule))
     return present == sorted((span, formula) for span, formula, _ in wanted)
 
 
-def _replace_rules(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> None:
+def _replace_rules(ws: Worksheet, wanted: list[FormatRule]) -> None:
     """Drop our old rules and add the wanted ones after everything staff made, which keeps its
     ranges and priorities."""
     fresh = ConditionalFormattingList()
@@ -408,8 +288,8 @@ def _replace_rules(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> None:
                 top = max(top, rule.priority or 0)
     # Cell rules come before row rules, so a flagged cell stays visible inside a coloured row.
     for span, formula, look in wanted:
-        fill, font = _LOOKS[look]
-        rule = FormulaRule(formula=[formula], fill=copy(fill),
+        fill, font = LOOKS[look]
+        rule = FormulaRule(formula=[formula], fill=_solid(fill),
                            font=Font(color=font) if font else None)
         top += 1
         rule.priority = top
@@ -420,67 +300,14 @@ def _replace_rules(ws: Worksheet, wanted: list[tuple[str, str, str]]) -> None:
 
 # --- the Findings sheet -----------------------------------------------------------------------
 
-def finding_rows(outcome: Outcome) -> list[tuple[tuple[Any, ...], str | None]]:
-    zh = outcome.lang.startswith("zh")
-    rows: list[tuple[tuple[Any, ...], str | None]] = [(FINDINGS_HEADERS["zh" if zh else "en"],
-                                                       None)]
-    for item in sorted(outcome.findings, key=lambda f: LEVEL_ORDER[f.level]):
-        values = (item.cell, LEVEL_LABELS[item.level][zh], item.code,
-                  _field_header(outcome, item), _shown(item.value), item.message(outcome.lang),
-                  item.fix(outcome.lang))
-        rows.append((tuple(_text(v) for v in values), link_location(item.cell)))
-    return rows
-
-
-def _field_header(outcome: Outcome, item: Finding) -> str | None:
-    if not item.field or item.field not in BY_KEY:
-        return None
-    return outcome.register.header(item.field)
-
-
-def _shown(value: Any) -> str | None:
-    """A finding's value as text: the sheet shows what was typed, not a serial number."""
-    value = cell_value(value)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _text(value: Any) -> str | None:
-    """Text as it reads back from the file: illegal characters gone, empty text as no value."""
-    if value is None:
-        return None
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return text or None
-
-
-def link_location(cell: str) -> str:
-    """The in-workbook link target of a finding's cell: 'Complaints!F12' -> "'Complaints'!F12".
-
-    A finding about a whole sheet ("Complaints") links to its first cell.
-    """
-    sheet, bang, coord = cell.rpartition("!")
-    if not bang or not _CELL_COORD.match(coord):
-        sheet, coord = cell, "A1"
-    if len(sheet) > 1 and sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    return "'" + sheet.replace("'", "''") + "'!" + coord.replace("$", "")
-
-
-def _findings_now(wb: Workbook) -> list[tuple[tuple[Any, ...], str | None]] | None:
+def _findings_now(wb: Workbook) -> list[FindingRow] | None:
     """The Findings sheet's rows and links as they are, in the form finding_rows gives."""
     if FINDINGS_SHEET not in wb.sheetnames:
         return None
     ws = wb[FINDINGS_SHEET]
     rows = []
     for cells in ws.iter_rows():
-        values = [_text(c.value) if isinstance(c.value, str) else c.value for c in cells]
+        values = [sheet_text(c.value) if isinstance(c.value, str) else c.value for c in cells]
         while values and values[-1] is None:
             values.pop()
         link = cells[0].hyperlink.location if cells and cells[0].hyperlink else None
@@ -490,7 +317,7 @@ def _findings_now(wb: Workbook) -> list[tuple[tuple[Any, ...], str | None]] | No
     return rows
 
 
-def _write_findings(wb: Workbook, rows: list[tuple[tuple[Any, ...], str | None]]) -> None:
+def _write_findings(wb: Workbook, rows: list[FindingRow]) -> None:
     """Rebuild the sheet at its old position: stale rows, links and filters all go at once."""
     index = None
     if FINDINGS_SHEET in wb.sheetnames:
@@ -536,18 +363,15 @@ def _append_log(wb: Workbook, outcome: Outcome, run_info: RunInfo, cells: int) -
         ws = wb.create_sheet(LOG_SHEET)
     last = max((row for (row, _), cell in ws._cells.items() if cell.value is not None), default=0)
     if last == 0:
-        header = LOG_HEADERS["zh" if outcome.lang.startswith("zh") else "en"]
+        header = log_header(outcome.lang)
         for col, name in enumerate(header, 1):
             put_value(ws.cell(row=1, column=col), name)
         _style_header(ws, len(header), LOG_WIDTHS)
         last = 1
-    s = outcome.summary
-    values = (cell_value(run_info.when), run_info.user, run_info.version, s.rows, s.numbered,
-              s.classified, cells, s.errors, s.warnings, s.overdue, run_info.note or None)
-    for col, value in enumerate(values, 1):
+    for col, value in enumerate(log_row(outcome.summary, run_info, cells), 1):
         if value is not None:
             put_value(ws.cell(row=last + 1, column=col), value)
-    ws.cell(row=last + 1, column=1).number_format = WHEN_FORMAT
+    ws.cell(row=last + 1, column=1).number_format = DATETIME_FORMAT
 
 
 def _write_counters(wb: Workbook, counters: dict[str, int]) -> None:
@@ -557,8 +381,6 @@ def _write_counters(wb: Workbook, counters: dict[str, int]) -> None:
     elif ws.max_row:
         ws.delete_rows(1, ws.max_row)
     ws.sheet_state = "hidden"  # staff have no reason to edit it; a wrong number reuses numbers
-    for col, name in enumerate(COUNTERS_HEADER, 1):
-        put_value(ws.cell(row=1, column=col), name)
-    for row, period in enumerate(sorted(counters), 2):
+    for row, (period, last) in enumerate(counters_rows(counters), 1):
         put_value(ws.cell(row=row, column=1), period)
-        ws.cell(row=row, column=2).value = counters[period]
+        put_value(ws.cell(row=row, column=2), last)

@@ -11,26 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .fields import BY_KEY, fold, guess_language, match_headers
+from .fields import BY_KEY, guess_language, match_headers
 from .findings import cell_ref
-
-# Sheet names the core looks for, in either language (folded before comparing).
-SHEET_NAMES = {
-    "complaints": ("Complaints", "投诉登记", "投诉记录", "投诉记录卡"),
-    "settings": ("Settings", "设置"),
-    "lists": ("Lists", "列表"),
-    "rules": ("Rules", "规则"),
-    "holidays": ("Holidays", "节假日"),
-}
-
-
-def sheet_role(name: str) -> str | None:
-    """Which of the workbook's known sheets a sheet name is, if any."""
-    folded = fold(name)
-    for role, names in SHEET_NAMES.items():
-        if folded in {fold(n) for n in names}:
-            return role
-    return None
 
 
 @dataclass

@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from addin.core.layout import cell_value
 from addin.core.pipeline import Outcome, process
 from addin.core.register import Grid, Register
+from addin.layout.cells import cell_value
 
 # The day the examples are computed for: a Friday, after all but the last example was received.
 EXAMPLE_TODAY = dt.date(2026, 3, 20)

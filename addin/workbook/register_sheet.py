@@ -2,9 +2,10 @@
 
 Row 1 holds the buttons and row 2 the table's header, both frozen; the examples follow. Every
 column staff type has an input message (and a dropdown or a range where the card has one); the
-columns the add-in writes are grey and say so. The conditional formats are the batch door's own
-(``writeback.conditional_format_rules``), so a run over a fresh workbook finds them in place, and
-being formulas over the SLA and Check columns their colours follow a row when staff sort.
+columns the add-in writes are grey and say so. The conditional formats are the ones the batch door
+keeps (``addin.layout.looks.conditional_format_rules``), so a run over a fresh workbook finds them
+in place, and being formulas over the SLA and Check columns their colours follow a row when staff
+sort.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from addin.batch.writeback import conditional_format_rules, look_colours
 from addin.core.fields import BY_KEY, FIELDS
+from addin.layout.formats import DATE_FORMAT, DATETIME_FORMAT, typed_format
+from addin.layout.looks import FormatRule, conditional_format_rules, look_colours
+from addin.layout.sheets import TABLE_NAME, TABLE_STYLE
 from addin.vba.build import BUTTONS
 
-from .styles import DATE_FORMAT, DATETIME_FORMAT, Styles, display_width
+from .styles import Styles, display_width
 from .texts import DROPDOWN_ERROR, FIELD_HELP, HELP_TITLE, WRITTEN_HELP, pick
 
-TABLE_NAME = "Complaints"
-# Header colours are cell formats (typed blue, written grey), which every office suite shows; the
-# table style only adds the filter buttons and a light grid.
-TABLE_STYLE = "Table Style Light 15"
 HEADER_ROW = 2  # as Excel numbers rows; row 1 holds the buttons
 LAST_ROW = 1048576  # validations cover the whole column, so rows added in Excel get them too
 BUTTON_ROW_HEIGHT = 30
@@ -52,7 +51,7 @@ class Column:
 
     @property
     def number_format(self) -> str | None:
-        return {"datetime": DATETIME_FORMAT, "date": DATE_FORMAT}.get(BY_KEY[self.key].kind)
+        return typed_format(self.key)
 
     def width(self) -> float:
         """Room for the values (a date never shows ###) and for the header and its filter
@@ -116,7 +115,7 @@ def _validation(column: Column, lists: dict[str, tuple[str, str]], lang: str) ->
     return spec
 
 
-def rule_spans(columns: list[Column], last_row: int) -> list[tuple[str, str, str]]:
+def rule_spans(columns: list[Column], last_row: int) -> list[FormatRule]:
     """The batch door's conditional formats for this table (rows in Excel's numbering)."""
     positions = {c.key: j for j, c in enumerate(columns, 1)}
     headers = {c.key: c.header for c in columns}

@@ -14,22 +14,22 @@ from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-from addin.batch.newbook import default_lists_rows, default_settings_rows
-from addin.batch.sheets import COUNTERS_HEADER
-from addin.batch.writeback import LOG_HEADERS, LOG_WIDTHS
 from addin.core.classify import DEFAULT_RULES, rules_to_rows
 from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
 from addin.core.fields import BY_KEY, field_for_header, fold
 from addin.core.findings import CATALOGUE
-from addin.core.register import SHEET_NAMES, Grid
+from addin.core.register import Grid
+from addin.layout.counters import counters_rows
+from addin.layout.defaults import SETTINGS_HEADER, default_lists_rows, default_settings_rows
+from addin.layout.findings_sheet import LEVEL_LABELS
+from addin.layout.log import LOG_WIDTHS, log_header
+from addin.layout.sheets import sheet_name
 from addin.vba.build import BUTTONS
 
 from .holidays import holidays_sheet_rows
 from .styles import display_width
 from .texts import BUTTON_HELP, pick
 
-_SETTINGS_HEADER = (("Setting", "设置项"), ("Value", "值"), ("Notes", "说明"))
-_LEVELS = {"error": ("Error", "错误"), "warning": ("Warning", "警告"), "info": ("Info", "提示")}
 _HELP_TITLES = {
     "title": ("Customer complaint record card: help", "客户投诉记录卡：使用说明"),
     "buttons": ("Buttons (on the register sheet)", "按钮（位于投诉登记工作表顶部）"),
@@ -55,16 +55,10 @@ _CONF_NOTES = {
 CONF_KEYS = (("UDF Modules", "udfs.complaint_udfs"),)
 
 
-def sheet_name(role: str, lang: str) -> str:
-    """The sheet name the core knows for a role, in the build language."""
-    names = SHEET_NAMES[role]
-    return names[1] if lang.startswith("zh") else names[0]
-
-
 def setting_sheets(lang: str) -> dict[str, list[list]]:
     """Rows of the Settings, Lists, Rules and Holidays sheets, by role."""
     settings = default_settings_rows(lang)
-    header = [pick(pair, lang) for pair in _SETTINGS_HEADER]
+    header = [pick(pair, lang) for pair in SETTINGS_HEADER]
     return {
         "settings": [header, *settings, [], *deadline_rows(DEFAULT_DEADLINES, lang)],
         "lists": default_lists_rows(),
@@ -140,14 +134,12 @@ def fit_widths(rows: Sequence[Sequence[Any]], low: float = 10, high: float = 60)
 
 def write_log(ws: Any, lang: str, styles: Any) -> None:
     """The Log sheet with the header the batch door and the buttons append below."""
-    header = LOG_HEADERS["zh" if lang.startswith("zh") else "en"]
-    write_rows(ws, [header], styles, widths=LOG_WIDTHS)
+    write_rows(ws, [log_header(lang)], styles, widths=LOG_WIDTHS)
 
 
 def write_counters(ws: Any, counters: dict[str, int], styles: Any) -> None:
     """Case-number high-water marks of the examples, so the first run has nothing to add."""
-    rows = [list(COUNTERS_HEADER), *([period, counters[period]] for period in sorted(counters))]
-    for i, row in enumerate(rows):
+    for i, row in enumerate(counters_rows(counters)):
         ws.write_string(i, 0, str(row[0]))
         ws.write(i, 1, row[1])
     ws.hide()
@@ -179,7 +171,7 @@ def help_rows(lang: str) -> list[tuple[str, list]]:
              ("header", list(_HELP_TITLES["finding_header"][zh]))]
     for code in CATALOGUE.values():
         rows.append(("wrap", [code.code, code.title_zh if zh else code.title_en,
-                              pick(_LEVELS[code.level], lang),
+                              pick(LEVEL_LABELS[code.level], lang),
                               _blank_placeholders(code.message_zh if zh else code.message_en),
                               _blank_placeholders(code.fix_zh if zh else code.fix_en)]))
     return rows

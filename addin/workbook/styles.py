@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
-HEADER_BLUE = "#D9E1F2"
+from addin.layout.formats import DATE_FORMAT, DATETIME_FORMAT
+from addin.layout.looks import HEADER_FILL
+
+__all__ = ["DATETIME_FORMAT", "DATE_FORMAT", "Styles", "display_width"]
+
+HEADER_BLUE = "#" + HEADER_FILL
 TYPED_HEADER = "#BDD7EE"
 WRITTEN_HEADER = "#595959"
 WRITTEN_BODY = "#F2F2F2"

@@ -19,21 +19,12 @@ from typing import Any
 import xlwings as xw
 
 from addin import __version__
-from addin.batch.writeback import RunInfo, current_user
+from addin.layout.log import RunInfo, current_user
 
 from . import feedback
-from .door import (
-    ALL_PARTS,
-    NoRegister,
-    Plan,
-    Refused,
-    Snapshot,
-    WriteFailed,
-    apply_writes,
-    plan_writes,
-    read_workbook,
-    today_in_excel,
-)
+from .plan import ALL_PARTS, Plan, plan_writes
+from .read import NoRegister, Refused, Snapshot, read_workbook, today_in_excel
+from .write import WriteFailed, apply_writes
 
 BUTTON_PARTS: dict[str, frozenset[str]] = {
     "validate": frozenset({"check"}),

@@ -1,0 +1,75 @@
+"""A sheet's cells as one block of plain values, the form every reader hands to the finder.
+
+Readers differ in how values arrive (Excel through xlwings gives every number as a float and an
+empty cell as ''; calamine likewise; openpyxl gives int and None). ``excel_value`` makes them
+look as openpyxl reads them from the file, so all doors see the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from addin.core.register import Grid
+
+from .cells import is_blank
+
+
+@dataclass
+class Block:
+    """A sheet's used range as values: ``rows[0]`` is sheet row ``first_row``, ``rows[i][0]``
+    is column ``first_col``."""
+
+    sheet: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    first_col: int = 1
+
+    def grid(self) -> Grid:
+        return Grid(self.sheet, self.rows, self.first_row, self.first_col)
+
+    @property
+    def last_row(self) -> int:
+        """The last row holding a value (the row above the block when it holds none)."""
+        for i in range(len(self.rows) - 1, -1, -1):
+            if any(not is_blank(v) for v in self.rows[i]):
+                return self.first_row + i
+        return self.first_row - 1
+
+
+def excel_value(value: Any) -> Any:
+    """A value as Excel hands it over, made to look as openpyxl reads it: whole numbers as int,
+    empty text as no value."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def parse_address(address: str) -> tuple[int, int]:
+    """The top-left (row, column) of an address such as '$B$3:$K$40' or 'Sheet1!$A$1'."""
+    corner = address.rpartition("!")[2].split(":")[0].replace("$", "")
+    letters = "".join(ch for ch in corner if ch.isalpha())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(corner[len(letters):]), col
+
+
+def block_from_values(name: str, values: Any, first_row: int, first_col: int) -> Block:
+    """A block from the rows of values Excel gives for a range anchored at (row, column)."""
+    rows = [[excel_value(v) for v in row] for row in values or []]
+    if len(rows) == 1 and all(v is None for v in rows[0]) and (first_row, first_col) == (1, 1):
+        rows = []  # Excel reports A1 as the used range of an empty sheet
+    return Block(name, rows, first_row, first_col)
+
+
+def trimmed(name: str, rows: list[list[Any]]) -> Block:
+    """Rows read from A1, without their empty margins, anchored where their content starts."""
+    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    if not filled:
+        return Block(name, [], 1, 1)
+    cols = [j for row in rows for j, v in enumerate(row) if v is not None]
+    top, bottom, left, right = filled[0], filled[-1], min(cols), max(cols)
+    return Block(name, [row[left:right + 1] for row in rows[top:bottom + 1]], top + 1, left + 1)

@@ -1,0 +1,90 @@
+"""Cells as every writer fills them: values, text, addresses and links.
+
+``cell_ref`` and ``column_letter`` live in the core (findings name their cells); they are
+offered here too so that a door takes every cell helper from one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from addin.core.fields import BY_KEY
+from addin.core.findings import Finding, cell_ref, column_letter, finding
+
+__all__ = ["MAX_TEXT", "cell_ref", "cell_value", "clean_text", "column_letter", "column_taken",
+           "is_blank", "link_location", "sheet_text"]
+
+MAX_TEXT = 32767  # characters a cell holds; Excel cuts longer text there
+# Control characters XML 1.0 cannot carry: a file holding one does not open.
+_NOT_IN_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_CELL_COORD = re.compile(r"^\$?[A-Z]{1,3}\$?[0-9]+$")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a cell should receive it: no NaN or NaT, no numpy or pandas types."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.datetime64 | pd.Timestamp):
+        value = pd.Timestamp(value)
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones
+    return value
+
+
+def clean_text(value: str) -> str:
+    """Text as a cell can hold it: characters XML cannot carry removed, cut at Excel's limit."""
+    return _NOT_IN_XML.sub("", value)[:MAX_TEXT]
+
+
+def sheet_text(value: Any) -> str | None:
+    """Text as it reads back from a saved file: unsavable characters gone, empty text as no
+    value (None stays None)."""
+    if value is None:
+        return None
+    return _NOT_IN_XML.sub("", str(value)) or None
+
+
+def link_location(cell: str) -> str:
+    """The in-workbook link target of a finding's cell: 'Complaints!F12' -> "'Complaints'!F12".
+
+    A finding about a whole sheet ("Complaints") links to its first cell.
+    """
+    sheet, bang, coord = cell.rpartition("!")
+    if not bang or not _CELL_COORD.match(coord):
+        sheet, coord = cell, "A1"
+    if len(sheet) > 1 and sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return "'" + sheet.replace("'", "''") + "'!" + coord.replace("$", "")
+
+
+def column_taken(sheet: str, new_columns: Sequence[str], first_new_col: int,
+                 cells: Iterable[tuple[int, int, Any]], lang: str) -> Finding | None:
+    """The first cell staff filled where a run would add a column, as a finding; None when the
+    columns to be added are free. ``cells`` are (row, column, value) of the cells beside the
+    table, from its header row down; both doors refuse to write over them."""
+    last_new_col = first_new_col + len(new_columns) - 1
+    taken = min(((row, col, value) for row, col, value in cells
+                 if first_new_col <= col <= last_new_col and not is_blank(value)),
+                default=None, key=lambda cell: (cell[0], cell[1]))
+    if taken is None:
+        return None
+    row, col, value = taken
+    field = BY_KEY[new_columns[col - first_new_col]]
+    return finding("column-taken", cell_ref(sheet, row, col), value=str(value)[:40],
+                   header=field.header(lang), row=row)

@@ -1,0 +1,245 @@
+"""The live door's plan: every write an outcome needs, worked out before anything is written.
+
+``plan_writes`` is pure: it takes what ``read.read_workbook`` read and the pipeline's outcome, and
+gives the calls to make, one block per run of adjacent changed columns, so the number of calls
+depends on the number of sheets and column runs, never on the number of rows. What it writes
+agrees cell for cell with the batch door: the Findings rows, the Log row, the Counters rows and
+the formats all come from ``addin.layout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from addin.core.fields import BY_KEY
+from addin.core.register import Register
+from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
+from addin.layout.counters import counters_rows, merged_counters
+from addin.layout.findings_sheet import finding_rows
+from addin.layout.formats import DATE_FORMAT
+from addin.layout.log import RunInfo, log_header, log_row
+from addin.layout.sheets import COUNTERS_SHEET, FINDINGS_SHEET, LOG_SHEET
+
+from .read import Refused, Snapshot
+
+# Which output columns each button writes; every button rewrites the Findings sheet.
+PARTS: dict[str, tuple[str, ...]] = {
+    "check": ("check", "repeat_of"),
+    "numbers": ("case_no",),
+    "classes": ("category", "severity", "urgency", "department", "rule"),
+    "deadlines": ("ack_due", "due_at", "sla_status", "days_open", "reopened_at", "waiting_since",
+                  "paused_days"),
+}
+ALL_PARTS = frozenset(PARTS)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One call that changes the workbook."""
+
+    kind: str  # "values", "clear", "add", "hide", "format"
+    sheet: str
+    row: int = 1
+    col: int = 1
+    values: tuple[tuple[Any, ...], ...] = ()
+    old: tuple[tuple[Any, ...], ...] | None = None  # what the cells held, to restore on failure
+    number_format: str | None = None
+    height: int = 1
+    width: int = 1
+    after: str | None = None  # for "add": the sheet the new one goes after
+
+    @property
+    def address(self) -> str:
+        rows = len(self.values) if self.values else self.height
+        cols = max((len(r) for r in self.values), default=self.width) if self.values \
+            else self.width
+        top_left = f"{column_letter(self.col)}{self.row}"
+        if rows == 1 and cols == 1:
+            return top_left
+        return f"{top_left}:{column_letter(self.col + cols - 1)}{self.row + rows - 1}"
+
+
+@dataclass
+class Plan:
+    writes: list[Write]
+    cells_changed: int  # register cells whose value changes
+    first_error: str | None  # the cell to select: the first error in the register
+    noop: bool
+
+
+def keys_for(parts: Iterable[str]) -> set[str]:
+    return {key for part in parts for key in PARTS[part]}
+
+
+def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo) -> Plan:
+    """Every write the outcome needs, in a safe order, computed before anything is written.
+
+    Order: the counters first (a counter raised without its numbers written only skips numbers,
+    a number written without its counter could be handed out twice), then the register, then the
+    Findings sheet, then the Log row.
+    """
+    taken = column_taken(snap.register.sheet, outcome.new_columns, snap.register_last_col + 1,
+                         snap.beside, outcome.lang)
+    if taken is not None:
+        raise Refused(taken)
+    keys = keys_for(parts)
+    changes = {k: v for k, v in outcome.changes.items() if k in keys and len(v)}
+    register_writes = _column_writes(snap, outcome, changes, keys)
+    counters = merged_counters(snap.counters, outcome.counters) if "numbers" in set(parts) \
+        else dict(snap.counters)
+    counter_writes = _counter_writes(snap, counters)
+    noop = not changes and not outcome.new_columns and not counter_writes
+    cells = sum(len(v) for v in changes.values())
+    writes = counter_writes + register_writes + _findings_writes(snap, outcome)
+    if not noop:
+        writes += _log_writes(snap, outcome, run, cells)
+    return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop)
+
+
+def _adds_first(snap: Snapshot, writes: list[Write]) -> list[Write]:
+    """New sheets are added before anything is written, in the order the batch door adds them
+    (Findings, Counters, Log), each after the last sheet."""
+    order = {FINDINGS_SHEET: 0, COUNTERS_SHEET: 1, LOG_SHEET: 2}
+    adds = sorted((w for w in writes if w.kind == "add"), key=lambda w: order.get(w.sheet, 3))
+    last = snap.sheet_names[-1] if snap.sheet_names else None
+    placed = []
+    for add in adds:
+        placed.append(Write("add", add.sheet, after=last))
+        last = add.sheet
+    return placed + [w for w in writes if w.kind != "add"]
+
+
+def _columns(snap: Snapshot, outcome: Any) -> dict[str, int]:
+    """Sheet column of every field, counting the columns this run appends (in the batch order)."""
+    register = snap.register
+    columns = {key: register.first_col + pos for key, pos in register.columns.items()}
+    next_col = register.first_col + len(register.headers)
+    for key in outcome.new_columns:
+        columns[key] = next_col
+        next_col += 1
+    return columns
+
+
+def _column_writes(snap: Snapshot, outcome: Any, changes: dict[str, pd.Series],
+                   keys: set[str]) -> list[Write]:
+    """One block per run of adjacent columns this button writes, over the rows that change.
+
+    Unchanged cells inside a block are written back with the value they hold, which is safe only
+    for the add-in's own columns, so a run never crosses a column staff type into.
+    """
+    register = snap.register
+    columns = _columns(snap, outcome)
+    new = set(outcome.new_columns)
+    by_col = {columns[key]: key for key in keys | new if key in columns}
+    writes: list[Write] = []
+    for run in _runs(sorted(by_col)):
+        run_keys = [by_col[c] for c in run]
+        changed = [changes[k] for k in run_keys if k in changes]
+        adds = [k for k in run_keys if k in new]
+        if not changed and not adds:
+            continue
+        rows = [int(r) for s in changed for r in s.index]
+        top = register.header_row if adds else min(rows)
+        bottom = max(rows) if rows else register.header_row
+        old = [_current(register, k, top, bottom, new) for k in run_keys]
+        values = [_wanted(now, k, top, changes.get(k), outcome.lang, k in new)
+                  for k, now in zip(run_keys, old, strict=True)]
+        writes.append(Write("values", register.sheet, top, run[0], _by_rows(values),
+                            _by_rows(old)))
+        writes += _new_date_formats(register, run, run_keys, new, bottom)
+    return writes
+
+
+def _by_rows(columns: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(zip(*columns, strict=True))
+
+
+def _runs(cols: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for col in cols:
+        if runs and col == runs[-1][-1] + 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return runs
+
+
+def _current(register: Register, key: str, top: int, bottom: int, new: set[str]) -> list[Any]:
+    """A column's cells from row ``top`` to ``bottom`` as they are now (header included)."""
+    if key in new:
+        return [None] * (bottom - top + 1)
+    pos = register.columns[key]
+    cells = register.rows[pos].to_dict()  # one pass, not a pandas lookup per cell
+    cells[register.header_row] = register.headers[pos]
+    return [cells.get(row) for row in range(top, bottom + 1)]
+
+
+def _wanted(now: list[Any], key: str, top: int, change: pd.Series | None, lang: str,
+            added: bool) -> list[Any]:
+    """The same cells as they should be: changed values in, a header for an added column."""
+    wanted = list(now)
+    if change is not None:
+        for row, value in change.items():
+            wanted[int(row) - top] = cell_value(value)
+    if added:  # a run with an added column starts at the header row
+        wanted[0] = BY_KEY[key].header(lang)
+    return wanted
+
+
+def _new_date_formats(register: Register, run: list[int], run_keys: list[str], new: set[str],
+                      bottom: int) -> list[Write]:
+    """Date columns added in this run get the batch door's date format, one call per column run;
+    existing columns keep the format staff (or an earlier run) gave them."""
+    cols = [c for c, k in zip(run, run_keys, strict=True)
+            if k in new and BY_KEY[k].kind in ("date", "datetime")]
+    if bottom <= register.header_row:
+        return []
+    return [Write("format", register.sheet, register.header_row + 1, part[0],
+                  number_format=DATE_FORMAT, height=bottom - register.header_row,
+                  width=len(part)) for part in _runs(cols)]
+
+
+def _counter_writes(snap: Snapshot, counters: dict[str, int]) -> list[Write]:
+    if counters == snap.counters:
+        return []
+    rows, old_rows = tuple(counters_rows(counters)), tuple(counters_rows(snap.counters))
+    if snap.counters_sheet is None:
+        return [Write("add", COUNTERS_SHEET), Write("hide", COUNTERS_SHEET),
+                Write("values", COUNTERS_SHEET, 1, 1, rows)]
+    # Counters only ever grow, so the new block covers every row of the old one.
+    return [Write("values", snap.counters_sheet, 1, 1, rows, old_rows)]
+
+
+def _findings_writes(snap: Snapshot, outcome: Any) -> list[Write]:
+    rows = tuple(values for values, _ in finding_rows(outcome))
+    if snap.findings_sheet is None:
+        return [Write("add", FINDINGS_SHEET), Write("values", FINDINGS_SHEET, 1, 1, rows)]
+    return [Write("clear", snap.findings_sheet), Write("values", snap.findings_sheet, 1, 1, rows)]
+
+
+def _log_writes(snap: Snapshot, outcome: Any, run: RunInfo, cells: int) -> list[Write]:
+    row = log_row(outcome.summary, run, cells)
+    header = log_header(outcome.lang)
+    writes = [] if snap.log_sheet else [Write("add", LOG_SHEET)]
+    sheet = snap.log_sheet or LOG_SHEET
+    blank = (None,) * len(row)  # the rows a log entry goes into are empty before
+    if snap.log_last_row == 0:
+        return writes + [Write("values", sheet, 1, 1, (tuple(header), row), (blank, blank))]
+    return writes + [Write("values", sheet, snap.log_last_row + 1, 1, (row,), (blank,))]
+
+
+def first_error(outcome: Any) -> str | None:
+    """The register cell of the first error, top to bottom and left to right."""
+    register = outcome.register
+    cells = [(f.row, register.columns.get(f.field, -1), f.cell) for f in outcome.findings
+             if f.level == "error" and f.row is not None and f.cell.startswith(
+                 _sheet_prefix(register.sheet))]
+    return min(cells)[2] if cells else None
+
+
+def _sheet_prefix(sheet: str) -> str:
+    return cell_ref(sheet, 1, 1).rpartition("!")[0] + "!"

@@ -1,0 +1,191 @@
+"""The live door's reading: every sheet it needs as one block of values, before anything runs.
+
+Each call into Excel is a round trip, so the door never reads cell by cell. It uses only calls
+that classic xlwings (Windows, macOS), xlwings Lite and xlwings Server all support:
+``sheet_names``, sheet lookup, ``used_range``, ``address`` and ``value``. The register is found
+by the rule every door shares (``addin.layout.register``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from addin.core.fields import fold
+from addin.core.findings import Finding, finding
+from addin.core.register import Grid, Register
+from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
+from addin.layout.cells import is_blank
+from addin.layout.counters import COUNTERS_HEADER, counters_from_rows
+from addin.layout.register import Found, find_register
+from addin.layout.sheets import (
+    COUNTERS_SHEET,
+    FINDINGS_SHEET,
+    GRID_ROLES,
+    LOG_SHEET,
+    find_sheet,
+    sheet_role,
+)
+
+
+class Refused(Exception):
+    """The button cannot go on until staff fix something; ``problem`` is the finding to show
+    (a run that would add a column over cells staff filled, for one)."""
+
+    def __init__(self, problem: Finding) -> None:
+        self.problem = problem
+        super().__init__(problem.message("en"))
+
+
+class NoRegister(Refused):
+    """The workbook has no complaints table."""
+
+    def __init__(self, book_name: str) -> None:
+        super().__init__(finding("no-register", book_name))
+
+
+@dataclass
+class Snapshot:
+    """Everything the door read from the workbook: one read per sheet, before anything runs."""
+
+    book_name: str
+    sheet_names: list[str]
+    register: Register
+    register_last_col: int
+    grids: dict[str, Grid]
+    counters: dict[str, int]
+    counters_sheet: str | None
+    findings_sheet: str | None
+    log_sheet: str | None
+    log_last_row: int = 0
+    sheet_objects: dict[str, Any] = field(default_factory=dict, repr=False)
+    # (row, column, value) of the filled cells right of the table, from its header row down:
+    # a run must not add columns over them.
+    beside: list[tuple[int, int, Any]] = field(default_factory=list, repr=False)
+
+
+def read_block(sheet: Any, name: str) -> Block:
+    """A sheet's used range in two calls (its address, its values) on one range object."""
+    used = sheet.used_range
+    first_row, first_col = parse_address(used.address)
+    return block_from_values(name, used.options(ndim=2).value, first_row, first_col)
+
+
+# Settings sheets are small and start near A1, so a fixed block from A1 holds them whole and
+# costs one call, where the used range costs two (its address, then its values). A sheet that
+# fills the block to its edge is read again the general way: nothing is ever cut short.
+SETTINGS_BLOCK = (400, 26)
+
+
+def read_settings_block(sheet: Any, name: str) -> Block:
+    """A settings sheet (Settings, Lists, Rules, Holidays) in one call, trimmed to its content."""
+    height, width = SETTINGS_BLOCK
+    values = sheet.range((1, 1), (height, width)).options(ndim=2).value or []
+    if any(v is not None for v in values[-1]) or any(row[-1] is not None for row in values):
+        return read_block(sheet, name)
+    return trimmed(name, [[excel_value(v) for v in row] for row in values])
+
+
+def read_counters_sheet(sheet: Any, name: str) -> Block:
+    """The Counters sheet in one call where it is as the add-in writes it.
+
+    The add-in writes that sheet from A1 with its header there, so a used range whose top-left
+    value is that header starts at A1 and needs no address. Otherwise (someone edited the hidden
+    sheet) the address is read as for any sheet: one call more, never a wrong counter.
+    """
+    used = sheet.used_range
+    values = used.options(ndim=2).value or []
+    corner = values[0][0] if values and values[0] else None
+    if isinstance(corner, str) and fold(corner) == fold(COUNTERS_HEADER[0]):
+        return block_from_values(name, values, 1, 1)
+    return block_from_values(name, values, *parse_address(used.address))
+
+
+def register_at(block: Block, found: Found) -> Register:
+    """The register the finder located in a block: its header cells, then the rows below down
+    to the last row holding any value in its columns."""
+    at = found.header_row - block.first_row
+    left, right = found.first_col - block.first_col, found.last_col - block.first_col
+    body = [row[left:right + 1] for row in block.rows[at + 1:]]
+    while body and all(is_blank(v) for v in body[-1]):
+        body.pop()
+    return Register.from_values(block.sheet, found.header_row, found.first_col,
+                                block.rows[at][left:right + 1], body)
+
+
+def read_counters_block(block: Block | None) -> dict[str, int]:
+    """Case-number high-water marks from the Counters sheet, read as the batch door reads them."""
+    if block is None or block.first_col > 2:
+        return {}
+    offset = 1 - block.first_col  # column A sits at this index of each row
+
+    def at(row: list[Any], i: int) -> Any:
+        return row[i] if 0 <= i < len(row) else None
+    return counters_from_rows((at(row, offset), at(row, offset + 1)) for row in block.rows)
+
+
+def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
+    """Read the register, the settings sheets (``roles``), the counters and the log's extent."""
+    names = list(book.sheet_names)
+    sheets = book.sheets
+    objects: dict[str, Any] = {}
+    blocks: dict[str, Block] = {}
+
+    def block(name: str) -> Block:
+        if name not in blocks:
+            objects[name] = sheets[name]
+            blocks[name] = read_block(objects[name], name)
+        return blocks[name]
+
+    found = find_register(names, block)
+    if found is None:
+        raise NoRegister(book.name)
+    register = register_at(blocks[found.sheet], found)
+    by_role: dict[str, str] = {}
+    for name in names:
+        role = sheet_role(name)
+        if role in roles and role not in by_role:
+            by_role[role] = name
+    for name in by_role.values():
+        objects[name] = sheets[name]
+    grids = {role: read_settings_block(objects[name], name).grid()
+             for role, name in by_role.items()}
+    counters_name = find_sheet(names, COUNTERS_SHEET)
+    counters = {}
+    if counters_name:
+        objects[counters_name] = sheets[counters_name]
+        counters = read_counters_block(read_counters_sheet(objects[counters_name],
+                                                           counters_name))
+    log_name = find_sheet(names, LOG_SHEET)
+    log_last = _last_used_row(sheets, objects, log_name) if log_name else 0
+    return Snapshot(book.name, names, register, found.last_col, grids, counters, counters_name,
+                    find_sheet(names, FINDINGS_SHEET), log_name, log_last, objects,
+                    _beside(blocks[register.sheet], register.header_row, found.last_col))
+
+
+def _beside(block: Block, header_row: int, last_col: int) -> list[tuple[int, int, Any]]:
+    return [(block.first_row + i, block.first_col + j, value)
+            for i, row in enumerate(block.rows) if block.first_row + i >= header_row
+            for j, value in enumerate(row)
+            if block.first_col + j > last_col and not is_blank(value)]
+
+
+def _last_used_row(sheets: Any, objects: dict[str, Any], name: str) -> int:
+    """The bottom row of a sheet's used range without reading its values (0 when empty).
+
+    Only the Log needs this: new rows go below it, and only this add-in writes there.
+    """
+    objects[name] = sheets[name]
+    address = objects[name].used_range.address
+    bottom = address.split(":")[-1]
+    row = int("".join(ch for ch in bottom if ch.isdigit()))
+    if ":" not in address and row == 1:
+        return 0  # Excel calls A1 the used range of an empty sheet
+    return row
+
+
+def today_in_excel() -> dt.date:
+    """The date deadlines are measured against in live Excel: the computer's today."""
+    return dt.date.today()
