@@ -156,6 +156,11 @@ def case_summary(book: xw.Book | None = None) -> None:
 
 # ----------------------------------------------------------------------------- reports
 
+# The report buttons are the one place the live door calls the reports: through their public
+# entry points only (reports.monthly.write_report and default_month, reports.summary.
+# write_summaries), imported inside the button so that the data buttons never load Jinja or
+# calamine. The layering contract allows exactly these two modules (docs/CONTRACTS.md).
+
 def report_button(book: Any, macro: str, today: dt.date | None = None) -> MacroResult:
     """The two report buttons. Reports read the saved file (they never write to the workbook)."""
     lang = "en"
