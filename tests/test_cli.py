@@ -168,8 +168,8 @@ def test_report_and_summary_write_their_files(demo_book, tmp_path, capsys):
     assert written and {p.suffix for p in written} == {".html", ".md"}
 
 
-def test_a_bad_month_is_refused_by_the_parser(capsys):
-    with pytest.raises(SystemExit) as stop:
-        main(["report", "x.xlsx", "--month", "2026-13"])
-    assert stop.value.code == 2
-    assert "not a month like" in capsys.readouterr().err
+def test_a_bad_month_is_refused_before_any_file_is_read(capsys):
+    assert main(["report", "x.xlsx", "--month", "2026-13"]) == EXIT_REFUSED
+    assert capsys.readouterr().err == (
+        "complaint-record: --month '2026-13' is not a month. Write it as year-month, "
+        "e.g. 2026-10.\n")
