@@ -59,3 +59,14 @@ def test_the_doors_refusals_fit_as_subclasses_with_their_two_string_constructor(
     assert refusal.said.en == "book.xlsx is open in Excel."
     assert Refusal("only English").text(Lang.ZH) == "only English"
     assert Refusal("x", "乙", status=5).status == 5
+
+
+def test_parts_are_joined_with_each_languages_separator():
+    parts = [Text("3 rows", "3 行"), Text("1 error", "1 个错误")]
+    assert Text(", ", "，").join(parts) == Text("3 rows, 1 error", "3 行，1 个错误")
+
+
+def test_a_text_is_still_the_pair_unconverted_code_indexes():
+    title = Text("Validate", "校验")
+    en, zh = title
+    assert (en, zh, title[0]) == ("Validate", "校验", "Validate")

@@ -13,8 +13,9 @@ the moment the words are shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import NamedTuple
 
 # Names of Chinese, besides anything starting with "zh" (zh, zh-CN, zh_CN.UTF-8, zh-Hans ...).
 _CHINESE = {"chinese", "cn", "中文", "简体中文", "汉语", "zhongwen"}
@@ -42,11 +43,12 @@ class Lang(StrEnum):
         return cls.EN
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """One thing to say, in English (``en``) and Chinese (``zh``).
 
     ``str(text)`` is the English, for logs and exception arguments; staff get ``text.in_(lang)``.
+    A Text is also the ``(en, zh)`` pair older code indexes and unpacks, so it can be handed to
+    code not yet converted.
     """
 
     en: str
@@ -67,6 +69,11 @@ class Text:
         if more is None:
             return self
         return Text(f"{self.en} {more.en}", f"{self.zh}{more.zh}")
+
+    def join(self, parts: Iterable[Text]) -> Text:
+        """The parts joined with this text between them, language by language (like str.join)."""
+        parts = list(parts)
+        return Text(self.en.join(p.en for p in parts), self.zh.join(p.zh for p in parts))
 
     def __str__(self) -> str:
         return self.en
