@@ -319,6 +319,10 @@ def _global_options(parser: argparse.ArgumentParser, default: object,
                             help="the language of the messages (default: the file's)")
 
 
+def _warning_to_terminal(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def _not_allowed(err: OSError) -> bool:
     """The system would not let us use a file or folder: no permission, a full or read-only
     disk. Staff (or whoever runs the server) can fix that; any other OSError is our bug."""
@@ -332,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         # Library warnings (openpyxl's about parts it does not read, pandas' ...) are for us,
         # not for staff: they show with --debug only.
         warnings.simplefilter("default" if args.debug else "ignore")
+        if args.debug:
+            warnings.showwarning = _warning_to_terminal
         try:
             return args.run(args)
         except BrokenPipeError:  # the reader of our output went away (`| head`): not a failure
