@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from addin.cli import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, build_parser, main
 from addin.core.errors import Refusal
-from addin.core.text import Text
+from addin.core.text import Lang, Text
 from addin.demo import write_demo_workbook
 
 TODAY = dt.date(2026, 11, 20)
@@ -343,3 +343,38 @@ def test_every_staff_text_is_written_in_both_languages(name, text):
     assert text.en.strip() and text.zh.strip()
     assert text.zh != text.en, f"{name}: the Chinese is a copy of the English"
     assert re.search(r"[\u4e00-\u9fff]", text.zh), f"{name}: no Chinese in the Chinese text"
+
+
+# --------------------------------------------------------------------------- the language guess
+
+def test_the_guess_reads_headers_not_whole_files(demo_book, zh_book, tmp_path):
+    from addin.batch.language import file_lang
+
+    assert (file_lang(demo_book), file_lang(zh_book)) == (Lang.EN, Lang.ZH)
+    csv = tmp_path / "导出.csv"
+    csv.write_bytes("受理时间,客户姓名,投诉内容\n2026-10-01,张三,退款\n".encode("gb18030"))
+    assert file_lang(csv) == Lang.ZH
+    assert file_lang(cfpb_csv(tmp_path / "cfpb.csv", range(2))) == Lang.EN
+
+
+def test_the_guess_gives_up_on_what_it_cannot_read(tmp_path, monkeypatch):
+    import zipfile
+
+    from addin.batch import language
+
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a zip")
+    assert language.file_lang(junk) is None
+    assert language.file_lang(tmp_path / "missing.xlsx") is None
+    # A register part that inflates past the cap is not read to its end.
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="Sheet1" '
+                         'r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                         '2006/relationships"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                         'Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c><v>"
+                         + "9" * (2 << 20) + "</v></c></row></sheetData></worksheet>")
+    monkeypatch.setattr(language, "MAX_BYTES", 1 << 20)
+    assert language.file_lang(bomb) is None
