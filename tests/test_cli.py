@@ -266,20 +266,22 @@ def broken_process(monkeypatch):
     monkeypatch.setattr(addin.batch.run, "process_file", fail)
 
 
-def test_a_programming_error_is_called_our_bug_not_the_users_mistake(demo_book, zh_book,
-                                                                      capsys, broken_process):
-    assert main(["process", str(demo_book), "--today", TODAY.isoformat()]) == EXIT_BUG
-    assert said(capsys) == (
-        f"complaint-record: a bug in ComplaintRecord stopped `process` on {demo_book} "
-        "(ValueError: cannot convert float NaN to integer). This is not a mistake in your file "
-        "or command. Run the same command with --debug to see the full trace, and send it with "
-        "the file to whoever looks after ComplaintRecord.\n")
-    assert main(["process", str(zh_book), "--today", TODAY.isoformat()]) == EXIT_BUG
-    assert said(capsys) == (
-        f"complaint-record: ComplaintRecord 程序出错，`process` 未能处理 {zh_book}"
-        "（ValueError: cannot convert float NaN to integer）。这不是您的文件或命令有误。"
-        "请加上 --debug 重新运行同一命令以查看完整的错误信息，并将其连同文件"
-        "发给负责 ComplaintRecord 的同事。\n")
+@pytest.mark.parametrize("book, expected", [
+    ("demo_book", "complaint-record: a bug in ComplaintRecord stopped `process` on {path} "
+                  "(ValueError: cannot convert float NaN to integer). This is not a mistake in "
+                  "your file or command. Run the same command with --debug to see the full "
+                  "trace, and send it with the file to whoever looks after ComplaintRecord.\n"),
+    ("zh_book", "complaint-record: ComplaintRecord 程序出错，`process` 未能处理 {path}"
+                "（ValueError: cannot convert float NaN to integer）。这不是您的文件或命令有误。"
+                "请加上 --debug 重新运行同一命令以查看完整的错误信息，并将其连同文件"
+                "发给负责 ComplaintRecord 的同事。\n"),
+])
+def test_a_programming_error_is_called_our_bug_not_the_users_mistake(request, capsys,
+                                                                      broken_process, book,
+                                                                      expected):
+    path = request.getfixturevalue(book)
+    assert main(["process", str(path), "--today", TODAY.isoformat()]) == EXIT_BUG
+    assert said(capsys) == expected.format(path=path)
 
 
 def test_a_key_error_in_a_report_is_a_bug_too(demo_book, capsys, monkeypatch):

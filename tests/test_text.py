@@ -45,18 +45,19 @@ def test_a_refusal_says_what_and_what_to_do_in_the_language_asked():
     assert str(refusal) == "a.csv is not a workbook."
 
 
-def test_the_doors_refusals_fit_as_subclasses_with_their_two_string_constructor():
-    class DoorRefused(Refusal):  # the shape of the batch door's WorkbookRefused
-        def __init__(self, message: str, message_zh: str | None = None,
-                     lost: list[str] | None = None) -> None:
-            super().__init__(message)
-            self.message = message
-            self.message_zh = message_zh or message
-            self.lost = lost or []
+def test_the_batch_doors_refusal_fits_as_a_subclass_with_its_constructor():
+    from addin.batch.safety import WorkbookRefused
 
-    refusal = DoorRefused("book.xlsx is open in Excel.", "book.xlsx 正在 Excel 中打开。")
-    assert refusal.text("zh-CN") == "book.xlsx 正在 Excel 中打开。"
-    assert refusal.said.en == "book.xlsx is open in Excel."
+    class Fitted(WorkbookRefused, Refusal):  # what `class WorkbookRefused(Refusal)` will be
+        pass
+
+    refusal = Fitted("book.xlsx is open in Excel.", "book.xlsx 正在 Excel 中打开。", lost=["x"])
+    assert isinstance(refusal, Refusal) and refusal.status == EXIT_REFUSED
+    assert refusal.said == Text("book.xlsx is open in Excel.", "book.xlsx 正在 Excel 中打开。")
+    assert refusal.text(Lang.ZH) == "book.xlsx 正在 Excel 中打开。" and refusal.lost == ["x"]
+
+
+def test_a_refusal_given_one_language_shows_it_in_both_and_may_carry_its_status():
     assert Refusal("only English").text(Lang.ZH) == "only English"
     assert Refusal("x", "乙", status=5).status == 5
 

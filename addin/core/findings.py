@@ -24,29 +24,12 @@ class Code:
     fix: Text
 
     # Each language on its own, for callers not yet converted to Text.
-    @property
-    def title_en(self) -> str:
-        return self.title.en
-
-    @property
-    def title_zh(self) -> str:
-        return self.title.zh
-
-    @property
-    def message_en(self) -> str:
-        return self.message.en
-
-    @property
-    def message_zh(self) -> str:
-        return self.message.zh
-
-    @property
-    def fix_en(self) -> str:
-        return self.fix.en
-
-    @property
-    def fix_zh(self) -> str:
-        return self.fix.zh
+    title_en = property(lambda self: self.title.en)
+    title_zh = property(lambda self: self.title.zh)
+    message_en = property(lambda self: self.message.en)
+    message_zh = property(lambda self: self.message.zh)
+    fix_en = property(lambda self: self.fix.en)
+    fix_zh = property(lambda self: self.fix.zh)
 
 
 def _c(code: str, level: Level, title_en: str, title_zh: str, message_en: str, message_zh: str,
