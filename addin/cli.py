@@ -1,47 +1,94 @@
 """The command line: a thin skin over the library that turns its refusals into one-line messages.
 
+It speaks the language of the file it was given (guessed from the workbook's register headers or
+sheet names, or from the CSV file's header) unless ``--lang en|zh-CN`` comes before or after the
+command; a command's own ``--lang`` (report, summary, import, demo, build-workbook) says what
+language it writes in, and the messages follow it. With no file to go by, the system's locale
+(LC_ALL, LC_MESSAGES, LANG) decides.
+
 Exit status: 0 done and no errors in the data; 1 done, but the data has errors (see the Findings
-sheet); 2 a file was refused or could not be processed (nothing was written to it).
+sheet); 2 a file was refused or a command was wrong (nothing was written to it); 3 a bug in
+ComplaintRecord stopped the command (``--debug`` shows the trace).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
+import os
 import sys
+import traceback
+import warnings
 from pathlib import Path
 
 from . import __version__
 from .batch.safety import WorkbookRefused
+from .core.errors import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, Refusal
+from .core.text import Lang, Text
 
-EXIT_OK, EXIT_FINDINGS, EXIT_REFUSED = 0, 1, 2
+__all__ = ["EXIT_BUG", "EXIT_FINDINGS", "EXIT_OK", "EXIT_REFUSED", "build_parser", "main"]
+
+PROG = "complaint-record"
+# Every sentence the command line itself says, in both languages.
+SAYS: dict[str, Text] = {
+    "no_such_file": Text("{path}: no such file. Check the name and the folder, then run again.",
+                         "{path}：文件不存在。请检查文件名和所在文件夹后重新运行。"),
+    "bad_date": Text("--{option} {value!r} is not a date. Write it as year-month-day, e.g. "
+                     "2026-11-22.",
+                     "--{option} 的值“{value}”不是日期。请按“年-月-日”填写，例如 2026-11-22。"),
+    "bad_month": Text("--month {value!r} is not a month. Write it as year-month, e.g. 2026-10.",
+                      "--month 的值“{value}”不是月份。请按“年-月”填写，例如 2026-10。"),
+    "one_output": Text("--output takes one workbook, but {count} were given. Give one workbook, "
+                       "or leave --output out to write each in place.",
+                       "--output 只能对应一个工作簿，但给出了 {count} 个。请只给一个工作簿，"
+                       "或去掉 --output 以原地写入每个工作簿。"),
+    "not_xlsm": Text("--output {path}: the workbook carries macros, so its name must end in "
+                     ".xlsm. Give a name ending in .xlsm.",
+                     "--output {path}：工作簿带有宏，文件名必须以 .xlsm 结尾。"
+                     "请换用以 .xlsm 结尾的名称。"),
+    "no_case": Text("{workbook}: {reason}. Check the case numbers, statuses or month you gave.",
+                    "{workbook}：没有符合条件的案件（{reason}）。请核对给出的案件编号、状态或月份。"),
+    "summaries": Text("{cases} cases, {files} files in {folder}",
+                      "{cases} 个案件，共 {files} 个文件，位于 {folder}"),
+    "cannot_use_file": Text("{path}: cannot be read or written ({reason}). Check that it exists, "
+                            "that you may write to its folder and that no other program holds "
+                            "it, then run again.",
+                            "{path}：无法读取或写入（{reason}）。请确认文件存在、您有权写入其所在文件夹、"
+                            "且没有其他程序占用该文件，然后重新运行。"),
+    "bug": Text("a bug in ComplaintRecord stopped `{command}` on {files} ({error}). This is not "
+                "a mistake in your file or command. Run the same command with --debug to see the "
+                "full trace, and send it with the file to whoever looks after ComplaintRecord.",
+                "ComplaintRecord 程序出错，`{command}` 未能处理 {files}（{error}）。这不是您的文件"
+                "或命令有误。请加上 --debug 重新运行同一命令以查看完整的错误信息，并将其连同文件"
+                "发给负责 ComplaintRecord 的同事。"),
+}
+NO_FILE = Text("(no file)", "（无文件）")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from err
-
+# --------------------------------------------------------------------------- the commands
 
 def _process(args: argparse.Namespace) -> int:
     from .batch.run import process_file
 
     if args.output and len(args.workbooks) > 1:
-        return _fail("--output takes one workbook; give one file or leave --output out")
+        raise Refusal(SAYS["one_output"].format(count=len(args.workbooks)))
+    today = _date(args.today, "today")
     results, worst = [], EXIT_OK
     for n, path in enumerate(args.workbooks, 1):
+        args.at = path  # the file a bug message names
         if len(args.workbooks) > 1 and not args.json:
             print(f"[{n}/{len(args.workbooks)}] {path}", file=sys.stderr, flush=True)
         try:
-            report = process_file(Path(path), today=args.today, output=args.output,
+            report = process_file(Path(path), today=today, output=args.output,
                                   allow_loss=args.allow_loss)
-        except WorkbookRefused as err:
-            results.append({"workbook": str(path), "status": "refused", "message": str(err)})
+        except (Refusal, WorkbookRefused) as err:  # one refused file does not stop the others
+            message = err.text(_speaking(args, path))
+            results.append({"workbook": str(path), "status": "refused", "message": message})
             worst = EXIT_REFUSED
             if not args.json:
-                print(f"complaint-record: {err}", file=sys.stderr)
+                _say(message)
             continue
         results.append(report.as_dict())
         if report.summary.errors and worst == EXIT_OK:
@@ -57,138 +104,256 @@ def _process(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
-    return run_demo(Path(args.folder), rows=args.rows, lang=args.lang, today=args.today)
+    return run_demo(Path(args.folder), rows=args.rows, lang=args.lang or Lang.ZH,
+                    today=_date(args.today, "today"))
 
 
 def _import(args: argparse.Namespace) -> int:
     from .batch.imports import import_csv
+    from .importer import CsvError, MappingError
 
-    report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
-                        encoding=args.encoding, lang=args.lang)
+    _must_exist(args.csv)
+    try:
+        report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
+                            encoding=args.encoding, lang=args.lang or Lang.EN)
+    except (CsvError, MappingError) as err:  # the file or the mapping is the user's to fix
+        raise Refusal(str(err)) from err
     print(report)
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
     from reports.monthly import write_report
+    from reports.read import ReportRefused
 
-    files = write_report(Path(args.workbook), month=args.month, lang=args.lang,
-                         output_dir=args.output, today=args.today, pdf=not args.no_pdf)
+    month, today = _month(args.month), _date(args.today, "today")
+    _must_exist(args.workbook)
+    try:
+        files = write_report(Path(args.workbook), month=month, lang=args.lang,
+                             output_dir=args.output, today=today, pdf=not args.no_pdf)
+    except ReportRefused as err:  # the workbook is the user's to fix
+        raise Refusal(str(err)) from err
     for file in files:
         print(file)
     return EXIT_OK
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from reports.summary import write_summaries
+    from reports.read import ReportRefused
+    from reports.summary import NoCaseMatched, write_summaries
 
-    files = write_summaries(Path(args.workbook), case_nos=args.case or (),
-                            status=args.status or (), month=args.month, output_dir=args.output,
-                            today=args.today, lang=args.lang)
+    month, today = _month(args.month), _date(args.today, "today")
+    _must_exist(args.workbook)
+    workbook = Path(args.workbook).name
+    try:
+        files = write_summaries(Path(args.workbook), case_nos=args.case or (),
+                                status=args.status or (), month=month, output_dir=args.output,
+                                today=today, lang=args.lang)
+    except NoCaseMatched as err:
+        raise Refusal(SAYS["no_case"].format(workbook=workbook, reason=str(err))) from err
+    except ReportRefused as err:
+        raise Refusal(str(err)) from err
     if not files:
-        return _fail("no case matches; check the case numbers, status or month you gave")
-    print(f"{len(files) // 2} cases, {len(files)} files in {files[0].parent}")
+        raise Refusal(SAYS["no_case"].format(workbook=workbook, reason="no case matches"))
+    print(SAYS["summaries"].format(cases=len(files) // 2, files=len(files),
+                                   folder=files[0].parent).in_(_speaking(args)))
     return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
     from .workbook.build import DEFAULT_PATH, build_workbook
 
-    print(build_workbook(Path(args.output) if args.output else DEFAULT_PATH, lang=args.lang))
+    target = Path(args.output) if args.output else DEFAULT_PATH
+    if target.suffix.lower() != ".xlsm":
+        raise Refusal(SAYS["not_xlsm"].format(path=target))
+    print(build_workbook(target, lang=args.lang or Lang.ZH))
     return EXIT_OK
 
 
-def _month(text: str) -> str:
+# --------------------------------------------------------------------------- options staff type
+
+def _date(text: str | None, option: str) -> dt.date:
+    if text is None:
+        return dt.date.today()
     try:
-        return str(dt.datetime.strptime(text, "%Y-%m").date())[:7]
+        return dt.date.fromisoformat(text.strip())
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-10") from err
+        raise Refusal(SAYS["bad_date"].format(option=option, value=text)) from err
 
 
-def _fail(message: str) -> int:
-    print(f"complaint-record: {message}", file=sys.stderr)
-    return EXIT_REFUSED
+def _month(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").strftime("%Y-%m")
+    except ValueError as err:
+        raise Refusal(SAYS["bad_month"].format(value=text)) from err
 
+
+def _must_exist(path: str | Path) -> None:
+    if not Path(path).exists():
+        raise Refusal(SAYS["no_such_file"].format(path=path))
+
+
+# --------------------------------------------------------------------------- language and output
+
+def _files(args: argparse.Namespace) -> list[str]:
+    """The files the command was given, the one being worked on first."""
+    named = [getattr(args, "at", None), *getattr(args, "workbooks", ()),
+             getattr(args, "workbook", None), getattr(args, "csv", None),
+             getattr(args, "into", None)]
+    return list(dict.fromkeys(str(f) for f in named if f))
+
+
+def _speaking(args: argparse.Namespace, path: str | Path | None = None) -> Lang:
+    """The language to answer in: --lang, else the command's own --lang, else the file's."""
+    from .batch.language import file_lang
+
+    chosen = getattr(args, "ui_lang", None) or getattr(args, "lang", None)
+    if chosen:
+        return Lang.of(chosen)
+    for file in [path] if path else _files(args):
+        guessed = file_lang(file)
+        if guessed:
+            return guessed
+    return Lang.of(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES")
+                   or os.environ.get("LANG"))
+
+
+def _say(line: str) -> None:
+    print(f"{PROG}: {' '.join(line.split())}", file=sys.stderr)
+
+
+def _bug(args: argparse.Namespace, err: BaseException) -> int:
+    """One line that says it is our bug, not the user's mistake; the trace only with --debug."""
+    if args.debug:
+        traceback.print_exception(err)
+    try:
+        lang = _speaking(args)
+    except Exception:  # noqa: BLE001 - the bug report itself must get out, in English at worst
+        lang = Lang.EN
+    error = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    files = ", ".join(_files(args)[:1]) or NO_FILE
+    _say(SAYS["bug"].format(command=args.command, files=files, error=error).in_(lang))
+    return EXIT_BUG
+
+
+# --------------------------------------------------------------------------- the parser
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="complaint-record",
+        prog=PROG,
         description="The customer complaint record card (客户投诉记录卡): check, number, classify "
                     "and track complaints in Excel workbooks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(parser, None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("process", help="check, number, classify and colour complaint "
-                            "workbooks (writes them in place, keeping a backup)")
+    p = _command(commands, "process", "check, number, classify and colour complaint workbooks "
+                 "(writes them in place, keeping a backup)", _process, own_lang=False)
     p.add_argument("workbooks", nargs="+", metavar="WORKBOOK", help=".xlsx or .xlsm files")
-    p.add_argument("--today", type=_date, default=dt.date.today(),
-                   help="the date deadlines are measured against (default: today)")
+    p.add_argument("--today", help="the date deadlines are measured against (default: today)")
     p.add_argument("--output", type=Path, help="write the result here instead of in place")
     p.add_argument("--allow-loss", action="store_true",
                    help="save even when parts of the workbook would be lost (they are listed)")
     p.add_argument("--json", action="store_true", help="print a JSON summary for scripts")
-    p.set_defaults(run=_process)
 
-    p = commands.add_parser("demo", help="write a realistic example workbook and process it")
+    p = _command(commands, "demo", "write a realistic example workbook and process it", _demo)
     p.add_argument("folder", nargs="?", default="demo", help="where to write it (default: demo)")
     p.add_argument("--rows", type=int, default=3000, help="complaints to generate (default 3000)")
-    p.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN")
-    p.add_argument("--today", type=_date, default=dt.date.today())
-    p.set_defaults(run=_demo)
+    p.add_argument("--lang", choices=("zh-CN", "en"), help="the workbook's language (default "
+                   "zh-CN)")
+    p.add_argument("--today", help="YYYY-MM-DD (default: today)")
 
-    p = commands.add_parser("import", help="append complaints from a CSV file to a workbook")
+    p = _command(commands, "import", "append complaints from a CSV file to a workbook", _import)
     p.add_argument("csv", help="the CSV file")
     p.add_argument("--into", required=True, help="the workbook (created when it does not exist)")
     p.add_argument("--mapping", default="cfpb",
                    help="a built-in preset (cfpb) or a JSON mapping file (default: cfpb)")
     p.add_argument("--encoding", help="the CSV's encoding, e.g. gb18030 (default: detected)")
-    p.add_argument("--lang", choices=("zh-CN", "en"), default="en",
+    p.add_argument("--lang", choices=("zh-CN", "en"),
                    help="language of a newly created workbook (default: en)")
-    p.set_defaults(run=_import)
 
-    p = commands.add_parser("report", help="write the monthly report (HTML, and PDF when "
-                            "Chromium is installed) without changing the workbook")
+    p = _command(commands, "report", "write the monthly report (HTML, and PDF when Chromium is "
+                 "installed) without changing the workbook", _report)
     p.add_argument("workbook", help="a processed .xlsx or .xlsm file")
-    p.add_argument("--month", type=_month, help="YYYY-MM (default: the last full month)")
+    p.add_argument("--month", help="YYYY-MM (default: the last full month)")
     p.add_argument("--lang", choices=("zh-CN", "en"), help="default: the workbook's language")
     p.add_argument("--output", type=Path, help="folder for the files (default: the workbook's)")
-    p.add_argument("--today", type=_date, default=dt.date.today())
+    p.add_argument("--today", help="YYYY-MM-DD (default: today)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    p.set_defaults(run=_report)
 
-    p = commands.add_parser("summary", help="write a printable card and an email summary per case")
+    p = _command(commands, "summary", "write a printable card and an email summary per case",
+                 _summary)
     p.add_argument("workbook", help="a processed .xlsx or .xlsm file")
     p.add_argument("--case", nargs="+", metavar="NO", help="case numbers")
     p.add_argument("--status", nargs="+", help="statuses, in either language")
-    p.add_argument("--month", type=_month, help="cases received in YYYY-MM")
+    p.add_argument("--month", help="cases received in YYYY-MM")
     p.add_argument("--lang", choices=("zh-CN", "en"), help="default: the workbook's language")
     p.add_argument("--output", type=Path, help="folder (default: summaries/ beside the workbook)")
-    p.add_argument("--today", type=_date, default=dt.date.today())
-    p.set_defaults(run=_summary)
+    p.add_argument("--today", help="YYYY-MM-DD (default: today)")
 
-    p = commands.add_parser("build-workbook", help="rebuild workbook/ComplaintRecord.xlsm from "
-                            "the sources in this repository")
-    p.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN")
+    p = _command(commands, "build-workbook", "rebuild workbook/ComplaintRecord.xlsm from the "
+                 "sources in this repository", _build)
+    p.add_argument("--lang", choices=("zh-CN", "en"), help="the workbook's language (default "
+                   "zh-CN)")
     p.add_argument("--output", type=Path, help="default: workbook/ComplaintRecord.xlsm")
-    p.set_defaults(run=_build)
     return parser
 
 
+def _command(commands: argparse._SubParsersAction, name: str, summary: str, run,
+             own_lang: bool = True) -> argparse.ArgumentParser:
+    p = commands.add_parser(name, help=summary)
+    # The global options may also follow the command; SUPPRESS keeps a value given before it.
+    _global_options(p, argparse.SUPPRESS, lang=not own_lang)
+    p.set_defaults(run=run)
+    return p
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object,
+                    lang: bool = True) -> None:
+    parser.add_argument("--debug", action="store_true", default=default or False,
+                        help="show the full trace and Python's warnings on an unexpected error")
+    if lang:
+        parser.add_argument("--lang", dest="ui_lang", choices=("zh-CN", "en"), default=default,
+                            help="the language of the messages (default: the file's)")
+
+
+def _warning_to_terminal(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _not_allowed(err: OSError) -> bool:
+    """The system would not let us use a file or folder: no permission, a full or read-only
+    disk. Staff (or whoever runs the server) can fix that; any other OSError is our bug."""
+    return isinstance(err, PermissionError) or err.errno in {errno.ENOSPC, errno.EROFS,
+                                                             errno.EDQUOT}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    parser.add_argument("--debug", action="store_true", help="show the full error on failure")
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not a failure
-        return EXIT_OK
-    except (WorkbookRefused, FileNotFoundError, ValueError) as err:
-        return _fail(str(err))
-    except Exception as err:  # an unexpected failure: say what, keep the trace for --debug
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        # Library warnings (openpyxl's about parts it does not read, pandas' ...) are for us,
+        # not for staff: they show with --debug only.
+        warnings.simplefilter("default" if args.debug else "ignore")
         if args.debug:
-            raise
-        return _fail(f"unexpected error ({type(err).__name__}: {err}); run again with --debug "
-                     "for details")
+            warnings.showwarning = _warning_to_terminal
+        try:
+            return args.run(args)
+        except BrokenPipeError:  # the reader of our output went away (`| head`): not a failure
+            return EXIT_OK
+        except (Refusal, WorkbookRefused) as err:
+            _say(err.text(_speaking(args)))
+            return getattr(err, "status", EXIT_REFUSED)
+        except OSError as err:
+            if not _not_allowed(err):
+                return _bug(args, err)
+            where = err.filename or ", ".join(_files(args)[:1]) or NO_FILE
+            said = SAYS["cannot_use_file"].format(path=where, reason=err.strerror or err)
+            _say(said.in_(_speaking(args)))
+            return EXIT_REFUSED
+        except Exception as err:  # anything else is ours to fix, never the user's mistake
+            return _bug(args, err)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from addin.cli import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, build_parser, main
+from addin.cli import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, build_parser, main
+from addin.core.errors import Refusal
+from addin.core.text import Lang, Text
 from addin.demo import write_demo_workbook
 
 TODAY = dt.date(2026, 11, 20)
@@ -168,8 +170,213 @@ def test_report_and_summary_write_their_files(demo_book, tmp_path, capsys):
     assert written and {p.suffix for p in written} == {".html", ".md"}
 
 
-def test_a_bad_month_is_refused_by_the_parser(capsys):
-    with pytest.raises(SystemExit) as stop:
-        main(["report", "x.xlsx", "--month", "2026-13"])
-    assert stop.value.code == 2
-    assert "not a month like" in capsys.readouterr().err
+def test_a_bad_month_is_refused_before_any_file_is_read(capsys):
+    assert main(["report", "x.xlsx", "--month", "2026-13"]) == EXIT_REFUSED
+    assert capsys.readouterr().err == (
+        "complaint-record: --month '2026-13' is not a month. Write it as year-month, "
+        "e.g. 2026-10.\n")
+
+
+# --------------------------------------------------------------------------- what staff read
+
+@pytest.fixture(autouse=True)
+def no_locale(monkeypatch):
+    """The system's locale is the last resort for the language; tests start from none."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def zh_book(tmp_path_factory) -> Path:
+    """A small Chinese workbook: its headers are the card's Chinese headers."""
+    return write_demo_workbook(tmp_path_factory.mktemp("zh") / "投诉.xlsx", rows=20,
+                               lang="zh-CN", today=TODAY)
+
+
+def said(capsys) -> str:
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    ([], [], "complaint-record: {path}: no such file. Check the name and the folder, then run "
+             "again.\n"),
+    (["--lang", "zh-CN"], [], "complaint-record: {path}：文件不存在。请检查文件名和所在文件夹后"
+                              "重新运行。\n"),
+    ([], ["--lang", "zh-CN"], "complaint-record: {path}：文件不存在。请检查文件名和所在文件夹后"
+                              "重新运行。\n"),
+])
+def test_a_missing_file_is_named_in_the_language_asked(tmp_path, capsys, before, after,
+                                                       expected):
+    path = tmp_path / "missing.xlsx"
+    assert main([*before, "summary", str(path), *after]) == EXIT_REFUSED
+    assert said(capsys) == expected.format(path=path)
+    assert not path.exists()
+
+
+def test_with_no_file_to_go_by_the_locale_speaks(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    path = tmp_path / "missing.xlsx"
+    assert main(["report", str(path)]) == EXIT_REFUSED
+    assert said(capsys) == (f"complaint-record: {path}：文件不存在。"
+                            "请检查文件名和所在文件夹后重新运行。\n")
+
+
+def test_a_bad_date_is_refused_in_the_workbooks_language(demo_book, zh_book, capsys):
+    assert main(["process", str(zh_book), "--today", "2026-02-30"]) == EXIT_REFUSED
+    assert said(capsys) == ("complaint-record: --today 的值“2026-02-30”不是日期。"
+                            "请按“年-月-日”填写，例如 2026-11-22。\n")
+    assert main(["process", str(demo_book), "--today", "next friday"]) == EXIT_REFUSED
+    assert said(capsys) == ("complaint-record: --today 'next friday' is not a date. Write it as "
+                            "year-month-day, e.g. 2026-11-22.\n")
+
+
+def test_the_language_option_overrides_the_workbooks(zh_book, capsys):
+    before = zh_book.read_bytes()
+    assert main(["--lang", "en", "process", str(zh_book), "--today", "22/11/2026"]) \
+        == EXIT_REFUSED
+    assert said(capsys).startswith("complaint-record: --today '22/11/2026' is not a date.")
+    assert zh_book.read_bytes() == before
+
+
+@pytest.mark.parametrize("header, options, expected", [
+    ("Date received,Product", [], "complaint-record: notes.csv: only .xlsx and .xlsm workbooks "
+     "can be processed; save it in one of those formats in Excel (File > Save As) and run "
+     "again.\n"),
+    ("受理时间,客户姓名,投诉内容", [], "complaint-record: notes.csv：只能处理 .xlsx 和 .xlsm "
+     "工作簿；请在 Excel 中另存为其中一种格式后重新运行。\n"),
+    ("Date received,Product", ["--lang", "zh-CN"], "complaint-record: notes.csv：只能处理 .xlsx "
+     "和 .xlsm 工作簿；请在 Excel 中另存为其中一种格式后重新运行。\n"),
+])
+def test_a_refused_file_is_one_line_in_its_own_language(tmp_path, capsys, header, options,
+                                                       expected):
+    path = tmp_path / "notes.csv"
+    path.write_text(header + "\n1,2,3\n", encoding="utf-8")
+    assert main(["process", str(path), *options]) == EXIT_REFUSED
+    assert said(capsys) == expected
+
+
+@pytest.fixture
+def broken_process(monkeypatch):
+    """A programming error deep in the library, of the kinds once read as the user's fault."""
+    import addin.batch.run
+
+    def fail(*args, **kwargs):
+        raise ValueError("cannot convert float NaN to integer")
+
+    monkeypatch.setattr(addin.batch.run, "process_file", fail)
+
+
+@pytest.mark.parametrize("book, expected", [
+    ("demo_book", "complaint-record: a bug in ComplaintRecord stopped `process` on {path} "
+                  "(ValueError: cannot convert float NaN to integer). This is not a mistake in "
+                  "your file or command. Run the same command with --debug to see the full "
+                  "trace, and send it with the file to whoever looks after ComplaintRecord.\n"),
+    ("zh_book", "complaint-record: ComplaintRecord 程序出错，`process` 未能处理 {path}"
+                "（ValueError: cannot convert float NaN to integer）。这不是您的文件或命令有误。"
+                "请加上 --debug 重新运行同一命令以查看完整的错误信息，并将其连同文件"
+                "发给负责 ComplaintRecord 的同事。\n"),
+])
+def test_a_programming_error_is_called_our_bug_not_the_users_mistake(request, capsys,
+                                                                      broken_process, book,
+                                                                      expected):
+    path = request.getfixturevalue(book)
+    assert main(["process", str(path), "--today", TODAY.isoformat()]) == EXIT_BUG
+    assert said(capsys) == expected.format(path=path)
+
+
+def test_a_key_error_in_a_report_is_a_bug_too(demo_book, capsys, monkeypatch):
+    import reports.monthly
+
+    def fail(*args, **kwargs):
+        raise KeyError("sla_status")
+
+    monkeypatch.setattr(reports.monthly, "write_report", fail)
+    assert main(["report", str(demo_book), "--month", "2026-10"]) == EXIT_BUG
+    err = said(capsys)
+    assert err.startswith("complaint-record: a bug in ComplaintRecord stopped `report` on ")
+    assert "(KeyError: 'sla_status')" in err and err.count("\n") == 1
+
+
+def test_debug_shows_the_trace_of_a_bug(demo_book, capsys, broken_process):
+    assert main(["process", str(demo_book), "--debug"]) == EXIT_BUG
+    err = said(capsys)
+    assert err.startswith("Traceback (most recent call last):")
+    assert "ValueError: cannot convert float NaN to integer" in err
+
+
+def test_python_warnings_reach_the_terminal_only_with_debug(demo_book, capsys, monkeypatch):
+    import warnings
+
+    import addin.batch.run
+
+    def warn_then_refuse(path, **kwargs):
+        warnings.warn("Data Validation extension is not supported", UserWarning, stacklevel=1)
+        raise Refusal(Text("refused", "已拒绝"))
+
+    monkeypatch.setattr(addin.batch.run, "process_file", warn_then_refuse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # whatever the test runner's own filters say
+        assert main(["process", str(demo_book)]) == EXIT_REFUSED
+        assert said(capsys) == "complaint-record: refused\n"
+        assert main(["process", str(demo_book), "--debug"]) == EXIT_REFUSED
+        assert "UserWarning: Data Validation extension" in said(capsys)
+
+
+# --------------------------------------------------------------------------- every text, twice
+
+def _registries() -> dict[str, Text]:
+    from addin.cli import NO_FILE, SAYS
+    from addin.core.findings import CATALOGUE
+    from addin.xl import feedback
+
+    texts = {f"cli {key}": text for key, text in SAYS.items()}
+    texts["cli no file"] = NO_FILE
+    texts |= {f"feedback {key}": text for key, text in feedback.TEXTS.items()}
+    texts |= {f"title {key}": text for key, text in feedback.TITLES.items()}
+    texts["product"] = feedback.PRODUCT
+    for entry in CATALOGUE.values():
+        texts |= {f"{entry.code} title": entry.title, f"{entry.code} message": entry.message,
+                  f"{entry.code} fix": entry.fix}
+    return texts
+
+
+@pytest.mark.parametrize("name, text", sorted(_registries().items()))
+def test_every_staff_text_is_written_in_both_languages(name, text):
+    assert text.en.strip() and text.zh.strip()
+    assert text.zh != text.en, f"{name}: the Chinese is a copy of the English"
+    assert re.search(r"[\u4e00-\u9fff]", text.zh), f"{name}: no Chinese in the Chinese text"
+
+
+# --------------------------------------------------------------------------- the language guess
+
+def test_the_guess_reads_headers_not_whole_files(demo_book, zh_book, tmp_path):
+    from addin.batch.language import file_lang
+
+    assert (file_lang(demo_book), file_lang(zh_book)) == (Lang.EN, Lang.ZH)
+    csv = tmp_path / "导出.csv"
+    csv.write_bytes("受理时间,客户姓名,投诉内容\n2026-10-01,张三,退款\n".encode("gb18030"))
+    assert file_lang(csv) == Lang.ZH
+    assert file_lang(cfpb_csv(tmp_path / "cfpb.csv", range(2))) == Lang.EN
+
+
+def test_the_guess_gives_up_on_what_it_cannot_read(tmp_path, monkeypatch):
+    import zipfile
+
+    from addin.batch import language
+
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a zip")
+    assert language.file_lang(junk) is None
+    assert language.file_lang(tmp_path / "missing.xlsx") is None
+    # A register part that inflates past the cap is not read to its end.
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="Sheet1" '
+                         'r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                         '2006/relationships"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                         'Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c><v>"
+                         + "9" * (2 << 20) + "</v></c></row></sheetData></worksheet>")
+    monkeypatch.setattr(language, "MAX_BYTES", 1 << 20)
+    assert language.file_lang(bomb) is None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .text import Lang, Text
+
 Level = Literal["error", "warning", "info"]
 
 
@@ -17,16 +19,23 @@ Level = Literal["error", "warning", "info"]
 class Code:
     code: str
     level: Level
-    title_en: str
-    title_zh: str
-    message_en: str  # str.format template over the finding's ``params`` plus field and value
-    message_zh: str
-    fix_en: str
-    fix_zh: str
+    title: Text
+    message: Text  # str.format templates over the finding's ``params`` plus cell and value
+    fix: Text
+
+    # Each language on its own, for callers not yet converted to Text.
+    title_en = property(lambda self: self.title.en)
+    title_zh = property(lambda self: self.title.zh)
+    message_en = property(lambda self: self.message.en)
+    message_zh = property(lambda self: self.message.zh)
+    fix_en = property(lambda self: self.fix.en)
+    fix_zh = property(lambda self: self.fix.zh)
 
 
-def _c(code, level, title_en, title_zh, message_en, message_zh, fix_en, fix_zh) -> Code:
-    return Code(code, level, title_en, title_zh, message_en, message_zh, fix_en, fix_zh)
+def _c(code: str, level: Level, title_en: str, title_zh: str, message_en: str, message_zh: str,
+       fix_en: str, fix_zh: str) -> Code:
+    return Code(code, level, Text(title_en, title_zh), Text(message_en, message_zh),
+                Text(fix_en, fix_zh))
 
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in (
@@ -148,22 +157,29 @@ class Finding:
     def level(self) -> Level:
         return CATALOGUE[self.code].level
 
-    def message(self, lang: str = "en") -> str:
-        entry = CATALOGUE[self.code]
-        template = entry.message_zh if lang.startswith("zh") else entry.message_en
-        return template.format_map(self._context(lang))
+    def message(self, lang: Lang | str = Lang.EN) -> str:
+        """What is wrong, in ``lang``."""
+        return self._filled(CATALOGUE[self.code].message, Lang.of(lang))
 
-    def fix(self, lang: str = "en") -> str:
-        entry = CATALOGUE[self.code]
-        template = entry.fix_zh if lang.startswith("zh") else entry.fix_en
-        return template.format_map(self._context(lang))
+    def fix(self, lang: Lang | str = Lang.EN) -> str:
+        """What to do about it, in ``lang``."""
+        return self._filled(CATALOGUE[self.code].fix, Lang.of(lang))
 
-    def _context(self, lang: str) -> _Lenient:
-        params = dict(self.params)
-        # A parameter may come in both languages: ``problem`` and ``problem_zh``.
-        if lang.startswith("zh"):
+    def message_text(self) -> Text:
+        """What is wrong, in both languages (for a refusal that carries the finding)."""
+        return Text(self.message(Lang.EN), self.message(Lang.ZH))
+
+    def fix_text(self) -> Text:
+        return Text(self.fix(Lang.EN), self.fix(Lang.ZH))
+
+    def _filled(self, template: Text, lang: Lang) -> str:
+        params = {key: value.in_(lang) if isinstance(value, Text) else value
+                  for key, value in self.params}
+        # A parameter may also come as two: ``problem`` and ``problem_zh``.
+        if lang is Lang.ZH:
             params.update({k[:-3]: v for k, v in self.params if k.endswith("_zh")})
-        return _Lenient(value=self.value, cell=self.cell, **params)
+        context = _Lenient(value=self.value, cell=self.cell, **params)
+        return template.in_(lang).format_map(context)
 
 
 class _Lenient(dict):
