@@ -22,8 +22,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from addin.core.fields import guess_language, match_headers
-from addin.core.register import sheet_role
 from addin.core.text import Lang
+from addin.layout.sheets import sheet_role
 
 HEAD_ROWS = 20  # the card's header row is looked for in a sheet's first 20 rows
 MAX_BYTES = 4 << 20  # at most this much XML (inflated) or CSV is read for a guess

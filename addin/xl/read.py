@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from addin.core.errors import Refusal
 from addin.core.fields import fold
 from addin.core.findings import Finding, finding
 from addin.core.register import Grid, Register
@@ -30,13 +31,13 @@ from addin.layout.sheets import (
 )
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """The button cannot go on until staff fix something; ``problem`` is the finding to show
     (a run that would add a column over cells staff filled, for one)."""
 
     def __init__(self, problem: Finding) -> None:
         self.problem = problem
-        super().__init__(problem.message("en"))
+        super().__init__(problem.message_text(), fix=problem.fix_text())
 
 
 class NoRegister(Refused):
