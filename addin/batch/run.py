@@ -31,6 +31,7 @@ from addin.core.register import sheet_role
 from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
+from .safety.limits import check_package
 from .sheets import (
     COUNTERS_SHEET,
     RegisterLocation,
@@ -116,6 +117,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     check_kind(path)
     check_kind(target)
     check_not_open(path)
+    check_package(path)
     timings: dict[str, float] = {}
     with run_lock(path), _collector_paused():
         clock = time.perf_counter()
@@ -234,6 +236,7 @@ def _must_exist(path: Path) -> None:
 
 def open_workbook(path: Path) -> Any:
     _must_exist(path)
+    check_package(path)
     try:
         # keep_vba only when there is VBA: otherwise openpyxl would still mark the file
         # macro-enabled in ways Excel complains about for a plain .xlsx.

@@ -283,13 +283,14 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
     Reads in chunks, so a sheet of any size streams through in little memory. Raises _NotPlain
     when rows lack numbers or come out of order, or the XML uses prefixed element names.
+    A row (or a head) longer than a chunk is gathered until its end tag has arrived and only then
+    joined and matched, so each byte is scanned a bounded number of times: matching again over
+    the growing buffer after every chunk made one huge row take quadratic time.
     """
-    buf = b""
-    while (opening := _DATA_OPEN.search(buf)) is None:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            raise _NotPlain
-        buf += chunk
+    buf = _until(stream, b"", b"<sheetData")
+    at = buf.find(b"<sheetData")
+    while (opening := _DATA_OPEN.search(buf, at)) is None:  # its tag is split between chunks
+        buf = _until(stream, buf, b">")
     if opening.group(1):  # <sheetData/>: no rows at all
         raise _NotPlain
     yield 0, buf[:opening.end()]
@@ -308,10 +309,22 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         if rest.lstrip().startswith(b"</sheetData>"):
             yield -1, rest + b"".join(iter(lambda: stream.read(CHUNK), b""))
             return
+        buf, pos = _until(stream, rest, b"</row>", b"</sheetData>"), 0
+
+
+def _until(stream: IO[bytes], start: bytes, *marks: bytes) -> bytes:
+    """``start`` and at least one more chunk, then more until one of ``marks`` has arrived in
+    the new bytes. Raises _NotPlain when the stream ends first."""
+    pieces, seen = [start], start[-16:]
+    while True:
         chunk = stream.read(CHUNK)
         if not chunk:
             raise _NotPlain
-        buf, pos = rest + chunk, 0
+        pieces.append(chunk)
+        window = seen + chunk
+        if any(mark in window for mark in marks):
+            return b"".join(pieces)
+        seen = chunk[-16:]
 
 
 def _dimension_last_col(head: bytes) -> int:

@@ -36,6 +36,7 @@ from addin.core.layout import (
     is_blank,
     merged_counters,
 )
+from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register, sheet_role
 
 # Which output columns each button writes; every button rewrites the Findings sheet.
@@ -150,6 +151,8 @@ def read_settings_block(sheet: Any, name: str) -> Block:
     height, width = SETTINGS_BLOCK
     values = sheet.range((1, 1), (height, width)).options(ndim=2).value or []
     if any(v is not None for v in values[-1]) or any(row[-1] is not None for row in values):
+        if (problem := settings_address_finding(name, sheet.used_range.address)) is not None:
+            raise Refused(problem)
         return read_block(sheet, name)
     return _trimmed(name, [[_cell(v) for v in row] for row in values])
 
