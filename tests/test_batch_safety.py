@@ -722,7 +722,8 @@ class GarbageSave:
 
 def test_a_failing_save_leaves_the_original_and_no_temporary_file(register_file):
     original = register_file.read_bytes()
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WorkbookRefused, match="ComplaintRecord.xlsx could not be read or "
+                       r"written \(disk full\)"):
         save_atomically(BrokenSave(), register_file, None, register_file, False)
     assert register_file.read_bytes() == original and leftovers(register_file.parent) == []
 
@@ -758,9 +759,10 @@ def test_a_folder_without_write_permission_is_refused(register_file, monkeypatch
     monkeypatch.setattr(wb, "save", denied)
     with pytest.raises(WorkbookRefused) as refused:
         save_atomically(wb, register_file, None, None, False)
-    assert str(refused.value) == ("Cannot write in the folder of ComplaintRecord.xlsx "
-                                  "(Permission denied). Check that you may save files there and "
-                                  "run again.")
+    assert str(refused.value) == (
+        "ComplaintRecord.xlsx: you may not use ComplaintRecord.xlsx or its folder "
+        f"{register_file.parent} (permission denied). Nothing was changed; check that you may "
+        "read and save files there (and that the file is not read-only), then run again.")
 
 
 def test_save_refuses_a_workbook_open_in_excel(register_file):

@@ -32,6 +32,7 @@ from .analysis_sheets import SHEET_NAMES as ANALYSIS_SHEET_NAMES
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
+from .safety.merged import check_merged_writes
 from .sheets import (
     COUNTERS_SHEET,
     RegisterLocation,
@@ -141,6 +142,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         clock = time.perf_counter()
         outcome = process(register, sheets, today, counters)
         _check_room(path, loc, outcome, below)
+        check_merged_writes(path, loc, outcome.changes)
         del below  # the register frame holds the values now
         noop = outcome_is_noop(wb, loc, outcome) and target == path
         timings["compute"] = _lap(clock)

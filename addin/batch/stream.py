@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from addin.core.layout import HEADER_SCAN_ROWS
 
 from .safety import part_relationships, sheet_parts, workbook_part
+from .safety.saving import close_archives
 from .writeback import clean_text, put_value
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
@@ -226,6 +227,7 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
         strings = _strings_part(archive)
     wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
     if not all(_cut_cleanly(wb[title]) for title in cut):
+        close_archives(wb)
         return None
     return CutBook(wb, path, cut, strings)
 

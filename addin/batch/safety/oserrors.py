@@ -51,7 +51,7 @@ def os_refusal(path: Path | str, err: OSError) -> WorkbookRefused:
                                f"{path}：文件不存在；请检查文件名和文件夹。")
     known = _KNOWN.get(code)
     if known is None:
-        reason = err.strerror or type(err).__name__
+        reason = err.strerror or str(err) or type(err).__name__
         return WorkbookRefused(
             f"{path.name} could not be read or written ({reason}). Nothing was changed; check "
             "the file and its folder, then run again.",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import hashlib
 import os
 import re
 import secrets
@@ -23,6 +25,7 @@ from xml.etree import ElementTree
 
 from .locks import check_not_open
 from .losses import lost_features, workbook_features
+from .oserrors import os_refusal
 from .package import missing_parts
 from .refusal import WorkbookRefused
 
@@ -57,33 +60,65 @@ def save_atomically(wb: Any, target: Path | str, backup_dir: Path | None, origin
     started = time.perf_counter()
     target = Path(target)
     check_not_open(target)
-    temp = target.with_name(f".{target.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-                            f"{target.suffix}")
     report = SaveReport(target)
+    # A symbolic link stays a link: the file it names is the one replaced (and backed up).
+    real = target.resolve() if target.is_symlink() else target
+    temp = real.with_name(f".{real.stem[:40]}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+                          f"{real.suffix}")
     try:
-        _save(wb, temp, target)
+        check_free_space(real, original, backup_dir)
+        wb.save(temp)
         _verify(temp, target, original)
         if original is not None and Path(original).exists():
             report.lost = _check_losses(Path(original), temp, target, owned_sheets, allow_loss)
-        if backup_dir is not None and target.exists():
-            report.backup = backup(target, Path(backup_dir), keep_backups)
-        _replace(temp, target)
+        if backup_dir is not None and real.exists():
+            report.backup = backup(real, Path(backup_dir), keep_backups)
+        _replace(temp, real)
+    except OSError as err:
+        raise os_refusal(target, err) from err
     finally:
+        close_archives(wb)
         with contextlib.suppress(OSError):
             temp.unlink()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _save(wb: Any, temp: Path, target: Path) -> None:
-    try:
-        wb.save(temp)
-    except PermissionError as err:
-        raise WorkbookRefused(
-            f"Cannot write in the folder of {target.name} ({err.strerror}). Check that you may "
-            "save files there and run again.",
-            f"无法在 {target.name} 所在文件夹中写入（{err.strerror}）。请确认有保存权限后重新运行。"
-        ) from err
+def close_archives(wb: Any) -> None:
+    """Close the zip openpyxl keeps open for a workbook's macros (keep_vba). Left to the garbage
+    collector it fails on a closed buffer and prints "Exception ignored in ZipFile.__del__"."""
+    archive = getattr(getattr(wb, "wb", wb), "vba_archive", None)
+    if archive is not None:
+        with contextlib.suppress(ValueError, OSError):
+            archive.close()  # the zip is marked closed even when this fails
+
+
+# The new file is about the size of the original (openpyxl writes it with the same compression);
+# a quarter more and a megabyte cover a run that adds its sheets.
+SPACE_FACTOR = 1.25
+SPACE_MARGIN = 1 << 20
+
+
+def check_free_space(real: Path, original: Path | None, backup_dir: Path | None) -> None:
+    """Refuse before writing when the disk cannot hold the new file and the backup."""
+    source = Path(original) if original is not None and Path(original).exists() else real
+    size = source.stat().st_size if source.exists() else 0
+    needs = {real.parent: int(size * SPACE_FACTOR) + SPACE_MARGIN}
+    if backup_dir is not None and real.exists():
+        folder = _existing(Path(backup_dir))
+        same = folder.stat().st_dev == _existing(real.parent).stat().st_dev
+        key = real.parent if same else folder
+        needs[key] = needs.get(key, 0) + real.stat().st_size
+    for folder, need in needs.items():
+        if shutil.disk_usage(_existing(folder)).free < need:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+
+
+def _existing(folder: Path) -> Path:
+    """The nearest folder that exists (a backups folder is made on the first save)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def _verify(temp: Path, target: Path, original: Path | None) -> None:
@@ -168,9 +203,34 @@ def backup(path: Path, backup_dir: Path, keep: int = KEEP_BACKUPS) -> Path:
     while copy.exists():  # two saves within one second
         copy = backup_dir / f"{path.stem}.{stamp}-{n}{path.suffix}"
         n += 1
-    shutil.copy2(path, copy)
+    partial = backup_dir / f".{copy.name}.{secrets.token_hex(4)}.partial"
+    try:
+        shutil.copy2(path, partial)
+        _check_copy(path, partial)
+        os.replace(partial, copy)  # only a whole, checked copy ever has a backup's name
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
     _prune(path, backup_dir, keep)
     return copy
+
+
+def _check_copy(path: Path, copy: Path) -> None:
+    """A backup must hold exactly the bytes of the file it keeps."""
+    if copy.stat().st_size != path.stat().st_size or _digest(copy) != _digest(path):
+        raise WorkbookRefused(
+            f"The backup of {path.name} came out different from the file, so nothing was "
+            "changed. Check the disk and the backups folder, then run again.",
+            f"{path.name} 的备份与原文件不一致，因此未做任何改动。"
+            "请检查磁盘和 backups 文件夹后重新运行。")
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _prune(path: Path, backup_dir: Path, keep: int) -> None:
