@@ -142,10 +142,10 @@ class _SheetScan:
         self.cells = self.merged = 0
 
     def feed(self, chunk: bytes, window: bytes) -> None:
-        self.cells += len(_CELL.findall(chunk))
-        carried = len(window) - len(chunk)
+        carried = len(window) - len(chunk)  # matches ending there were counted already
+        self.cells += sum(1 for match in _CELL.finditer(window) if match.end() > carried)
         for match in _MERGE.finditer(window):
-            if match.end() > carried:  # one ending in the carried bytes was counted already
+            if match.end() > carried:
                 self.merged += _area(match.group(1).decode("ascii", "replace"))
         if self.cells > MAX_CELLS:
             raise _too_big(self.path, self.part, f"over {self.cells:,} cells",
@@ -171,16 +171,15 @@ def settings_extents(path: Path, archive: zipfile.ZipFile) -> None:
     for title, part in sheet_parts(archive).items():
         if sheet_role(title) not in GRID_ROLES:
             continue
-        last_row = last_col = 0
         tail = b""
         with archive.open(part) as stream:
             while chunk := stream.read(CHUNK):
                 window = tail + chunk
                 for letters, row in _CELL_REF.findall(window):
-                    last_row = max(last_row, int(row))
-                    last_col = max(last_col, column_index_from_string(letters.decode()))
+                    # The first cell found out of bounds is the one named to staff.
+                    check_settings_range(path.name, title, int(row),
+                                         column_index_from_string(letters.decode()))
                 tail = window[-_OVERLAP:]
-        check_settings_range(path.name, title, last_row, last_col)
 
 
 def check_settings_range(file: str, sheet: str, last_row: int, last_col: int) -> None:
