@@ -528,7 +528,7 @@ def _put(cell: Any, value: object, number_format: str | None) -> None:
     if value is None:
         return
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # imported text is never run as a formula
+    if isinstance(value, str) and value.startswith(("=", "#")):
+        cell.data_type = "s"  # imported text is never a formula or an error value
     elif isinstance(value, dt.datetime | dt.date):
         cell.number_format = number_format or _format_for(value)

@@ -60,7 +60,10 @@ def excel_lock_file(path: Path) -> Path | None:
 def libreoffice_lock_file(path: Path) -> Path | None:
     """LibreOffice's lock file for ``path`` (".~lock.<name>#"), if it exists."""
     lock = Path(path).parent / f".~lock.{Path(path).name}#"
-    return lock if lock.exists() else None
+    try:
+        return lock if lock.exists() else None
+    except OSError:  # a name too long for a lock beside it: the save names that problem
+        return None
 
 
 def check_not_open(path: Path | str) -> None:

@@ -62,7 +62,7 @@ def save_atomically(wb: Any, target: Path | str, backup_dir: Path | None, origin
     check_not_open(target)
     report = SaveReport(target)
     # A symbolic link stays a link: the file it names is the one replaced (and backed up).
-    real = target.resolve() if target.is_symlink() else target
+    real = target.resolve() if _is_link(target) else target
     temp = real.with_name(f".{real.stem[:40]}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
                           f"{real.suffix}")
     try:
@@ -71,7 +71,7 @@ def save_atomically(wb: Any, target: Path | str, backup_dir: Path | None, origin
         _verify(temp, target, original)
         if original is not None and Path(original).exists():
             report.lost = _check_losses(Path(original), temp, target, owned_sheets, allow_loss)
-        if backup_dir is not None and real.exists():
+        if backup_dir is not None and _exists(real):
             report.backup = backup(real, Path(backup_dir), keep_backups)
         _replace(temp, real)
     except OSError as err:
@@ -82,6 +82,20 @@ def save_atomically(wb: Any, target: Path | str, backup_dir: Path | None, origin
             temp.unlink()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:  # a name the file system refuses: the save says so
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def close_archives(wb: Any) -> None:
