@@ -52,6 +52,7 @@ import charset_normalizer
 import pandas as pd
 
 from .core.fields import BY_KEY, FIELDS, field_for_header, fold
+from .core.limits import CELL_TEXT, text_too_long_finding
 from .core.vocab import default_lists
 
 PRESET_PACKAGE = "addin.mappings"
@@ -410,7 +411,24 @@ def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
     out[SOURCE_REF] = _source_refs(source, text, raw, mapping)
     for kept in mapping.keep:
         out[kept.header] = _cells(text[kept.column])
+    _check_lengths(out)
     return out
+
+
+def _check_lengths(rows: pd.DataFrame) -> None:
+    """Refuse text longer than an Excel cell holds rather than let the cell cut it silently."""
+    for column in rows.columns:
+        values = rows[column]
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
+        if lengths.empty or lengths.max() <= CELL_TEXT:
+            continue
+        at = lengths.idxmax()
+        header = BY_KEY[column].header("en") if column in BY_KEY else column
+        problem = text_too_long_finding(f"CSV row {int(at) + 2}, column {header}",
+                                        int(lengths[at]))
+        if problem is not None:
+            raise CsvError(f"{problem.message('en')} {problem.fix('en')} "
+                           f"{problem.message('zh-CN')}{problem.fix('zh-CN')}")
 
 
 def _source_text(source: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:

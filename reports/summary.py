@@ -9,6 +9,7 @@ numbers, email addresses and the customer's name inside the free text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -130,10 +131,34 @@ def _text(value: Any) -> str:
     return str(value).strip() if _filled(value) else ""
 
 
+# Windows refuses these names whatever the extension (CON.html is the console, not a file).
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+                                          for n in "123456789")}
+MAX_NAME = 80  # characters of a case's file name: room for the folder within Windows' 260
+
+
 def safe_name(case_no: str, row: int) -> str:
-    """A file name for a case: its number with anything a file system dislikes replaced."""
+    """A file name for a case: its number with anything a file system dislikes replaced, never
+    a Windows device name, and short enough for any file system."""
     cleaned = re.sub(r"[^\w.-]+", "_", case_no).strip("._")
+    if len(cleaned) > MAX_NAME:  # cut, and keep cut names of different cases apart
+        digest = hashlib.sha256(case_no.encode("utf-8", "replace")).hexdigest()[:8]
+        cleaned = f"{cleaned[:MAX_NAME - 9].rstrip('._')}-{digest}"
+    if cleaned.split(".")[0].upper() in _DEVICES:
+        cleaned = f"case-{cleaned}"
     return cleaned or f"row-{row}"
+
+
+class SummariesIncomplete(ValueError):
+    """Some cases could not be written; the others were. The message names both."""
+
+    def __init__(self, failed: list[str], written: list[Path]) -> None:
+        self.failed, self.written = failed, written
+        super().__init__(
+            f"Summaries written for {len(written) // 2} case(s); not for: {'; '.join(failed)}. "
+            f"Check those cases and the output folder, then run again for them. "
+            f"已写入 {len(written) // 2} 个案件的摘要；以下案件未写入：{'；'.join(failed)}。"
+            "请检查这些案件和输出文件夹后再为它们重新运行。")
 
 
 def render_case(env, context: CaseContext) -> tuple[str, str]:
@@ -156,12 +181,25 @@ def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[s
     folder.mkdir(parents=True, exist_ok=True)
     env = environment(path)
     written = []
+    failed: list[str] = []
+    used: set[str] = set()
     for row, case in chosen.iterrows():
         context = case_context(case, lang, mask=inputs.mask, today=today, lists=inputs.lists)
-        card, summary = render_case(env, context)
         name = safe_name(context.case_no, int(row))
-        for text, suffix in ((card, ".html"), (summary, ".md")):
-            target = folder / f"{name}{suffix}"
-            target.write_text(text, encoding="utf-8")
-            written.append(target)
+        if name.casefold() in used:  # two numbers that clean to one name: keep both files
+            name = f"{name}-row-{row}"
+        used.add(name.casefold())
+        try:  # one case that cannot be written stops only itself
+            written += _write_case(folder, name, render_case(env, context))
+        except OSError as err:
+            failed.append(f"{context.case_no or f'row {row}'} ({err.strerror or err})")
+    if failed:
+        raise SummariesIncomplete(failed, written)
     return written
+
+
+def _write_case(folder: Path, name: str, texts: tuple[str, str]) -> list[Path]:
+    targets = [folder / f"{name}.html", folder / f"{name}.md"]
+    for target, text in zip(targets, texts, strict=True):
+        target.write_text(text, encoding="utf-8")
+    return targets

@@ -24,15 +24,17 @@ import pytest
 import xlsxwriter
 from openpyxl import Workbook, load_workbook
 
-from addin.batch import safety
 from addin.batch.safety import (
     WorkbookRefused,
     check_not_open,
     feature_totals,
+    locks,
+    losses,
     lost_features,
     missing_parts,
     run_lock,
     save_atomically,
+    saving,
     workbook_features,
 )
 
@@ -284,7 +286,7 @@ def test_taking_over_puts_back_a_lock_renewed_meanwhile(workbook_file, finished_
     write_lock(workbook_file, pid=finished_pid)
     stale = json.loads(lock_of(workbook_file).read_text())
     write_lock(workbook_file, token="run-b")
-    safety._take_over(lock_of(workbook_file), stale)
+    locks._take_over(lock_of(workbook_file), stale)
     assert json.loads(lock_of(workbook_file).read_text())["token"] == "run-b"
     assert [p.name for p in workbook_file.parent.iterdir() if ".stale-" in p.name] == []
 
@@ -353,7 +355,7 @@ def test_cell_text_that_looks_like_markup_is_not_counted(tmp_path):
 @pytest.mark.parametrize("chunk", [64, 1024], ids=["tail-longer-than-kept", "tail-in-kept"])
 def test_big_sheets_are_read_in_chunks_with_the_same_counts(rich_book, monkeypatch, chunk):
     whole = workbook_features(rich_book)
-    monkeypatch.setattr(safety, "_CHUNK", chunk)  # every sheet now spans several chunks
+    monkeypatch.setattr(losses, "_CHUNK", chunk)  # every sheet now spans several chunks
     assert workbook_features(rich_book) == whole
 
 
@@ -613,7 +615,7 @@ def test_two_saves_in_one_second_keep_both_backups(register_file, monkeypatch):
         @classmethod
         def now(cls, tz=None):
             return cls(2026, 3, 18, 9, 30, 0)
-    monkeypatch.setattr(safety.dt, "datetime", Frozen)
+    monkeypatch.setattr(saving.dt, "datetime", Frozen)
     backups = register_file.parent / "backups"
     first = save_atomically(simple_wb(), register_file, backups, register_file, False)
     second = save_atomically(simple_wb(), register_file, backups, register_file, False)
@@ -720,7 +722,8 @@ class GarbageSave:
 
 def test_a_failing_save_leaves_the_original_and_no_temporary_file(register_file):
     original = register_file.read_bytes()
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WorkbookRefused, match="ComplaintRecord.xlsx could not be read or "
+                       r"written \(disk full\)"):
         save_atomically(BrokenSave(), register_file, None, register_file, False)
     assert register_file.read_bytes() == original and leftovers(register_file.parent) == []
 
@@ -739,8 +742,8 @@ def test_a_workbook_in_use_cannot_be_replaced(register_file, monkeypatch):
 
     def in_use(src, dst):
         raise PermissionError(13, "The process cannot access the file")
-    monkeypatch.setattr(safety.os, "replace", in_use)
-    monkeypatch.setattr(safety.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(saving.os, "replace", in_use)
+    monkeypatch.setattr(saving.time, "sleep", lambda seconds: None)
     with pytest.raises(WorkbookRefused) as refused:
         save_atomically(simple_wb(), register_file, None, register_file, False)
     assert str(refused.value) == (
@@ -756,9 +759,10 @@ def test_a_folder_without_write_permission_is_refused(register_file, monkeypatch
     monkeypatch.setattr(wb, "save", denied)
     with pytest.raises(WorkbookRefused) as refused:
         save_atomically(wb, register_file, None, None, False)
-    assert str(refused.value) == ("Cannot write in the folder of ComplaintRecord.xlsx "
-                                  "(Permission denied). Check that you may save files there and "
-                                  "run again.")
+    assert str(refused.value) == (
+        "ComplaintRecord.xlsx: you may not use ComplaintRecord.xlsx or its folder "
+        f"{register_file.parent} (permission denied). Nothing was changed; check that you may "
+        "read and save files there (and that the file is not read-only), then run again.")
 
 
 def test_save_refuses_a_workbook_open_in_excel(register_file):

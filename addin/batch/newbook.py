@@ -260,12 +260,12 @@ def _header_cell(ws: Any, text: Any) -> WriteOnlyCell:
 
 
 def _body_cell(ws: Any, value: Any, number_format: str | None) -> Any:
-    if type(value) is str and not value.startswith("="):  # most cells: plain text, fast path
+    if type(value) is str and not value.startswith(("=", "#")):  # most cells: plain text, fast path
         return _clean(value)
     value = cell_value(value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and value.startswith(("=", "#")):
         cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # text from a file is never a formula
+        cell.data_type = "s"  # text from a file is never a formula or an error value
         return cell
     if isinstance(value, dt.datetime | dt.date):
         cell = WriteOnlyCell(ws, value=value)
@@ -528,7 +528,7 @@ def _put(cell: Any, value: object, number_format: str | None) -> None:
     if value is None:
         return
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # imported text is never run as a formula
+    if isinstance(value, str) and value.startswith(("=", "#")):
+        cell.data_type = "s"  # imported text is never a formula or an error value
     elif isinstance(value, dt.datetime | dt.date):
         cell.number_format = number_format or _format_for(value)

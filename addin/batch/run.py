@@ -31,6 +31,8 @@ from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_nam
 
 from .analysis_sheets import write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
+from .safety.limits import check_package
+from .safety.merged import check_merged_writes
 from .sheets import RegisterLocation, find_register, read_counters, read_grids, read_register
 from .stream import CutBook, open_cut
 from .writeback import apply_outcome, outcome_is_noop
@@ -100,6 +102,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     check_kind(path)
     check_kind(target)
     check_not_open(path)
+    check_package(path)
     timings: dict[str, float] = {}
     with run_lock(path), _collector_paused():
         clock = time.perf_counter()
@@ -123,6 +126,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         clock = time.perf_counter()
         outcome = process(register, sheets, today, counters)
         _check_room(path, loc, outcome, below)
+        check_merged_writes(path, loc, outcome.changes)
         del below  # the register frame holds the values now
         noop = outcome_is_noop(wb, loc, outcome) and target == path
         timings["compute"] = _lap(clock)
@@ -218,6 +222,7 @@ def _must_exist(path: Path) -> None:
 
 def open_workbook(path: Path) -> Any:
     _must_exist(path)
+    check_package(path)
     try:
         # keep_vba only when there is VBA: otherwise openpyxl would still mark the file
         # macro-enabled in ways Excel complains about for a plain .xlsx.

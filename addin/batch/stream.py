@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from addin.layout.register import HEADER_SCAN_ROWS
 
 from .safety import part_relationships, sheet_parts, workbook_part
+from .safety.saving import close_archives
 from .writeback import clean_text, put_value
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
@@ -226,6 +227,7 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
         strings = _strings_part(archive)
     wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
     if not all(_cut_cleanly(wb[title]) for title in cut):
+        close_archives(wb)
         return None
     return CutBook(wb, path, cut, strings)
 
@@ -283,13 +285,14 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
     Reads in chunks, so a sheet of any size streams through in little memory. Raises _NotPlain
     when rows lack numbers or come out of order, or the XML uses prefixed element names.
+    A row (or a head) longer than a chunk is gathered until its end tag has arrived and only then
+    joined and matched, so each byte is scanned a bounded number of times: matching again over
+    the growing buffer after every chunk made one huge row take quadratic time.
     """
-    buf = b""
-    while (opening := _DATA_OPEN.search(buf)) is None:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            raise _NotPlain
-        buf += chunk
+    buf = _until(stream, b"", b"<sheetData")
+    at = buf.find(b"<sheetData")
+    while (opening := _DATA_OPEN.search(buf, at)) is None:  # its tag is split between chunks
+        buf = _until(stream, buf, b">")
     if opening.group(1):  # <sheetData/>: no rows at all
         raise _NotPlain
     yield 0, buf[:opening.end()]
@@ -308,10 +311,22 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         if rest.lstrip().startswith(b"</sheetData>"):
             yield -1, rest + b"".join(iter(lambda: stream.read(CHUNK), b""))
             return
+        buf, pos = _until(stream, rest, b"</row>", b"</sheetData>"), 0
+
+
+def _until(stream: IO[bytes], start: bytes, *marks: bytes) -> bytes:
+    """``start`` and at least one more chunk, then more until one of ``marks`` has arrived in
+    the new bytes. Raises _NotPlain when the stream ends first."""
+    pieces, seen = [start], start[-16:]
+    while True:
         chunk = stream.read(CHUNK)
         if not chunk:
             raise _NotPlain
-        buf, pos = rest + chunk, 0
+        pieces.append(chunk)
+        window = seen + chunk
+        if any(mark in window for mark in marks):
+            return b"".join(pieces)
+        seen = chunk[-16:]
 
 
 def _dimension_last_col(head: bytes) -> int:

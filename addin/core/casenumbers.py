@@ -22,11 +22,16 @@ import pandas as pd
 from .cells import is_empty, map_distinct
 from .findings import Finding, finding
 from .register import Register
-from .settings import Settings
 
 _PART = re.compile(r"\{(yyyy|yy|mm|dd|seq)(?::([^}]*))?\}")
 # Digits each date part renders to; the sequence has a minimum width only.
 _DATE_WIDTH = {"yyyy": 4, "yy": 2, "mm": 2, "dd": 2}
+# A case number is read, typed and printed by people: twelve sequence digits number a trillion
+# cases a period, and sixty characters fit a cell, a card and an email subject. A wider format
+# (a {seq:100000000}) would build gigabytes of text, and one wider than a cell holds would be cut
+# until every row showed the same number.
+MAX_SEQ_DIGITS = 12
+MAX_NUMBER_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,33 @@ def _parse_format(case_format: str) -> list[_Part]:
     Settings sheet refuses one, and should one arrive here all the same the default is used.
     """
     parts = _split_format(case_format)
-    if not any(part.kind == "seq" for part in parts):
+    if not any(part.kind == "seq" for part in parts) or _width_problem(parts) is not None:
+        from .settings import Settings  # settings checks formats with this module: import late
         parts = _split_format(Settings().case_format)
     return parts
+
+
+def check_case_format(case_format: str) -> str:
+    """``case_format`` if its numbers can be told apart in a cell, else ValueError(en, zh)."""
+    problem = _width_problem(_split_format(case_format))
+    if problem is not None:
+        raise ValueError(*problem)
+    return case_format
+
+
+def _width_problem(parts: list[_Part]) -> tuple[str, str] | None:
+    widest_seq = max((part.width for part in parts if part.kind == "seq"), default=0)
+    if widest_seq > MAX_SEQ_DIGITS:
+        return (f"a sequence of {widest_seq:,} digits is too wide; use at most "
+                f"{MAX_SEQ_DIGITS}, e.g. {{seq:4}}",
+                f"序号位数 {widest_seq:,} 过多；最多 {MAX_SEQ_DIGITS} 位，例如 {{seq:4}}")
+    length = sum(len(part.text) if part.kind == "text" else
+                 _DATE_WIDTH.get(part.kind, max(part.width, 1)) for part in parts)
+    if length > MAX_NUMBER_LENGTH:
+        return (f"the numbers would be {length:,} characters long; keep them to "
+                f"{MAX_NUMBER_LENGTH} (a shorter prefix)",
+                f"编号长度将达 {length:,} 个字符；请控制在 {MAX_NUMBER_LENGTH} 个以内（缩短前缀）")
+    return None
 
 
 def _split_format(case_format: str) -> list[_Part]:
@@ -56,7 +85,8 @@ def _split_format(case_format: str) -> list[_Part]:
             parts.append(_Part("text", case_format[at:match.start()]))
         kind, spec = match.group(1), match.group(2) or ""
         digits = re.search(r"\d+", spec) if kind == "seq" else None
-        parts.append(_Part(kind, width=int(digits.group()) if digits else 0))
+        # Past 9 digits the width is absurd anyway: keep it a number the width check refuses.
+        parts.append(_Part(kind, width=int(digits.group()[:10]) if digits else 0))
         at = match.end()
     if at < len(case_format):
         parts.append(_Part("text", case_format[at:]))

@@ -141,6 +141,19 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
     _c("bad-list", "warning", "List entry not understood", "列表项无法识别",
        "Lists: {problem}.", "列表：{problem}。",
        "Correct the entry on the Lists sheet.", "请在 Lists 工作表中修改该项。"),
+    # Limits (addin/core/limits.py): what a workbook may make the program do.
+    _c("settings-too-big", "error", "Settings sheet too big", "设置表范围过大",
+       "{cell} holds something, beyond the area of {sheet} that is read (A1:{last}, "
+       "{rows} rows).",
+       "{cell} 中有内容，超出了 {sheet} 工作表的读取范围（A1:{last}，{rows} 行）。",
+       "Clear that cell (and any others beyond {last}: select them and press Delete), save and "
+       "run again.",
+       "请清除该单元格（以及 {last} 之外的其他单元格：选中后按 Delete），保存后重新运行。"),
+    _c("text-too-long", "error", "Text too long for a cell", "文本超出单元格容量",
+       "{cell} would hold {length} characters; an Excel cell holds at most {limit}.",
+       "{cell} 的文本有 {length} 个字符；Excel 单元格最多容纳 {limit} 个字符。",
+       "Shorten the text (keep the full text in a file and refer to it), then run again.",
+       "请缩短该文本（完整内容可另存为文件并注明），然后重新运行。"),
 )}
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .casenumbers import check_case_format
 from .fields import BY_KEY, field_for_header, fold
 from .findings import Finding, finding
 from .register import Grid
@@ -56,7 +57,7 @@ def _case_format(text: str) -> str:
     if unknown:
         parts = ", ".join("{" + u + "}" for u in sorted(unknown))
         raise ValueError(f"unknown part(s) {parts}", f"无法识别的部分 {parts}")
-    return text
+    return check_case_format(text)
 
 
 def _whole(low: int, high: int) -> Callable[[Any], int]:

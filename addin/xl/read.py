@@ -16,6 +16,7 @@ from typing import Any
 from addin.core.errors import Refusal
 from addin.core.fields import fold
 from addin.core.findings import Finding, finding
+from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register
 from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
 from addin.layout.cells import is_blank
@@ -85,6 +86,8 @@ def read_settings_block(sheet: Any, name: str) -> Block:
     height, width = SETTINGS_BLOCK
     values = sheet.range((1, 1), (height, width)).options(ndim=2).value or []
     if any(v is not None for v in values[-1]) or any(row[-1] is not None for row in values):
+        if (problem := settings_address_finding(name, sheet.used_range.address)) is not None:
+            raise Refused(problem)
         return read_block(sheet, name)
     return trimmed(name, [[excel_value(v) for v in row] for row in values])
 
