@@ -11,7 +11,6 @@ names and contacts when the workbook's settings ask for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,21 +142,26 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _day(value: Any) -> dt.date | None:
-    value = plain(value)
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _text(value: Any) -> str | None:
-    value = plain(value)
-    return str(value).strip() or None if value is not None else None
+    """Text as staff typed it, trimmed; None when empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value).strip() or None
 
 
-def _column(frame: pd.DataFrame, key: str) -> list[Any]:
-    """A column as plain values (all None when the register lacks it)."""
+def _column(frame: pd.DataFrame, key: str, days: bool = False) -> list[Any]:
+    """A column as plain values, or as days (all None when the register lacks it).
+
+    Converted a column at a time: the overdue list can run to thousands of rows.
+    """
     if key not in frame:
         return [None] * len(frame)
-    return [plain(v) for v in frame[key].tolist()]
+    values = frame[key]
+    if days:
+        values = pd.to_datetime(values, errors="coerce").dt.date
+    plain_values = values.to_numpy(dtype=object, copy=True)
+    plain_values[values.isna().to_numpy()] = None
+    return plain_values.tolist()
 
 
 def _labels(frame: pd.DataFrame, key: str, lists: dict[str, Vocabulary], lang: str) -> list[str]:
@@ -193,8 +197,9 @@ def analysis_tables(figures: AnalysisFigures, lang: str,
 
 def _breakdown(name: str, title: str, table: pd.DataFrame, key: str, columns, lang: str,
                lists: dict[str, Vocabulary]) -> ReportTable:
-    rows = [[label(group, key, lists, lang), *(plain(row[c]) for c, _ in columns)]
-            for group, row in table.iterrows()]
+    values = table[[c for c, _ in columns]].itertuples(index=False, name=None)
+    rows = [[label(group, key, lists, lang), *map(plain, row)]
+            for group, row in zip(table.index, values, strict=True)]
     return ReportTable(name, title, [header(key, lang), *(t(f"col_{c}", lang) for c, _ in columns)],
                        ["text", *(kind for _, kind in columns)], rows)
 
@@ -262,13 +267,13 @@ def month_breakdown(month: MonthAnalysis, key: str, lang: str,
     table = pd.concat([table[table.index != NOT_SET], table[table.index == NOT_SET]])
     if (table.index == NOT_SET).all():
         table = table.iloc[:0]  # one "Not set" row tells nothing: say so in a sentence
-    shown = _breakdown(f"Month_{key}", t(f"by_{key}", lang), table, key, MONTH_COLUMNS, lang,
-                       lists)
+    result = _breakdown(f"Month_{key}", t(f"by_{key}", lang), table, key, MONTH_COLUMNS, lang,
+                        lists)
     field_name = header(key, lang) if zh_lang(lang) else header(key, lang).lower()
-    shown.empty = (t("none_recorded", lang, field=field_name) if len(whole)
-                   else t("no_data", lang))
-    shown.shown = BREAKDOWN_SHOWN
-    return shown
+    result.empty = (t("none_recorded", lang, field=field_name) if len(whole)
+                    else t("no_data", lang))
+    result.shown = BREAKDOWN_SHOWN
+    return result
 
 
 def regulatory_table(month: MonthAnalysis, lang: str) -> ReportTable:
@@ -288,14 +293,15 @@ def regulatory_table(month: MonthAnalysis, lang: str) -> ReportTable:
 def overdue_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary]) -> ReportTable:
     overdue = month.overdue
     unassigned = t("unassigned", lang)
+    clocks = {clock: t(f"clock_{clock}", lang) for clock in ("resolve", "acknowledge")}
     columns = [
         [_text(v) for v in _column(overdue, "case_no")],
-        [_day(v) for v in _column(overdue, "received_at")],
+        _column(overdue, "received_at", days=True),
         [_text(v) for v in _column(overdue, "customer_name")],
         _labels(overdue, "category", lists, lang), _labels(overdue, "severity", lists, lang),
         [_text(v) or unassigned for v in _column(overdue, "handler")],
-        [t(f"clock_{v}", lang) for v in _column(overdue, "missed")],
-        [_day(v) for v in _column(overdue, "deadline")],
+        [clocks[v] for v in _column(overdue, "missed")],
+        _column(overdue, "deadline", days=True),
         _column(overdue, "days_over"),
     ]
     keys = ("case_no", "received_at", "customer_name", "category", "severity", "handler")
