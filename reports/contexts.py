@@ -46,6 +46,7 @@ class Table:
     numeric: list[bool]
     note: str = ""  # a sentence under the table
     empty: str = ""  # shown instead of the table when it has no rows
+    name: str = ""  # the same table's name on the Monthly sheet ("Overdue")
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,37 @@
-"""Words and number formats of the reports, in English and Chinese.
+"""Words of the HTML report and the case summaries, in English and Chinese.
 
-Templates receive text already in the report's language; this module is where it comes from.
+Templates receive text already in the report's language; this module is where it comes from. The
+words the report shares with the Analysis and Monthly sheets (table titles, column headers, month
+names, number formats) live in ``addin.layout.words``: one source for the sheets and the report.
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from addin.core.analysis import NOT_SET
-from addin.core.fields import BY_KEY
-from addin.core.vocab import Vocabulary
+from addin.layout.words import TEXT as TABLE_TEXT
+from addin.layout.words import (
+    fmt_change,
+    fmt_date,
+    fmt_number,
+    header,
+    label,
+    month_name,
+    pick,
+    shown_change,
+    zh_lang,
+)
 
-TEXT: dict[str, tuple[str, str]] = {
-    "report_title": ("Complaints report", "客户投诉月度报告"),
+__all__ = ["TEXT", "fmt_change", "fmt_date", "fmt_datetime", "fmt_number", "header", "label",
+           "month_name", "shown_change", "t", "zh_lang"]
+
+REPORT_TEXT: dict[str, tuple[str, str]] = {
     "as_of": ("Figures as of {day}; generated {today} from {workbook}.",
               "数据截至 {day}；{today} 根据 {workbook} 生成。"),
     "masked_note": ("Personal data is masked.", "个人信息已隐藏。"),
-    "kpis": ("Key figures", "关键指标"),
     # Chinese managers read month-on-month and year-on-year as 环比 and 同比.
     "vs_previous": ("vs {month}", "环比"),
     "vs_last_year": ("vs {month}", "同比"),
-    "no_data": ("no data", "无数据"),
     "basis": ("of {n} cases", "基于 {n} 件"),
     "basis_one": ("of 1 case", "基于 1 件"),
     "basis_scores": ("{n} scores", "{n} 个评分"),
@@ -30,52 +39,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "basis_open": ("of {n} open", "未结 {n} 件"),
     "basis_none": ("nothing to measure", "无可统计案件"),
     "charts": ("Charts", "图表"),
-    "chart_trend": ("Received and resolved, last 12 months", "近 12 个月受理与解决数量"),
-    "chart_on_time": ("On-time rate, last 12 months", "近 12 个月按时率"),
     "chart_categories": ("Complaints by category, last 12 months", "近 12 个月各类别投诉"),
     "chart_channel": ("This month by channel", "本月各渠道投诉"),
     "chart_satisfaction": ("Satisfaction scores this month", "本月满意度评分分布"),
-    "series_received": ("Received", "受理"),
-    "series_resolved": ("Resolved", "解决"),
-    "series_ack": ("Acknowledged on time", "按时回复"),
-    "series_resolve": ("Resolved on time", "按时解决"),
-    "by_category": ("This month by category", "本月按类别"),
-    "by_department": ("This month by department", "本月按责任部门"),
-    "by_handler": ("This month by handler", "本月按处理人"),
-    "rising": ("Rising categories", "上升明显的类别"),
-    "rising_rule": ("A category is rising when this month has at least {min_count} complaints, "
-                    "more than the average of the previous {months} months, and a count this "
-                    "high would happen by chance less than 5% of the time (one-sided Poisson "
-                    "test).",
-                    "判定规则：本月至少 {min_count} 件，高于前 {months} 个月的月均数，且按泊松分布"
-                    "单侧检验，偶然出现如此高数量的概率低于 5%。"),
-    "rising_none": ("No category rose significantly this month.", "本月没有明显上升的类别。"),
-    "regulatory": ("Published deadlines", "监管时限对照"),
-    "regulatory_note": ("Complaints received this month; a case counts once it met or missed "
-                        "the deadline.",
-                        "统计对象为本月受理的投诉；案件在达到或错过时限后才计入。"),
-    "overdue": ("Overdue cases", "超期案件"),
-    "overdue_on": ("Overdue cases on {day}", "{day}超期案件"),
-    "unassigned": ("Unassigned", "未分配"),
-    "none_recorded": ("No {field} is recorded on this month's complaints.",
-                      "本月投诉均未填写{field}。"),
     "trend_undated": ("Resolved counts only cases with a resolved date; closed without one in "
                       "these 12 months: {n}.",
                       "“解决”只统计填写了解决时间的案件；"
                       "近 12 个月已结案但未填写解决时间的：{n} 件。"),
-    "overdue_none": ("No case is overdue.", "没有超期案件。"),
-    "overdue_ages": ("Overdue cases: {total} ({bands}).", "超期案件共 {total} 件（{bands}）。"),
-    "overdue_band": ("{n} by {low}-{high} working days", "超期 {low}-{high} 个工作日 {n} 件"),
-    "overdue_band_open": ("{n} by more than {above}", "超过 {above} 个工作日 {n} 件"),
     "closed_undated": ("Complaints of this month closed without a resolved date: {n}. They count "
                        "as closed, but not in resolution times or on-time rates.",
                        "本月受理的投诉中有 {n} 件已结案但未填写解决时间：计入已结案，"
                        "但不计入解决用时和按时率。"),
     "no_scores": ("No satisfaction scores this month.", "本月没有满意度评分。"),
     "overdue_more": ("… and {n} more (see the workbook).", "……另有 {n} 件（见工作簿）。"),
-    "repeats": ("Repeat complaints", "重复投诉客户"),
-    "repeats_none": ("No repeat complaints this month.", "本月没有重复投诉。"),
-    "actions": ("Improvement actions", "改进措施"),
     "actions_note": ("Recorded on the Actions sheet of the workbook; write new ones below.",
                      "来自工作簿的“改进措施”工作表；新的措施可填写在下方空行。"),
     "definitions": ("How the figures are counted", "统计口径"),
@@ -88,80 +64,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据截至月末（当月为今天）。按时率统计本月得出结果的时限：在时限内完成，或时限已过仍未完成。"
         "解决用时按工作簿的节假日日历计算受理至解决的工作日数。超期：未结案且已过处理时限，"
         "或尚未回复且已过回复时限。"),
-    # the Analysis and Monthly sheets
-    "analysis_title": ("Complaint analysis", "投诉分析"),
-    "analysis_note": ("Rebuilt on every run; open and overdue are as of the date above.",
-                      "每次运行时重建；未结与超期按上方日期统计。"),
-    "as_of_sheet": ("Figures as of {day}; generated {today}. Rebuilt on every run.",
-                    "数据截至 {day}；{today} 生成。每次运行时重建。"),
-    "chart_category_month_all": ("Complaints by category and month received",
-                                 "各类别每月受理投诉"),
-    "by_channel_all": ("By channel", "按投诉渠道"),
-    "by_category_all": ("By category", "按投诉类别"),
-    "by_severity_all": ("By severity", "按严重程度"),
-    "by_urgency_all": ("By urgency", "按紧急程度"),
-    "by_department_all": ("By department", "按责任部门"),
-    "by_handler_all": ("By handler", "按处理人"),
-    "by_status_all": ("By status", "按处理状态"),
-    "col_change_previous": ("Change on month", "环比变化"),
-    "col_change_year": ("Change on year", "同比变化"),
-    "actions_sheet_note": ("Record improvement actions on the Actions sheet (Month, Category, "
-                           "Action, Owner, Due, Status); the monthly report lists them.",
-                           "请在“改进措施”工作表中记录改进措施（月份、类别、措施、负责人、"
-                           "完成期限、状态），月度报告会列出。"),
-    # KPI names
-    "kpi_received": ("Complaints received", "受理投诉"),
-    "kpi_closed_rate": ("Closed (of this month's)", "已结案率（本月受理）"),
-    "kpi_backlog_overdue": ("Overdue at month end", "月末超期案件"),
-    "kpi_ack_on_time_rate": ("Acknowledged on time", "按时回复率"),
-    "kpi_resolve_on_time_rate": ("Resolved on time", "按时解决率"),
-    "kpi_median_days": ("Median working days to resolve", "解决用时中位数（工作日）"),
-    "kpi_p90_days": ("90% resolved within (working days)", "90% 案件解决用时（工作日）"),
-    "kpi_satisfaction_mean": ("Mean satisfaction (1-5)", "平均满意度（1-5）"),
-    "kpi_low_satisfaction_share": ("Dissatisfied (score 1-2)", "不满意占比（1-2 分）"),
-    "kpi_repeat_rate": ("Repeat complaints", "重复投诉率"),
-    # table columns
-    "col_cases": ("Cases", "件数"),
-    "col_open": ("Open", "未结"),
-    "col_overdue": ("Overdue", "超期"),
-    "col_resolved": ("Resolved", "已解决"),
-    "col_on_time_rate": ("On time", "按时率"),
-    "col_median_days": ("Median days", "用时中位数"),
-    "col_satisfaction": ("Satisfaction", "满意度"),
-    "col_count": ("This month", "本月"),
-    "col_baseline": ("Monthly average before", "此前月均"),
-    "col_ratio": ("Ratio", "倍数"),
-    "col_p_value": ("Chance (p)", "概率 p"),
-    "col_view": ("Deadline", "时限要求"),
-    "col_met": ("Met", "达标"),
-    "col_missed": ("Missed", "未达标"),
-    "col_pending": ("Pending", "待定"),
-    "col_undated": ("Closed, no date", "已结案无日期"),
-    "col_rate": ("Rate", "达标率"),
-    "col_deadline": ("Deadline", "时限"),
-    "col_days_over": ("Working days over", "超期工作日"),
-    "col_missed_clock": ("Missed", "超期环节"),
-    "col_in_month": ("This month", "本月次数"),
-    "col_total": ("On record", "累计次数"),
-    "col_case_nos": ("Cases", "案件"),
     "col_action": ("Action", "措施"),
     "col_owner": ("Owner", "负责人"),
     "col_due": ("Due", "完成期限"),
     "col_status": ("Status", "状态"),
-    "col_month": ("Month", "月份"),
-    "clock_resolve": ("Resolve", "处理时限"),
-    "clock_acknowledge": ("Acknowledge", "回复时限"),
-    "not_set": ("Not set", "未填写"),
-    "total": ("Total", "合计"),
-    # regulatory views
-    "view_cn_decided_7wd": ("Decided within 7 working days (China, market regulation complaint "
-                            "rules)", "7 个工作日内作出受理决定（市场监管投诉举报处理办法）"),
-    "view_uk_resolved_3bd": ("Resolved by the third business day (UK FCA DISP 1.5)",
-                             "第 3 个工作日结束前解决（英国 FCA DISP 1.5）"),
-    "view_uk_final_8w": ("Final response within 8 weeks (UK FCA DISP 1.6)",
-                         "8 周内最终答复（英国 FCA DISP 1.6）"),
-    "view_us_responded_15d": ("Responded within 15 days (US CFPB)",
-                              "15 天内回复（美国 CFPB）"),
     # case summary
     "colon": (":", "："),
     "card_title": ("Customer complaint record card", "客户投诉记录卡"),
@@ -174,44 +80,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "reviewer": ("Reviewed by", "审核人"),
     "printed": ("Printed {today}", "打印日期 {today}"),
 }
+TEXT: dict[str, tuple[str, str]] = TABLE_TEXT | REPORT_TEXT
 
 
 def t(key: str, lang: str, **params: object) -> str:
-    en, zh = TEXT[key]
-    text = zh if zh_lang(lang) else en
-    return text.format(**params) if params else text
-
-
-def zh_lang(lang: str) -> bool:
-    return lang.lower().startswith("zh")
-
-
-def header(key: str, lang: str) -> str:
-    """A card field's header in the report's language."""
-    return BY_KEY[key].header(lang)
-
-
-def label(value: object, key: str, lists: dict[str, Vocabulary], lang: str) -> str:
-    """A canonical list value (or group) as staff read it in this language."""
-    if value is None or value == NOT_SET:
-        return t("not_set", lang)
-    vocab = lists.get(key)
-    return vocab.label(str(value), lang) if vocab is not None else str(value)
-
-
-def month_name(month: pd.Period, lang: str) -> str:
-    if zh_lang(lang):
-        return f"{month.year}年{month.month}月"
-    return month.strftime("%B %Y")
-
-
-def fmt_date(value: object, lang: str = "en") -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    stamp = pd.Timestamp(value)
-    if zh_lang(lang):
-        return f"{stamp.year}年{stamp.month}月{stamp.day}日"
-    return stamp.strftime("%d %b %Y").lstrip("0")
+    return pick(TEXT[key], lang, **params)
 
 
 def fmt_datetime(value: object, lang: str = "en") -> str:
@@ -220,36 +93,3 @@ def fmt_datetime(value: object, lang: str = "en") -> str:
     stamp = pd.Timestamp(value)
     day = fmt_date(stamp, lang)
     return f"{day} {stamp:%H:%M}" if (stamp.hour, stamp.minute) != (0, 0) else day
-
-
-def fmt_number(value: float | None, kind: str, lang: str = "en") -> str:
-    """A figure for display: counts whole, rates as %, days and scores with one decimal."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "count":
-        return f"{int(round(value)):,}"
-    if kind == "rate":
-        return f"{value * 100:.1f}%"
-    return f"{value:.1f}"
-
-
-def shown_change(change: float | None, kind: str) -> float | None:
-    """A change rounded as it is shown: a change that shows as 0.0 is no change."""
-    if change is None or (isinstance(change, float) and math.isnan(change)):
-        return None
-    if kind == "rate":
-        return round(change * 100, 1)
-    return float(round(change)) if kind == "count" else round(change, 1)
-
-
-def fmt_change(change: float | None, kind: str, lang: str = "en") -> str:
-    """A change with its sign: +12, −3.5 pt for rates (percentage points), +0.4 days."""
-    shown = shown_change(change, kind)
-    if shown is None:
-        return "–"
-    sign = "+" if shown > 0 else "−" if shown < 0 else "±"
-    if kind == "count":
-        return f"{sign}{abs(int(shown)):,}"
-    points = " 个百分点" if zh_lang(lang) else " pt"
-    return f"{sign}{abs(shown):.1f}" + (points if kind == "rate" else "")
-

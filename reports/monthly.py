@@ -1,8 +1,8 @@
 """The monthly complaints report: one self-contained HTML file (and a PDF when a browser can print).
 
 ``write_report`` reads the workbook (fast, read-only), runs the same pipeline as every door, takes
-the month's analyses from ``addin.core.analysis`` and renders ``monthly.html.j2``. The figures are
-also what ``addin.batch.analysis_sheets`` writes to the Monthly sheet.
+the month's analyses from ``addin.core.analysis`` and renders ``monthly.html.j2``. Its tables are
+built once by ``addin.layout.tables``: the Monthly sheet of either door holds the same tables.
 """
 
 from __future__ import annotations
@@ -16,38 +16,22 @@ from typing import Any
 import pandas as pd
 
 from addin.core.analysis import (
-    NOT_SET,
-    REGULATORY_VIEWS,
-    RISING_BASELINE_MONTHS,
-    RISING_MIN_COUNT,
     MonthAnalysis,
     MonthlyFigures,
     analyse_month,
     default_month,
-    overdue_ages,
 )
 from addin.core.fields import fold
-from addin.core.masking import mask_name, mask_phone
 from addin.core.register import Grid
 from addin.core.vocab import Vocabulary, default_lists
+from addin.layout.tables import NUMERIC_KINDS, ReportTable, TableChart, cell_text, month_tables
+from addin.layout.words import ACTION_HEADERS
 
 from . import charts
 from .contexts import Action, Chart, KpiCard, MonthlyReportContext, Table
-from .i18n import (
-    TEXT,
-    fmt_change,
-    fmt_date,
-    fmt_number,
-    header,
-    label,
-    month_name,
-    shown_change,
-    t,
-    zh_lang,
-)
+from .i18n import TEXT, fmt_date, label, month_name, shown_change, t, zh_lang
 from .render import environment, html_to_pdf, render
 
-OVERDUE_SHOWN = 40  # rows of the overdue list in the HTML; the workbook has them all
 BLANK_ACTION_ROWS = 4
 
 
@@ -113,6 +97,9 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
                     ) -> MonthlyReportContext:
     lists = lists or default_lists()
     month, figures = analysis.month, analysis.figures
+    # The same tables the Monthly sheet holds, built once; the report shows them as text.
+    tables = {table.name: table for table in month_tables(analysis, lang, lists)}
+    overdue = tables["Overdue"]
     return MonthlyReportContext(
         lang="zh-CN" if zh_lang(lang) else "en",
         title=f"{t('report_title', lang)} — {month_name(month, lang)}",
@@ -120,23 +107,33 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
                    today=fmt_date(analysis.today, lang), workbook=workbook)
         + ((" " if not zh_lang(lang) else "") + t("masked_note", lang) if mask else ""),
         labels={key: t(key, lang) for key in TEXT if "{" not in t(key, "en")},
-        kpis=[_kpi_card(k, figures, lang) for k in analysis.kpis],
+        kpis=_kpi_cards(tables["KeyFigures"], analysis, lang),
         notes=_notes(analysis, lang),
         vs_previous=t("vs_previous", lang, month=month_name(month - 1, lang)),
         vs_last_year=t("vs_last_year", lang, month=month_name(month - 12, lang)),
-        charts=month_charts(analysis, lists, lang),
-        tables=[_breakdown_table(analysis, key, lists, lang)
+        charts=month_charts(analysis, tables["Trend"], lists, lang),
+        tables=[html_table(tables[f"Month_{key}"], lang, mask)
                 for key in ("category", "department", "handler")],
-        rising=_rising_table(analysis, lists, lang),
-        regulatory=_regulatory_table(analysis, lang),
-        overdue=_overdue_table(analysis, lists, lang, mask),
-        overdue_more=(t("overdue_more", lang, n=len(analysis.overdue) - OVERDUE_SHOWN)
-                      if len(analysis.overdue) > OVERDUE_SHOWN else ""),
-        repeats=_repeats_table(analysis, lists, lang, mask),
+        rising=html_table(tables["Rising"], lang, mask),
+        regulatory=html_table(tables["Regulatory"], lang, mask),
+        overdue=html_table(overdue, lang, mask),
+        overdue_more=(t("overdue_more", lang, n=len(overdue.rows) - overdue.shown)
+                      if overdue.shown is not None and len(overdue.rows) > overdue.shown
+                      else ""),
+        repeats=html_table(tables["Repeats"], lang, mask),
         actions=actions or [],
         blank_action_rows=BLANK_ACTION_ROWS,
         definitions=t("definitions_text", lang),
     )
+
+
+def html_table(table: ReportTable, lang: str, mask: bool) -> Table:
+    """A report table as text: the first ``shown`` rows, names and contacts masked if asked."""
+    rows = [[cell_text(value, table.kind(i, j), lang, mask) for j, value in enumerate(row)]
+            for i, row in enumerate(table.rows[:table.shown])]
+    return Table(title=table.title, columns=list(table.columns), rows=rows,
+                 numeric=[kind in NUMERIC_KINDS for kind in table.kinds], note=table.note,
+                 empty=table.empty, name=table.name)
 
 
 def _tone(change: float | None, kind: str, higher_is_better: bool | None) -> str:
@@ -167,16 +164,20 @@ def _basis(figures: MonthlyFigures, key: str, lang: str) -> str:
     return t(f"{text}_one", lang) if n == 1 else t(text, lang, n=f"{n:,}")
 
 
-def _kpi_card(kpi, figures: MonthlyFigures, lang: str) -> KpiCard:
-    previous, last_year = kpi.change(kpi.previous), kpi.change(kpi.last_year)
-    # Without a figure this month there is nothing to compare: no change lines at all.
-    shown = kpi.value is not None
-    return KpiCard(label=t(f"kpi_{kpi.key}", lang), value=fmt_number(kpi.value, kpi.kind, lang),
-                   basis=_basis(figures, kpi.key, lang),
-                   vs_previous=fmt_change(previous, kpi.kind, lang) if shown else "",
-                   vs_last_year=fmt_change(last_year, kpi.kind, lang) if shown else "",
-                   previous_tone=_tone(previous, kpi.kind, kpi.higher_is_better),
-                   last_year_tone=_tone(last_year, kpi.kind, kpi.higher_is_better))
+def _kpi_cards(table: ReportTable, analysis: MonthAnalysis, lang: str) -> list[KpiCard]:
+    """One card per row of the key figures table: this month, and the changes on it."""
+    cards = []
+    for i, (kpi, row) in enumerate(zip(analysis.kpis, table.rows, strict=True)):
+        # Without a figure this month there is nothing to compare: no change lines at all.
+        shown = row[1] is not None
+        cards.append(KpiCard(
+            label=row[0], value=cell_text(row[1], table.kind(i, 1), lang),
+            basis=_basis(analysis.figures, kpi.key, lang),
+            vs_previous=cell_text(row[3], table.kind(i, 3), lang) if shown else "",
+            vs_last_year=cell_text(row[5], table.kind(i, 5), lang) if shown else "",
+            previous_tone=_tone(row[3], kpi.kind, kpi.higher_is_better),
+            last_year_tone=_tone(row[5], kpi.kind, kpi.higher_is_better)))
+    return cards
 
 
 def _notes(analysis: MonthAnalysis, lang: str) -> list[str]:
@@ -185,20 +186,11 @@ def _notes(analysis: MonthAnalysis, lang: str) -> list[str]:
     return [t("closed_undated", lang, n=undated)] if undated else []
 
 
-def _ages(analysis: MonthAnalysis, lang: str) -> str:
-    if analysis.overdue.empty:
-        return ""
-    bands = [t("overdue_band", lang, n=n, low=low, high=high) if high is not None
-             else t("overdue_band_open", lang, n=n, above=low - 1)
-             for low, high, n in overdue_ages(analysis.overdue) if n]
-    return t("overdue_ages", lang, total=len(analysis.overdue),
-             bands=("；" if zh_lang(lang) else "; ").join(bands))
-
-
-def month_charts(analysis: MonthAnalysis, lists: dict[str, Vocabulary], lang: str
-                 ) -> list[Chart]:
-    trend = analysis.trend
-    months = axis_months(trend.index, lang)
+def month_charts(analysis: MonthAnalysis, trend: ReportTable, lists: dict[str, Vocabulary],
+                 lang: str) -> list[Chart]:
+    """The report's charts; the two over the last 12 months are drawn from the Trend table."""
+    months = axis_months([row[0] for row in trend.rows], lang)
+    counts, on_time = (_series(trend, chart) for chart in trend.charts)
     table = analysis.category_by_month.drop(columns="Total")
     by_category = [(label(cat, "category", lists, lang), [float(v) for v in row])
                    for cat, row in table.iterrows() if row.sum() > 0]
@@ -206,18 +198,12 @@ def month_charts(analysis: MonthAnalysis, lists: dict[str, Vocabulary], lang: st
     channel = channel[channel["cases"] > 0]
     scores = analysis.figures.satisfaction_counts
     specs = [
-        ("chart_trend", charts.column_chart(
-            months, [(t("series_received", lang), trend["received"].tolist()),
-                     (t("series_resolved", lang), trend["resolved"].tolist())],
-            t("chart_trend", lang))),
+        ("chart_trend", charts.column_chart(months, counts, t("chart_trend", lang))),
         ("chart_categories", charts.column_chart(
             axis_months(table.columns, lang), by_category, t("chart_categories", lang),
             stacked=True)),
-        ("chart_on_time", charts.line_chart(
-            axis_months(trend.index, lang),
-            [(t("series_ack", lang), _floats(trend["ack_on_time_rate"])),
-             (t("series_resolve", lang), _floats(trend["resolve_on_time_rate"]))],
-            t("chart_on_time", lang), width=960)),
+        ("chart_on_time", charts.line_chart(months, on_time, t("chart_on_time", lang),
+                                            width=960)),
         ("chart_channel", charts.bar_chart(
             [label(c, "channel", lists, lang) for c in channel.index],
             channel["cases"].tolist(), t("chart_channel", lang))),
@@ -228,9 +214,15 @@ def month_charts(analysis: MonthAnalysis, lists: dict[str, Vocabulary], lang: st
     # Month axes get the full width (twelve labels do not fit in half); the two bar charts of
     # the month share a row.
     wide = {"chart_trend", "chart_categories", "chart_on_time"}
-    undated = int(trend["closed_undated"].sum())
+    undated = int(analysis.trend["closed_undated"].sum())
     notes = {"chart_trend": t("trend_undated", lang, n=f"{undated:,}") if undated else ""}
     return [Chart(t(key, lang), svg, key in wide, notes.get(key, "")) for key, svg in specs]
+
+
+def _series(table: ReportTable, chart: TableChart) -> list[tuple[str, list]]:
+    """A chart's series: the header and values of each of its columns."""
+    return [(table.columns[j], [row[j] for row in table.rows])
+            for j in range(chart.first - 1, chart.last)]
 
 
 def axis_months(months, lang: str) -> list[str]:
@@ -243,121 +235,6 @@ def axis_months(months, lang: str) -> list[str]:
     return labels
 
 
-def _floats(values: pd.Series) -> list[float | None]:
-    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-            for v in values]
-
-
-BREAKDOWN_COLUMNS = (("cases", "count"), ("open", "count"), ("overdue", "count"),
-                     ("on_time_rate", "rate"), ("median_days", "days"),
-                     ("satisfaction", "score"))
-
-
-def _breakdown_table(analysis: MonthAnalysis, key: str, lists, lang: str,
-                     limit: int = 15) -> Table:
-    table = analysis.breakdowns[key]
-    table = table[table["cases"] > 0].sort_values("cases", ascending=False, kind="stable")
-    # Named groups first: "Not set" is a data gap to mention, not the largest department.
-    table = pd.concat([table[table.index != NOT_SET], table[table.index == NOT_SET]])
-    if (table.index == NOT_SET).all():
-        table = table.iloc[:0]  # one "Not set" row tells nothing: say so in a sentence
-    field = header(key, lang) if zh_lang(lang) else header(key, lang).lower()
-    empty = (t("none_recorded", lang, field=field) if len(analysis.breakdowns[key])
-             else t("no_data", lang))
-    rows = [[label(group, key, lists, lang)]
-            + [fmt_number(_value(row[col]), kind, lang) for col, kind in BREAKDOWN_COLUMNS]
-            for group, row in table.head(limit).iterrows()]
-    return Table(title=t(f"by_{key}", lang),
-                 columns=[header(key, lang)] + [t(f"col_{c}", lang) for c, _ in
-                                                BREAKDOWN_COLUMNS],
-                 rows=rows, numeric=[False] + [True] * len(BREAKDOWN_COLUMNS), empty=empty)
-
-
-def _value(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return float(value)
-
-
-def _rising_table(analysis: MonthAnalysis, lists, lang: str) -> Table:
-    rows = [[label(cat, "category", lists, lang), fmt_number(row["count"], "count"),
-             fmt_number(row["baseline"], "days"), fmt_number(_value(row["ratio"]), "days"),
-             f"{row['p_value']:.3f}" if row["p_value"] >= 0.001 else "<0.001"]
-            for cat, row in analysis.rising.iterrows()]
-    return Table(title=t("rising", lang),
-                 columns=[header("category", lang)] + [t(f"col_{c}", lang) for c in
-                                                       ("count", "baseline", "ratio", "p_value")],
-                 rows=rows, numeric=[False, True, True, True, True],
-                 note=t("rising_rule", lang, min_count=RISING_MIN_COUNT,
-                           months=RISING_BASELINE_MONTHS),
-                 empty=t("rising_none", lang))
-
-
-def _regulatory_table(analysis: MonthAnalysis, lang: str) -> Table:
-    # Cases closed without a date get a column of their own, and only when there are any.
-    counts = ["met", "missed", "pending"] + (
-        ["undated"] if analysis.regulatory["undated"].sum() else [])
-    rows = []
-    for view in REGULATORY_VIEWS:
-        row = analysis.regulatory.loc[view.key]
-        rows.append([t(f"view_{view.key}", lang),
-                     *(fmt_number(row[c], "count") for c in counts),
-                     fmt_number(_value(row["rate"]), "rate")])
-    return Table(title=t("regulatory", lang),
-                 columns=[t(f"col_{c}", lang) for c in ("view", *counts, "rate")],
-                 rows=rows, numeric=[False] + [True] * (len(counts) + 1),
-                 note=t("regulatory_note", lang))
-
-
-def _overdue_table(analysis: MonthAnalysis, lists, lang: str, mask: bool) -> Table:
-    shown = analysis.overdue.head(OVERDUE_SHOWN)
-    rows = [[_text(row.get("case_no")), fmt_date(row.get("received_at"), lang),
-             _person(row.get("customer_name"), mask),
-             label(row.get("category"), "category", lists, lang),
-             label(row.get("severity"), "severity", lists, lang),
-             _text(row.get("handler")) or t("unassigned", lang), t(f"clock_{row['missed']}", lang),
-             fmt_date(row["deadline"], lang), fmt_number(row["days_over"], "count")]
-            for _, row in shown.iterrows()]
-    keys = ("case_no", "received_at", "customer_name", "category", "severity", "handler")
-    return Table(title=t("overdue_on", lang, day=fmt_date(analysis.figures.as_of, lang)),
-                 columns=[header(k, lang) for k in keys]
-                 + [t(c, lang) for c in ("col_missed_clock", "col_deadline", "col_days_over")],
-                 rows=rows, numeric=[False] * 8 + [True], empty=t("overdue_none", lang),
-                 note=_ages(analysis, lang))
-
-
-def _person(value: Any, mask: bool) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return mask_name(value) if mask else str(value)
-
-
-def _repeats_table(analysis: MonthAnalysis, lists, lang: str, mask: bool) -> Table:
-    rows = []
-    for _, row in analysis.repeat_customers.iterrows():
-        phone = row.get("phone")
-        contact = (mask_phone(phone) if mask else str(phone)) if _filled(phone) else ""
-        if not contact and _filled(row.get("email")):
-            email = str(row["email"])
-            contact = f"{email[:1]}***@{email.rpartition('@')[2]}" if mask else email
-        rows.append([_person(row.get("customer_name"), mask), contact,
-                     fmt_number(row["in_month"], "count"), fmt_number(row["total"], "count"),
-                     ", ".join(row["case_nos"]),
-                     "、".join(label(c, "category", lists, lang) for c in row["categories"])
-                     if zh_lang(lang) else
-                     ", ".join(label(c, "category", lists, lang) for c in row["categories"])])
-    return Table(title=t("repeats", lang),
-                 columns=[header("customer_name", lang), header("phone", lang),
-                          t("col_in_month", lang), t("col_total", lang), t("col_case_nos", lang),
-                          header("category", lang)],
-                 rows=rows, numeric=[False, False, True, True, False, False],
-                 empty=t("repeats_none", lang))
-
-
-def _text(value: Any) -> str:
-    return str(value).strip() if _filled(value) else ""
-
-
 def _filled(value: Any) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
@@ -366,25 +243,13 @@ def _filled(value: Any) -> bool:
 
 # ----------------------------------------------------------------------------- the Actions sheet
 
-_ACTION_HEADERS = {
-    "month": ("Month", "月份"), "category": ("Category", "投诉类别", "类别"),
-    "action": ("Action", "改进措施", "措施"), "owner": ("Owner", "负责人"),
-    "due": ("Due", "完成期限"), "status": ("Status", "状态"),
-}
-ACTION_COLUMNS = tuple(_ACTION_HEADERS)
-
-
-def action_headers(lang: str) -> list[str]:
-    return [names[1] if zh_lang(lang) else names[0] for names in _ACTION_HEADERS.values()]
-
-
 def read_actions(grid: Grid | None, month: pd.Period, lang: str) -> list[Action]:
     """The Actions sheet's rows for the month (rows without a month are shown every month)."""
     if grid is None or not grid.rows:
         return []
     where = {}
     for j, text in enumerate(grid.rows[0]):
-        for key, names in _ACTION_HEADERS.items():
+        for key, names in ACTION_HEADERS.items():
             if text is not None and fold(text) in {fold(n) for n in names}:
                 where.setdefault(key, j)
     if "action" not in where:

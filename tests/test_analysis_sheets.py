@@ -123,7 +123,7 @@ def test_actions_sheet_is_created_once_and_never_overwritten(workbook, cases, ca
 
 def test_the_plan_is_plain_data_any_door_can_write(cases, calendar):
     """The live add-in writes the same layout: one block of values, then formats and charts."""
-    from addin.batch.analysis_sheets import plan_sheets
+    from addin.layout.tables import plan_sheets
 
     plans = plan_sheets(analysis_figures(cases, calendar, TODAY, month="2026-03"), "zh-CN")
     assert [(p.role, p.title) for p in plans] == [("analysis", "分析"), ("monthly", "月度报告")]

@@ -14,10 +14,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).with_name("lint-imports")
 BROKEN_IMPORT = re.compile(r"^-\s+([\w.]+) -> ([\w.]+)", re.MULTILINE)
-# The analysis sheets' layout still sits in the batch door and their wording in the reports;
-# these two modules are the only ones whose imports may break the contract until that layout
-# moves into addin.layout. Empty this set then: the test becomes strict for every module.
-PENDING = {"addin.batch.analysis_sheets", "addin.xl.analysis"}
 
 pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
 
@@ -33,11 +29,8 @@ def broken_imports(result: subprocess.CompletedProcess) -> set[tuple[str, str]]:
 
 def test_the_layers_hold():
     result = lint(ROOT)
-    broken = broken_imports(result)
-    unexpected = {pair for pair in broken if pair[0] not in PENDING}
-    assert result.returncode == 0 or (broken and not unexpected), result.stdout[-3000:]
-    if result.returncode:
-        pytest.xfail(f"only the known imports of {sorted(PENDING)} break the contract")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not broken_imports(result)
 
 
 @pytest.mark.parametrize("module, bad_import, reported", [

@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from xl_standin import CallLog, StandinBook, charts_on
 
-from addin.batch.analysis_sheets import plan_sheets, write_analysis_sheets
+from addin.batch.analysis_sheets import write_analysis_sheets
 from addin.core.analysis import analysis_figures
 from addin.core.calendar import WorkCalendar
+from addin.layout.tables import plan_sheets
 from addin.xl.analysis import format_blocks, width_runs, write_analysis
 
 TODAY = dt.date(2026, 4, 10)
@@ -197,7 +198,7 @@ def test_calls_do_not_grow_with_the_complaints(calendar):
 # ----------------------------------------------------------------------------- helpers
 
 def test_format_blocks_merge_runs_into_rectangles():
-    from addin.batch.analysis_sheets import Cell, SheetPlan
+    from addin.layout.tables import Cell, SheetPlan
 
     def table(top: int) -> list[Cell]:
         return [Cell(r, c, 1, fmt) for r in (top, top + 1) for c, fmt in (

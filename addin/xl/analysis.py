@@ -1,10 +1,10 @@
 """The Analysis and Monthly sheets in the open workbook, through xlwings.
 
-The layout comes from ``addin.batch.analysis_sheets.plan_sheets``, so a button in Excel and the
-batch door write the same sheets. Each sheet is rebuilt, never appended to: the old one (in either
-language) is deleted with its tables and charts, and a new one takes its place. The number of
-calls to Excel depends on the plan's blocks (tables, charts, headings), not on the number of
-complaints: one value write per sheet, one format per run of equally formatted cells.
+The layout comes from ``addin.layout.tables.plan_sheets``, so a button in Excel, the batch door
+and the HTML report show the same tables. Each sheet is rebuilt, never appended to: the old one
+(in either language) is deleted with its tables and charts, and a new one takes its place. The
+number of calls to Excel depends on the plan's blocks (tables, charts, headings), not on the
+number of complaints: one value write per sheet, one format per run of equally formatted cells.
 
 Excel parses text as if it were typed: "2026-03" becomes a date, "13812345678" a number and
 "=x" or "-x" a formula. Such cells are formatted as text before the values go in, which keeps
@@ -17,20 +17,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from addin.batch.analysis_sheets import (
-    CHART_HEIGHT,
-    CHART_WIDTH,
-    SHEET_NAMES,
-    ChartSpec,
-    SheetPlan,
-    plan_sheets,
-)
 from addin.core.analysis import AnalysisFigures
 from addin.core.fields import fold
 from addin.core.findings import column_letter
 from addin.core.vocab import Vocabulary
-from reports.i18n import zh_lang
-from reports.monthly import action_headers
+from addin.layout.sheets import ANALYSIS_SHEETS, sheet_name
+from addin.layout.tables import (
+    CHART_HEIGHT,
+    CHART_WIDTH,
+    ChartSpec,
+    SheetPlan,
+    plan_sheets,
+)
+from addin.layout.words import action_headers
 
 POINTS_PER_CM = 72 / 2.54
 TEXT_FORMAT = "@"
@@ -95,7 +94,7 @@ def _add_table(sheet: Any, name: str, ref: str) -> None:
 
 
 def _fresh_sheet(book: Any, plan: SheetPlan, names: list[str]) -> Any:
-    wanted = {fold(n) for n in SHEET_NAMES[plan.role]}
+    wanted = {fold(n) for n in ANALYSIS_SHEETS[plan.role]}
     old = [n for n in names if fold(n) in wanted]
     position = names.index(old[0]) if old else len(names)
     for name in old:
@@ -211,10 +210,10 @@ def add_chart(sheet: Any, spec: ChartSpec) -> Any:
 
 def ensure_actions_sheet(book: Any, names: list[str], lang: str) -> None:
     """The Actions sheet with its header row, only when the workbook has none."""
-    wanted = {fold(n) for n in SHEET_NAMES["actions"]}
+    wanted = {fold(n) for n in ANALYSIS_SHEETS["actions"]}
     if any(fold(n) in wanted for n in names):
         return
-    title = SHEET_NAMES["actions"][1 if zh_lang(lang) else 0]
+    title = sheet_name("actions", lang)
     sheet = book.sheets.add(title, after=book.sheets[names[-1]])
     names.append(title)
     headers = action_headers(lang)
