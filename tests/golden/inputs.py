@@ -96,6 +96,16 @@ ROWS: tuple[tuple, ...] = (
 )
 
 
+def report_name() -> str:
+    return f"report-{MONTH}-{'zh' if REPORT_LANG.startswith('zh') else 'en'}.html"
+
+
+def golden_names() -> tuple[str, ...]:
+    """The golden files, in the order ``produce`` writes them."""
+    return (*(register_name(lang) for lang in LANGS), report_name(),
+            f"summary-{SUMMARY_CASE}.html", f"summary-{SUMMARY_CASE}.md")
+
+
 def register_name(lang: str) -> str:
     return f"register-{'zh' if lang.startswith('zh') else 'en'}.xlsx"
 
@@ -161,10 +171,6 @@ def produce(folder: Path) -> dict[str, Path]:
             made[f"summary-{written.name}"] = written
     scrub_folder(made, folder)
     return made
-
-
-def report_name() -> str:
-    return f"report-{MONTH}-{'zh' if REPORT_LANG.startswith('zh') else 'en'}.html"
 
 
 def scrub_folder(made: dict[str, Path], folder: Path) -> None:
