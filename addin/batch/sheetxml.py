@@ -18,7 +18,7 @@ this reader applies the same one.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -77,6 +77,8 @@ class _Text:
     """The text of a shared or inline string as openpyxl's ``Text.content`` gives it: the plain
     ``<t>`` first, then each run's ``<t>``; phonetic hints (``<rPh>``) are not text."""
 
+    __slots__ = ("plain", "runs", "in_run", "in_phonetic", "run_text")
+
     def __init__(self) -> None:
         self.plain: str | None = None
         self.runs: list[str] = []
@@ -106,44 +108,30 @@ class _Text:
         return (self.plain or "") + "".join(self.runs)
 
 
-def _capturing(parser: expat.XMLParserType) -> Callable[[], str]:
-    """Route character data into a fresh buffer; the returned call gives its text and stops."""
-    pieces: list[str] = []
-    parser.CharacterDataHandler = pieces.append
-
-    def done() -> str:
-        parser.CharacterDataHandler = None
-        return "".join(pieces)
-
-    return done
-
-
 def read_shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     """The workbook's shared strings, as openpyxl reads them without rich text."""
     if part is None:
         return []
     strings: list[str] = []
     parser = _new_parser()
-    state: dict[str, Any] = {"item": None, "text": None}
+    pieces: list[str] = []
+    parser.CharacterDataHandler = pieces.append
+    item = _Text()
 
     def start(name: str, _attrs: dict[str, str]) -> None:
-        if name == _STRING_ITEM:
-            state["item"] = _Text()
-        elif state["item"] is not None:
-            if name == _TEXT:
-                state["text"] = _capturing(parser)
-            state["item"].start(name)
+        nonlocal item
+        if name == _TEXT:
+            pieces.clear()
+        elif name == _STRING_ITEM:
+            item = _Text()
+        else:
+            item.start(name)
 
     def end(name: str) -> None:
-        item = state["item"]
         if name == _STRING_ITEM:
             strings.append(item.content().replace("x005F_", ""))
-            state["item"] = None
-        elif item is not None:
-            text = ""
-            if name == _TEXT and state["text"] is not None:
-                text, state["text"] = state["text"](), None
-            item.end(name, text)
+        else:
+            item.end(name, "".join(pieces) if name == _TEXT else "")
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
     for _ in _feed(parser, archive, part):
@@ -234,49 +222,58 @@ class _SheetParser:
         self.cell: dict[str, str] = {}
         self.value: str | None = None
         self.formula: dict[str, str] | None = None
-        self.text: _Text | None = None
-        self.capture: Callable[[], str] | None = None
+        self.inline = False  # within the cell's inline string (<is>)
+        self.plain: str | None = None  # the inline string's plain <t>
+        self.rich: _Text | None = None  # the inline string, once it shows runs or hints
+        # Character data goes into one list, emptied where a <v>, <t> or <f> starts: text
+        # between elements only waits there until then.
+        self.pieces: list[str] = []
+        parser.CharacterDataHandler = self.pieces.append
         self.shared: dict[str, Translator] = {}
         self.columns: dict[str, int] = {}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        # Most frequent first: every cell has a <c>, and a <v> or an inline string's <t>.
         if name == _CELL:
-            self.cell, self.value, self.formula, self.text = attrs, None, None, None
-        elif name == _VALUE or name == _FORMULA:
-            if name == _FORMULA:
-                self.formula = attrs
-            self.capture = _capturing(self.parser)
+            self.cell, self.value, self.formula = attrs, None, None
+            self.inline, self.plain, self.rich = False, None, None
+        elif name == _VALUE or name == _TEXT:
+            self.pieces.clear()
+        elif name == _INLINE:
+            self.inline = True
         elif name == _ROW:
             r = attrs.get("r")
             self.row_number = _row_number(r) if r is not None else self.row_number + 1
             self.col = 0
             self.values = [None] * (self.last_col - self.first_col + 1)
-        elif name == _INLINE:
-            self.text = _Text()
-        elif self.text is not None:
-            if name == _TEXT:
-                self.capture = _capturing(self.parser)
-            self.text.start(name)
+        elif name == _FORMULA:
+            self.formula = attrs
+            self.pieces.clear()
+        elif self.inline:
+            # Runs or phonetic hints: only then is the inline string's text put together
+            # the long way.
+            if self.rich is None:
+                self.rich = _Text()
+                self.rich.plain = self.plain
+            self.rich.start(name)
 
     def end(self, name: str) -> None:
-        if name == _VALUE:
-            # only the first <v> counts, as ElementTree's findtext sees it
-            text = self.capture() if self.capture else ""
-            if self.value is None:
-                self.value = text
-            self.capture = None
-        elif name == _CELL:
+        if name == _CELL:
             self._end_cell()
-        elif name == _FORMULA:
-            self.formula = {**(self.formula or {}), "": self.capture() if self.capture else ""}
-            self.capture = None
+        elif name == _TEXT:
+            if self.rich is not None:
+                self.rich.end(name, "".join(self.pieces))
+            elif self.inline:
+                self.plain = "".join(self.pieces)
+        elif name == _VALUE:
+            if self.value is None:  # only the first <v> counts, as ElementTree's findtext sees it
+                self.value = "".join(self.pieces)
         elif name == _ROW:
             self._end_row()
-        elif self.text is not None and name != _INLINE:
-            text = ""
-            if name == _TEXT and self.capture is not None:
-                text, self.capture = self.capture(), None
-            self.text.end(name, text)
+        elif name == _FORMULA:
+            self.formula = {**(self.formula or {}), "": "".join(self.pieces)}
+        elif self.rich is not None:
+            self.rich.end(name, "")
 
     def _end_cell(self) -> None:
         ref = self.cell.get("r")
@@ -300,7 +297,9 @@ class _SheetParser:
     def _value(self) -> Any:
         kind = self.cell.get("t", "n")
         if kind == "inlineStr":
-            return None if self.text is None else self.text.content()
+            if not self.inline:
+                return None
+            return self.rich.content() if self.rich is not None else self.plain or ""
         text = self.value or None
         if text is None:
             return None
