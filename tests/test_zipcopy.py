@@ -150,6 +150,10 @@ def test_names_added_dropped_and_written_twice(tmp_path: Path) -> None:
         assert "docProps/app.xml" not in names
         assert names[-1] == "customXml/说明.xml"
         assert archive.read("customXml/说明.xml") == b"<note/>"
+    with ZipSource(source) as src, ZipWriter(tmp_path / "renamed.zip") as out:
+        out.copy(src, src.entries[0], "xl/sharedStrings2.xml")
+    with zipfile.ZipFile(tmp_path / "renamed.zip") as archive, zipfile.ZipFile(source) as src:
+        assert archive.read("xl/sharedStrings2.xml") == src.read(src.infolist()[0])
     with ZipSource(source) as src, pytest.raises(ValueError, match="twice"), \
             ZipWriter(tmp_path / "twice.zip") as out:
         out.copy(src, src.entries[0])

@@ -125,13 +125,14 @@ class ZipWriter:
         else:
             self.file.close()  # a failed write leaves no directory: the file is no zip
 
-    def copy(self, source: ZipSource, info: zipfile.ZipInfo) -> None:
-        """Entry ``info`` of ``source``, its compressed bytes, CRC and sizes unchanged."""
-        name, utf8 = _encoded(info.filename)
+    def copy(self, source: ZipSource, info: zipfile.ZipInfo, name: str | None = None) -> None:
+        """Entry ``info`` of ``source``, its compressed bytes, CRC and sizes unchanged; under
+        ``name`` when given (a part carried over beside one of the same name)."""
+        encoded, utf8 = _encoded(name or info.filename)
         method = info.compress_type
         needed = 20 if method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
             else info.extract_version
-        entry = self._start(name, (info.flag_bits & _KEPT_FLAGS) | utf8, method, info.date_time,
+        entry = self._start(encoded, (info.flag_bits & _KEPT_FLAGS) | utf8, method, info.date_time,
                             info.external_attr, needed)
         entry.crc, entry.compressed, entry.size = info.CRC, info.compress_size, info.file_size
         self._header(entry)
