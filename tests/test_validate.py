@@ -260,9 +260,9 @@ def test_rows_come_in_sheet_order(english_sheet):
      "“Acknowledged”2026-03-10 08:00 早于受理时间 2026-03-10 09:30。"),
     ({"channel": "Fax"},
      "'Fax' is not a valid Channel; choose one of: Phone, Email, Web form, Social media, "
-     "Live chat, Walk-in, Letter, App, Regulator referral, Other.",
+     "Live chat, Walk-in, Letter, App, Regulator referral, Suggestion box, Other.",
      "“Fax”不是有效的“Channel”，可选：Phone, Email, Web form, Social media, Live chat, Walk-in, "
-     "Letter, App, Regulator referral, Other。"),
+     "Letter, App, Regulator referral, Suggestion box, Other。"),
     ({"status": "Waiting on customer"},
      "Handler is required once work has started (status Waiting on customer).",
      "处理开始后（状态：Waiting on customer）必须填写“Handler”。"),
@@ -292,7 +292,7 @@ def test_chinese_sheet_messages_use_its_headers_and_labels(chinese_sheet):
         ("Complaints!B2", "“受理时间”为必填项。"),
         ("Complaints!L3", "处理开始后（状态：处理中）必须填写“处理人”。"),
         ("Complaints!C4", "“传真”不是有效的“投诉渠道”，可选：电话, 邮件, 网站, 社交媒体, 在线客服, "
-                          "到店, 信函, 应用, 监管转办, 其他。"),
+                          "到店, 信函, 应用, 监管转办, 意见箱, 其他。"),
     ]
 
 
@@ -334,7 +334,7 @@ def test_long_lists_show_twelve_choices_then_an_ellipsis(english_sheet):
     _, [item] = check(english_sheet({**NEW_EN, "channel": "Fax"}), Config(lists=lists))
     assert dict(item.params)["choices"] == (
         "Phone, Email, Web form, Social media, Live chat, Walk-in, Letter, App, "
-        "Regulator referral, Other, Branch 1, Branch 2, …")
+        "Regulator referral, Suggestion box, Other, Branch 1, …")
 
 
 def test_value_added_on_the_lists_sheet_is_accepted(english_sheet):
