@@ -27,7 +27,11 @@ KEYS = ("case_no", "received_at", "channel", "customer_name", "customer_type", "
         "resolved_at", "solution", "satisfaction", "follow_up_at")
 FRAME_COLUMNS = ["received_at", "acknowledged_at", "resolved_at", "follow_up_at", "channel",
                  "customer_type", "category", "severity", "urgency", "status", "satisfaction",
-                 "phone_key", "email_key", "customer_name", "description", "handler", "solution"]
+                 "phone_key", "email_key", "customer_name", "description", "handler", "solution",
+                 # the handling process's dates, lists and amount
+                 "assigned_at", "investigated_at", "approved_at", "informed_at", "closed_at",
+                 "root_cause_type", "remedy", "follow_up_method", "follow_up_result",
+                 "compensation"]
 
 # A new complaint that passes every check, in each language.
 NEW_EN = {"received_at": "2026-03-10 09:30", "channel": "Phone", "customer_name": "Zhang San",
@@ -95,9 +99,10 @@ def test_frame_has_the_documented_columns_and_types(english_sheet):
     frame = checked.frame
     assert sorted(frame.columns) == sorted(FRAME_COLUMNS)
     assert list(frame.index) == [2, 3]
-    for key in ("received_at", "acknowledged_at", "resolved_at", "follow_up_at"):
+    for key in ("received_at", "acknowledged_at", "resolved_at", "follow_up_at", "closed_at"):
         assert frame[key].dtype == "datetime64[ns]"
     assert frame["satisfaction"].dtype == "float64"
+    assert frame["compensation"].dtype == "float64"
     assert checked.numberable.dtype == bool
     # Missing text is None, never NaN.
     assert frame.loc[3, "solution"] is None

@@ -23,6 +23,7 @@ from .findings import CATALOGUE, Finding, finding
 from .register import Grid, Register
 from .repeats import find_repeats
 from .settings import Config, load_config
+from .stages import check_stages
 from .validate import validate
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
@@ -81,6 +82,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
     checked, row_findings = validate(register, config, today)
     findings += row_findings
+    findings += check_stages(register, checked, config, lang)
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
                        blank=checked.blank)

@@ -1,0 +1,118 @@
+"""The handling process, checked: what each status implies, and the steps in their order.
+
+The process runs received (受理) → assigned (分派) → investigated (调查) → resolved (处理) →
+customer told (回复) → followed up (回访) → closed (结案). A status says how far a case has got, so
+it implies some fields are filled (Closed needs the remedy, the cause type, when the customer was
+told, the follow-up and the closed date) and that later ones are not yet (a New case has no
+resolution). The dates of the steps must run in the process's order, and the first reply comes
+before the resolution.
+
+Only the columns a register has are checked: an older register without the process's columns is
+checked as before. Handler, Resolved and Solution keep their own checks in ``validate``.
+
+Levels (the Settings sheet chooses error or warning for each group; the defaults and why):
+
+- Closing checks, default error: a case marked Resolved, Closed or Not accepted is archived and
+  counted in the reports as finished, so what it lacks is lost unless someone is stopped now.
+- Stage checks, default warning: staff often move the status before typing the time of the step,
+  and a case on its way has time to catch up; a warning shows it without marking the row wrong.
+- Date order checks, default error: steps dated out of order are a typing mistake in at least
+  one cell, and deadlines and reports computed from them would be wrong.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .findings import Finding
+from .register import Register
+from .settings import Config
+from .validate import Checked, RowCheck, is_before, row_findings, shown_dates
+from .vocab import NOT_ACCEPTED
+
+# What each status needs, beyond what ``validate`` already asks (handler, resolved, solution).
+_ON_THE_WAY = ("acknowledged_at", "assigned_at")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "Acknowledged": ("acknowledged_at",),
+    "Investigating": _ON_THE_WAY,
+    "In progress": _ON_THE_WAY,
+    "Waiting on customer": _ON_THE_WAY,
+    "Reopened": _ON_THE_WAY,
+    "Resolved": (*_ON_THE_WAY, "remedy"),
+    "Closed": (*_ON_THE_WAY, "remedy", "root_cause_type", "informed_at", "follow_up_at",
+               "closed_at"),
+    NOT_ACCEPTED: ("reject_reason",),
+}
+# Statuses whose requirements are closing checks; the rest are stage checks.
+CLOSING = frozenset({"Resolved", "Closed", NOT_ACCEPTED})
+# Fields a status has not reached yet.
+_NOT_CLOSED = ("closed_at",)
+NOT_YET: dict[str, tuple[str, ...]] = {
+    "New": ("investigated_at", "resolved_at", "solution", "remedy", "informed_at", "closed_at"),
+    "Acknowledged": ("resolved_at", "informed_at", "closed_at"),
+    "Investigating": ("resolved_at", "informed_at", "closed_at"),
+    "In progress": _NOT_CLOSED,
+    "Waiting on customer": _NOT_CLOSED,
+    "Resolved": _NOT_CLOSED,
+}
+# The steps in order; received is compared with every step in ``validate`` (date-order).
+STEPS = ("received_at", "assigned_at", "investigated_at", "resolved_at", "informed_at",
+         "follow_up_at", "closed_at")
+
+
+def check_stages(register: Register, checked: Checked, config: Config, lang: str
+                 ) -> list[Finding]:
+    """Findings for statuses missing what they imply or carrying steps not reached, and for
+    steps dated out of order."""
+    settings = config.settings
+    frame, empty = checked.frame, checked.empty
+    status = frame["status"]
+    labels = status.map({name: config.lists["status"].label(name, lang)
+                         for name in status.dropna().unique()})
+    checks: list[RowCheck] = []
+    for name, keys in NEEDS.items():
+        if name == "Closed" and not settings.cause_type_to_close:
+            keys = tuple(k for k in keys if k != "root_cause_type")
+        level = settings.closing_checks if name in CLOSING else settings.stage_checks
+        checks += _status_checks("stage-missing", register, status.eq(name), keys,
+                                 lambda key: empty[key], labels, level)
+    for name, keys in NOT_YET.items():
+        checks += _status_checks("stage-too-early", register, status.eq(name), keys,
+                                 lambda key: ~empty[key], labels, settings.stage_checks)
+    checks += _order(register, frame, settings.order_checks)
+    return row_findings(register, checks, ~checked.blank)
+
+
+def _status_checks(code: str, register: Register, rows: pd.Series, keys: tuple[str, ...],
+                   hit, labels: pd.Series, level: str) -> list[RowCheck]:
+    if not rows.any():
+        return []
+    return [RowCheck(code, key, rows & hit(key),
+                     {"header": register.header(key), "status": labels}, level=level)
+            for key in keys if register.has(key)]
+
+
+def _order(register: Register, frame: pd.DataFrame, level: str) -> list[RowCheck]:
+    """Each step against the nearest earlier step that is dated (received aside), and the first
+    reply against the resolution."""
+    present = [key for key in STEPS[1:] if register.has(key)]
+    checks: list[RowCheck] = []
+    for i, key in enumerate(present[1:], start=1):
+        earlier = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        earlier_header = pd.Series(None, index=frame.index, dtype=object)
+        for before in reversed(present[:i]):
+            fill = earlier.isna() & frame[before].notna()
+            earlier = earlier.where(~fill, frame[before])
+            earlier_header = earlier_header.where(~fill, register.header(before))
+        wrong = is_before(frame[key], earlier)
+        if wrong.any():
+            checks.append(RowCheck("stage-order", key, wrong, {
+                "header": register.header(key), "earlier": earlier_header,
+                "earlier_value": shown_dates(earlier)}, shown_dates(frame[key]), level))
+    if register.has("acknowledged_at") and register.has("resolved_at"):
+        late = is_before(frame["resolved_at"], frame["acknowledged_at"])
+        checks.append(RowCheck("reply-after-resolution", "acknowledged_at", late,
+                               {"resolved": shown_dates(frame["resolved_at"])},
+                               shown_dates(frame["acknowledged_at"]), level))
+    return checks
+
