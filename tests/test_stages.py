@@ -10,6 +10,7 @@ Z follow_up_method, AA follow_up_result, AB closed_at. Data starts in Excel row 
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from addin.core.fields import BY_KEY
@@ -145,3 +146,75 @@ def test_a_register_without_the_process_columns_is_checked_as_before():
     case = {key: CLOSED[key] for key in keys}
     outcome = run(case, keys=keys)
     assert [f for f in outcome.findings if f.level != "info"] == []
+
+
+# ----------------------------------------------------------------------------- the third clock
+
+def test_investigation_deadline_comes_from_the_deadline_table_and_shows_its_state():
+    case = {**NEW, "status": "In progress", "handler": "Amy", "assigned_at": "2026-03-02 10:00",
+            "acknowledged_at": "2026-03-02 11:00", "severity": "Major", "urgency": "Normal"}
+    outcome = run(case, case)  # the second row: investigation finished
+    outcome2 = run(case, {**case, "investigated_at": "2026-03-05 10:00"})
+    row = outcome.cases.loc[2]
+    # Major: investigate within 5 working days, resolve within 7 (2026-03-02 is a Monday).
+    assert (row["investigate_due"], row["due_at"]) == (pd.Timestamp("2026-03-09"),
+                                                       pd.Timestamp("2026-03-11"))
+    assert row["investigate_state"] == "Overdue"
+    assert outcome2.cases.loc[3, "investigate_state"] is None
+    assert outcome.changes["investigate_due"].tolist() == [dt.datetime(2026, 3, 9)] * 2
+
+
+def test_investigation_due_soon_uses_the_due_soon_setting():
+    case = {**NEW, "status": "Investigating", "handler": "Amy", "assigned_at": "2026-03-02 10:00",
+            "acknowledged_at": "2026-03-02 11:00", "severity": "Major", "urgency": "Normal"}
+    assert run(case, today=dt.date(2026, 3, 6)).cases.loc[2, "investigate_state"] == "Due soon"
+    assert run(case, today=dt.date(2026, 3, 3)).cases.loc[2, "investigate_state"] == "On track"
+
+
+def test_follow_up_deadline_counts_working_days_from_the_resolution():
+    resolved = {**CLOSED, "status": "Resolved", "informed_at": None, "follow_up_at": None,
+                "follow_up_method": None, "follow_up_result": None, "closed_at": None,
+                "satisfaction": None}
+    outcome = run(resolved)
+    assert outcome.cases.loc[2, "follow_up_due"] == pd.Timestamp("2026-03-11")
+    assert outcome.cases.loc[2, "follow_up_state"] == "Overdue"
+    late = [f for f in outcome.findings if f.code == "follow-up-overdue"]
+    assert [(f.cell, f.level) for f in late] == [("Complaints!Y2", "warning")]
+    assert late[0].message("en") == ("The case was resolved 2026-03-04 10:00; the follow-up was "
+                                     "due by 2026-03-11 and none is recorded.")
+    assert outcome.summary.follow_ups_overdue == 1
+    longer = run(resolved, settings=[("Follow up within (working days)", 15)])
+    assert longer.cases.loc[2, "follow_up_due"] == pd.Timestamp("2026-03-25")
+    assert longer.cases.loc[2, "follow_up_state"] == "On track"
+    assert [f for f in longer.findings if f.code == "follow-up-overdue"] == []
+    followed = run({**resolved, "follow_up_at": "2026-03-06"})
+    assert followed.cases.loc[2, "follow_up_state"] is None
+
+
+def test_not_accepted_stops_the_clocks_and_is_counted_apart():
+    case = {**NEW, "received_at": "2026-01-05 09:00", "status": "Not accepted",
+            "reject_reason": "Bought from another shop"}
+    outcome = run(case, NEW)
+    row = outcome.cases.loc[2]
+    assert row["sla_status"] is None and pd.isna(row["days_open"])
+    assert pd.isna(row["investigate_due"]) and row["investigate_state"] is None
+    assert outcome.summary.not_accepted == 1
+    assert outcome.summary.overdue == 1  # the other row only (received 2026-03-02, New)
+    assert found(outcome, STAGE_CODES) == []
+
+
+@pytest.mark.parametrize(("change", "cell", "reason"), [
+    ({"follow_up_result": "Not satisfied", "satisfaction": 3}, "Complaints!AA2",
+     "follow-up result Not satisfied"),
+    ({"satisfaction": 2, "follow_up_result": "Partly satisfied"}, "Complaints!X2",
+     "satisfaction 2"),
+    ({"follow_up_result": "不满意", "satisfaction": 1}, "Complaints!AA2",
+     "follow-up result Not satisfied; satisfaction 1"),
+])
+def test_an_unhappy_customer_asks_for_a_reopening(change, cell, reason):
+    outcome = run({**CLOSED, **change})
+    asks = [f for f in outcome.findings if f.code == "reopen-suggested"]
+    assert [f.cell for f in asks] == [cell]
+    assert asks[0].message("en") == (f"The customer is not satisfied ({reason}) and the case "
+                                     "is Closed.")
+    assert asks[0].message("zh-CN").startswith("客户不满意（")

@@ -23,13 +23,14 @@ from .findings import CATALOGUE, Finding, finding
 from .register import Grid, Register
 from .repeats import find_repeats
 from .settings import Config, load_config
-from .stages import check_stages
+from .stages import check_stages, follow_ups_overdue
 from .validate import validate
+from .vocab import NOT_ACCEPTED
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
-OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due", "due_at",
-               "sla_status", "days_open", "rule", "repeat_of", "check", "reopened_at",
-               "waiting_since", "paused_days")
+OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due",
+               "investigate_due", "due_at", "follow_up_due", "sla_status", "days_open", "rule",
+               "repeat_of", "risk", "check", "reopened_at", "waiting_since", "paused_days")
 # List values written in the sheet's language.
 LABELLED = ("category", "severity", "urgency", "sla_status")
 
@@ -45,6 +46,9 @@ class Summary:
     overdue: int = 0
     due_soon: int = 0
     cells_changed: int = 0
+    not_accepted: int = 0  # counted apart: never overdue, not part of the workload
+    follow_ups_overdue: int = 0
+    escalations_proposed: int = 0
 
 
 @dataclass
@@ -96,7 +100,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     findings += repeat_findings
     clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
                                config.deadlines, config.calendar, config.settings.due_soon_days,
-                               today)
+                               today, config.settings.follow_up_days)
+    findings += follow_ups_overdue(register, checked.frame, clocks)
 
     diffs: dict[str, pd.Series] = {}
     if changes:
@@ -106,7 +111,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
-    summary = _summary(register, classes, case_no, findings, clocks, diffs)
+    summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
 
@@ -119,7 +124,8 @@ def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> lis
 
 def _clock_inputs(register: Register, checked: pd.DataFrame,
                   classes: pd.DataFrame) -> pd.DataFrame:
-    frame = checked[["received_at", "acknowledged_at", "resolved_at", "status"]].copy()
+    frame = checked[["received_at", "acknowledged_at", "resolved_at", "status", "investigated_at",
+                     "follow_up_at"]].copy()
     frame["severity"] = classes["severity"]
     frame["urgency"] = classes["urgency"]
     frame["reopened_at"] = parse_dates(register.col("reopened_at"))[0]
@@ -162,7 +168,8 @@ def _new_values(register: Register, config: Config, lang: str, classes, case_no:
     values["rule"] = register.col("rule").where(rule.isna(), rule)
     values["repeat_of"] = repeat_of
     values["check"] = checks
-    for key in ("ack_due", "due_at", "reopened_at", "waiting_since"):
+    for key in ("ack_due", "investigate_due", "due_at", "follow_up_due", "reopened_at",
+                "waiting_since"):
         values[key] = python_datetimes(clocks[key])
     values["sla_status"] = label("sla_status", clocks["sla_status"])
     for key in ("days_open", "paused_days"):
@@ -227,7 +234,8 @@ def _cases(register: Register, checked: pd.DataFrame, classes: pd.DataFrame, cas
 
 
 def _summary(register: Register, classes, case_no: pd.Series, findings: list[Finding],
-             clocks: pd.DataFrame, changes: dict[str, pd.Series]) -> Summary:
+             clocks: pd.DataFrame, changes: dict[str, pd.Series], cases: pd.DataFrame
+             ) -> Summary:
     levels = pd.Series([f.level for f in findings], dtype=object)
     before = is_empty(register.col("case_no"))
     return Summary(
@@ -240,4 +248,7 @@ def _summary(register: Register, classes, case_no: pd.Series, findings: list[Fin
         overdue=int((clocks["sla_status"] == "Overdue").sum()),
         due_soon=int((clocks["sla_status"] == "Due soon").sum()),
         cells_changed=sum(len(diff) for diff in changes.values()),
+        not_accepted=int((cases["status"] == NOT_ACCEPTED).sum()),
+        follow_ups_overdue=int((clocks["follow_up_state"] == "Overdue").sum()),
+        escalations_proposed=sum(f.code == "escalate-proposed" for f in findings),
     )

@@ -28,7 +28,10 @@ from .findings import Finding
 from .register import Register
 from .settings import Config
 from .validate import Checked, RowCheck, is_before, row_findings, shown_dates
-from .vocab import NOT_ACCEPTED
+from .vocab import DONE_STATUSES, NOT_ACCEPTED
+
+# A satisfaction score at or below this asks for the case to be reopened.
+LOW_SATISFACTION = 2
 
 # What each status needs, beyond what ``validate`` already asks (handler, resolved, solution).
 _ON_THE_WAY = ("acknowledged_at", "assigned_at")
@@ -80,7 +83,43 @@ def check_stages(register: Register, checked: Checked, config: Config, lang: str
         checks += _status_checks("stage-too-early", register, status.eq(name), keys,
                                  lambda key: ~empty[key], labels, settings.stage_checks)
     checks += _order(register, frame, settings.order_checks)
+    checks += _unhappy(frame, labels)
     return row_findings(register, checks, ~checked.blank)
+
+
+def _unhappy(frame: pd.DataFrame, labels: pd.Series) -> list[RowCheck]:
+    """A finished case whose customer said at the follow-up they are not satisfied."""
+    said_no = frame["follow_up_result"].eq("Not satisfied")
+    low = frame["satisfaction"] <= LOW_SATISFACTION
+    hit = frame["status"].isin(DONE_STATUSES) & (said_no | low)
+    reasons = {row: _reasons(said_no[row], frame.at[row, "satisfaction"])
+               for row in frame.index[hit.to_numpy()]}
+    reason = pd.Series({row: en for row, (en, _) in reasons.items()}, dtype=object)
+    reason_zh = pd.Series({row: zh for row, (_, zh) in reasons.items()}, dtype=object)
+    # At the follow-up result when that says so, else at the score.
+    return [RowCheck("reopen-suggested", key, hit & (said_no if key == "follow_up_result"
+                                                      else ~said_no),
+                     {"reason": reason, "reason_zh": reason_zh, "status": labels})
+            for key in ("follow_up_result", "satisfaction")]
+
+
+def _reasons(said_no: bool, score: float) -> tuple[str, str]:
+    en, zh = (["follow-up result Not satisfied"], ["回访结果不满意"]) if said_no else ([], [])
+    if score <= LOW_SATISFACTION:
+        en.append(f"satisfaction {score:.0f}")
+        zh.append(f"满意度 {score:.0f}")
+    return "; ".join(en), "；".join(zh)
+
+
+def follow_ups_overdue(register: Register, frame: pd.DataFrame, clocks: pd.DataFrame
+                       ) -> list[Finding]:
+    """Resolved cases past their follow-up deadline with no follow-up (a Closed case without one
+    is a stage finding already)."""
+    late = clocks["follow_up_state"].eq("Overdue") & frame["status"].eq("Resolved")
+    return row_findings(register, [RowCheck(
+        "follow-up-overdue", "follow_up_at", late,
+        {"resolved": shown_dates(frame["resolved_at"]),
+         "due": clocks["follow_up_due"].dt.strftime("%Y-%m-%d")})], late)
 
 
 def _status_checks(code: str, register: Register, rows: pd.Series, keys: tuple[str, ...],
