@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .calendar import as_days
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -22,6 +23,7 @@ from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, finding
 from .register import Grid, Register
 from .repeats import find_repeats
+from .risk import apply_risks, escalations
 from .settings import Config, load_config
 from .stages import check_stages, follow_ups_overdue
 from .validate import validate
@@ -98,22 +100,43 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
                                               register)
     findings += repeat_findings
-    clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
-                               config.deadlines, config.calendar, config.settings.due_soon_days,
-                               today, config.settings.follow_up_days)
+    risk, risk_findings = apply_risks(register, checked.frame, classes, repeat_of, config.lists,
+                                      lang)
+    findings += risk_findings
+    clock_inputs = _clock_inputs(register, checked.frame, classes.values)
+    clocks = compute_deadlines(clock_inputs, config.deadlines, config.calendar,
+                               config.settings.due_soon_days, today,
+                               config.settings.follow_up_days)
     findings += follow_ups_overdue(register, checked.frame, clocks)
+    cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
+    cases["risk"] = risk
+    findings += _escalations(register, config, cases, clock_inputs, today)
 
     diffs: dict[str, pd.Series] = {}
     if changes:
         values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
                              _check_texts(register, findings, lang))
+        values["risk"] = risk
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
-    cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
+
+
+def _escalations(register: Register, config: Config, cases: pd.DataFrame,
+                 clock_inputs: pd.DataFrame, today: dt.date) -> list[Finding]:
+    """Escalation proposals: a second reopening seen in this run (the clock restarted over an
+    earlier reopening), an unhappy customer after a reopening, or overdue past the margin."""
+    before = clock_inputs["reopened_at"]
+    reopened_again = (cases["status"].eq("Reopened") & before.notna()
+                      & cases["reopened_at"].ne(before))
+    due = as_days(cases["due_at"])
+    late, known = config.calendar.count_days(due, np.full(len(due), np.datetime64(today, "D")))
+    overdue_days = pd.Series(np.where(known, late, 0), index=cases.index)
+    return escalations(register, cases, reopened_again, overdue_days,
+                       config.settings.escalate_after_days)
 
 
 def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:
