@@ -2,9 +2,9 @@
 through the pipeline. Columns as in ``test_stages`` (G severity, H urgency, K status)."""
 
 import pytest
+from test_stages import CLOSED, KEYS, NEW, TODAY, register, run
 
 from addin.core.pipeline import process
-from tests.test_stages import CLOSED, KEYS, NEW, TODAY, register, run
 
 LOSS = "热水器故障导致家里财产损失上万元"
 THREAT = "不给我赔十万我就天天打电话骂你们，已经第20次了"

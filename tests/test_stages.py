@@ -218,3 +218,39 @@ def test_an_unhappy_customer_asks_for_a_reopening(change, cell, reason):
     assert asks[0].message("en") == (f"The customer is not satisfied ({reason}) and the case "
                                      "is Closed.")
     assert asks[0].message("zh-CN").startswith("客户不满意（")
+
+
+# ----------------------------------------------------------------------------- remedies
+
+def test_remedy_is_needed_once_resolved():
+    resolved = {**CLOSED, "status": "Resolved", "remedy": None, "informed_at": None,
+                "closed_at": None}
+    assert found(run(resolved), STAGE_CODES) == [("stage-missing", "Complaints!S2", "error")]
+
+
+@pytest.mark.parametrize("amount", [-50, "a lot"])
+def test_compensation_must_be_an_amount_of_zero_or_more(amount):
+    outcome = run({**CLOSED, "compensation": amount})
+    assert found(outcome, {"bad-compensation"}) == [("bad-compensation", "Complaints!T2", "error")]
+
+
+def test_compensation_above_the_threshold_needs_an_approval_before_resolving():
+    paid = {**CLOSED, "remedy": "Compensation", "compensation": "¥1,500"}
+    outcome = run(paid)
+    assert found(outcome, {"approval-missing"}) == [("approval-missing", "Complaints!U2", "error")]
+    assert next(f for f in outcome.findings if f.code == "approval-missing").message() == (
+        "Compensation 1,500.00 is above 1,000.00, so Approved by and Approved are needed before "
+        "the case is Closed.")
+    approved = {**paid, "approved_by": "Manager Li", "approved_at": "2026-03-03 17:00"}
+    assert found(run(approved), {"approval-missing", "date-order"}) == []
+    assert found(run(paid, settings=[("Compensation needing approval", 2000)]),
+                 {"approval-missing"}) == []
+    open_case = {**paid, "status": "In progress", "resolved_at": None, "solution": None,
+                 "remedy": None, "informed_at": None, "closed_at": None, "follow_up_at": None,
+                 "satisfaction": None, "investigated_at": None, "follow_up_result": None}
+    assert found(run(open_case), {"approval-missing"}) == []
+
+
+def test_an_approval_before_the_complaint_came_in_is_a_date_order_error():
+    early = {**CLOSED, "approved_by": "Manager Li", "approved_at": "2026-02-01"}
+    assert found(run(early), {"date-order"}) == [("date-order", "Complaints!V2", "error")]

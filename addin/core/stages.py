@@ -84,7 +84,29 @@ def check_stages(register: Register, checked: Checked, config: Config, lang: str
                                  lambda key: ~empty[key], labels, settings.stage_checks)
     checks += _order(register, frame, settings.order_checks)
     checks += _unhappy(frame, labels)
+    checks += _compensation(register, checked, settings.approval_above, labels,
+                            settings.closing_checks)
     return row_findings(register, checks, ~checked.blank)
+
+
+def _compensation(register: Register, checked: Checked, threshold: float, labels: pd.Series,
+                  level: str) -> list[RowCheck]:
+    """An amount that is not an amount of 0 or more; above the threshold, a finished case
+    without its approver and approval date."""
+    if not register.has("compensation"):
+        return []
+    frame, empty = checked.frame, checked.empty
+    amount = frame["compensation"]
+    bad = ~empty["compensation"] & ~(amount >= 0)
+    unapproved = pd.Series(False, index=frame.index)
+    for key in ("approved_by", "approved_at"):
+        unapproved |= empty[key]
+    missing = (amount > threshold) & frame["status"].isin(DONE_STATUSES) & unapproved
+    where = "approved_by" if register.has("approved_by") else "compensation"
+    return [RowCheck("bad-compensation", "compensation", bad),
+            RowCheck("approval-missing", where, missing,
+                     {"amount": amount.map("{:,.2f}".format, na_action="ignore"),
+                      "threshold": f"{threshold:,.2f}", "status": labels}, level=level)]
 
 
 def _unhappy(frame: pd.DataFrame, labels: pd.Series) -> list[RowCheck]:
