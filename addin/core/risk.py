@@ -66,19 +66,28 @@ class Risks:
     severity: pd.Series  # what the signals ask for (canonical), None where nothing
     urgency: pd.Series
 
-    def names(self) -> pd.Series:
-        """The risks of each row, in the order of ``SIGNALS`` (empty list when none)."""
-        table = self.signals.to_numpy()
+    def shown(self, label: dict[str, str]) -> pd.Series:
+        """The risks of each row by ``label``, joined by "; " in the order of ``SIGNALS``
+        (None when none): worked out once per combination of risks."""
         risks = list(self.signals.columns)
-        return pd.Series([[risks[j] for j in np.flatnonzero(row)] for row in table],
-                         index=self.signals.index, dtype=object)
+        bits = self.signals.to_numpy() @ (1 << np.arange(len(risks)))
+        combos, codes = np.unique(bits, return_inverse=True)
+        texts = np.array([
+            "; ".join(label[r] for j, r in enumerate(risks) if combo >> j & 1) or None
+            for combo in combos], dtype=object)
+        return pd.Series(texts[codes.ravel()], index=self.signals.index, dtype=object)
 
 
-def find_risks(text: pd.Series, channel: pd.Series, repeat_of: pd.Series) -> Risks:
-    """The signals of each row from its text (description and request), channel and history."""
-    filled = text.fillna("").astype(str)
-    signals = pd.DataFrame({risk: filled.str.contains(pattern) for risk, pattern
-                            in _PATTERNS.items()}, index=text.index)
+def find_risks(texts: list[pd.Series], channel: pd.Series, repeat_of: pd.Series) -> Risks:
+    """The signals of each row from its texts (description, request), channel and history."""
+    signals = pd.DataFrame(False, index=channel.index, columns=list(_PATTERNS))
+    for text in texts:
+        # Complaints repeat their wording: each distinct text is searched once.
+        codes, distinct = pd.factorize(text.to_numpy(dtype=object))
+        for risk, pattern in _PATTERNS.items():
+            found = np.array([isinstance(t, str) and pattern.search(t) is not None
+                              for t in distinct] + [False], dtype=bool)
+            signals[risk] |= found[codes]  # code -1 (no text): the last, False
     signals["Regulator"] |= channel.eq(REGULATOR_CHANNEL)
     signals["Repeated contact"] |= repeat_of.notna()
     severity = _strongest(signals, 0, SEVERITY_RANK)
@@ -113,9 +122,8 @@ def apply_risks(register: Register, frame: pd.DataFrame, classes, repeat_of: pd.
                 lists: dict[str, Vocabulary], lang: str) -> tuple[pd.Series, list[Finding]]:
     """Find the risks, raise the severity and urgency the rules or nobody set (in ``classes``,
     in place), and question typed severities below the risk. Returns the Risk column's text."""
-    text = frame["description"].fillna("").astype(str) + "\n" + \
-        register.col("request").fillna("").astype(str)
-    risks = find_risks(text, frame["channel"], repeat_of)
+    risks = find_risks([frame["description"], register.col("request")], frame["channel"],
+                       repeat_of)
     for key, asked, rank in (("severity", risks.severity, SEVERITY_RANK),
                              ("urgency", risks.urgency, URGENCY_RANK)):
         filled = classes.filled[key]
@@ -124,10 +132,7 @@ def apply_risks(register: Register, frame: pd.DataFrame, classes, repeat_of: pd.
         classes.filled[key] = filled | changed
     typed = frame["severity"].where(~classes.filled["severity"])
     findings = low_severity_findings(register, typed, risks, lists, lang)
-    names = risks.names()
-    label = {risk: lists["risk"].label(risk, lang) for risk in SIGNALS}
-    shown = ["; ".join(label[r] for r in found) or None for found in names]
-    return pd.Series(shown, index=names.index, dtype=object), findings
+    return risks.shown({risk: lists["risk"].label(risk, lang) for risk in SIGNALS}), findings
 
 
 def low_severity_findings(register: Register, typed: pd.Series, risks: Risks,

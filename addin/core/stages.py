@@ -114,10 +114,12 @@ def _unhappy(frame: pd.DataFrame, labels: pd.Series) -> list[RowCheck]:
     said_no = frame["follow_up_result"].eq("Not satisfied")
     low = frame["satisfaction"] <= LOW_SATISFACTION
     hit = frame["status"].isin(DONE_STATUSES) & (said_no | low)
-    reasons = {row: _reasons(said_no[row], frame.at[row, "satisfaction"])
-               for row in frame.index[hit.to_numpy()]}
-    reason = pd.Series({row: en for row, (en, _) in reasons.items()}, dtype=object)
-    reason_zh = pd.Series({row: zh for row, (_, zh) in reasons.items()}, dtype=object)
+    # Few distinct reasons (a result and a score of 1 or 2): each written once.
+    pairs = {key: _reasons(*key) for key in
+             set(zip(said_no[hit], frame["satisfaction"][hit].fillna(5), strict=True))}
+    keys = list(zip(said_no[hit], frame["satisfaction"][hit].fillna(5), strict=True))
+    reason = pd.Series([pairs[k][0] for k in keys], index=frame.index[hit], dtype=object)
+    reason_zh = pd.Series([pairs[k][1] for k in keys], index=frame.index[hit], dtype=object)
     # At the follow-up result when that says so, else at the score.
     return [RowCheck("reopen-suggested", key, hit & (said_no if key == "follow_up_result"
                                                       else ~said_no),
@@ -140,8 +142,8 @@ def follow_ups_overdue(register: Register, frame: pd.DataFrame, clocks: pd.DataF
     late = clocks["follow_up_state"].eq("Overdue") & frame["status"].eq("Resolved")
     return row_findings(register, [RowCheck(
         "follow-up-overdue", "follow_up_at", late,
-        {"resolved": shown_dates(frame["resolved_at"]),
-         "due": clocks["follow_up_due"].dt.strftime("%Y-%m-%d")})], late)
+        {"resolved": shown_dates(frame["resolved_at"][late]),
+         "due": clocks["follow_up_due"][late].dt.strftime("%Y-%m-%d")})], late)
 
 
 def _status_checks(code: str, register: Register, rows: pd.Series, keys: tuple[str, ...],
@@ -169,11 +171,12 @@ def _order(register: Register, frame: pd.DataFrame, level: str) -> list[RowCheck
         if wrong.any():
             checks.append(RowCheck("stage-order", key, wrong, {
                 "header": register.header(key), "earlier": earlier_header,
-                "earlier_value": shown_dates(earlier)}, shown_dates(frame[key]), level))
+                "earlier_value": shown_dates(earlier[wrong])}, shown_dates(frame[key][wrong]),
+                level))
     if register.has("acknowledged_at") and register.has("resolved_at"):
         late = is_before(frame["resolved_at"], frame["acknowledged_at"])
         checks.append(RowCheck("reply-after-resolution", "acknowledged_at", late,
-                               {"resolved": shown_dates(frame["resolved_at"])},
-                               shown_dates(frame["acknowledged_at"]), level))
+                               {"resolved": shown_dates(frame["resolved_at"][late])},
+                               shown_dates(frame["acknowledged_at"][late]), level))
     return checks
 
