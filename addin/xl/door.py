@@ -42,9 +42,9 @@ from addin.core.register import Grid, Register, sheet_role
 PARTS: dict[str, tuple[str, ...]] = {
     "check": ("check", "repeat_of"),
     "numbers": ("case_no",),
-    "classes": ("category", "severity", "urgency", "department", "rule"),
-    "deadlines": ("ack_due", "due_at", "sla_status", "days_open", "reopened_at", "waiting_since",
-                  "paused_days"),
+    "classes": ("category", "severity", "urgency", "department", "rule", "risk"),
+    "deadlines": ("ack_due", "investigate_due", "due_at", "follow_up_due", "sla_status",
+                  "days_open", "reopened_at", "waiting_since", "paused_days"),
 }
 ALL_PARTS = frozenset(PARTS)
 DATE_FORMAT = "yyyy-mm-dd"
