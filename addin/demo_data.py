@@ -24,6 +24,7 @@ from typing import Any
 
 from .core.fields import BY_KEY, TYPED_KEYS
 from .core.vocab import default_lists
+from .demo_process import add_process
 
 # The staff-typed fields of the card; source_ref belongs to imports, not to typed complaints.
 DEMO_KEYS: tuple[str, ...] = tuple(k for k in TYPED_KEYS if k != "source_ref")
@@ -62,6 +63,8 @@ class DemoSet:
     planted: dict[str, int]  # planted kind -> number of rows
     planted_rows: dict[str, list[int]] = field(default_factory=dict)  # kind -> 0-based positions
     categories: list[str] = field(default_factory=list)  # category each description was written for
+    # Not accepted and anonymous complaints (0-based positions): the process, not problems.
+    process_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def demo_rows(n: int = 3000, months: int = 18, end: dt.date | None = None,
@@ -87,11 +90,13 @@ def make_demo(n: int = 3000, months: int = 18, end: dt.date | None = None,
     _number_earlier_run(cases[:numbered])
     planted_rows = _plant(rng, cases, numbered, paired, lang, now)
     planted_rows["repeat-complaint"] = repeats
+    spared = paired | {i for rows in planted_rows.values() for i in rows}
+    process_rows = add_process(cases, spared, now, lang, seed)
     planted = {kind: len(planted_rows.get(kind, [])) for kind in PLANTED_FINDINGS}
     headers = [BY_KEY[key].header(lang) for key in DEMO_KEYS]
     rows = [_render(case, lang) for case in cases]
     return DemoSet(headers, rows, planted, {k: sorted(v) for k, v in planted_rows.items()},
-                   [case["_category"] for case in cases])
+                   [case["_category"] for case in cases], process_rows)
 
 
 # --------------------------------------------------------------------------------------------

@@ -123,10 +123,12 @@ def test_working_and_calendar_clocks(received, target, ack_due, due_at):
 
 def test_output_columns_and_types():
     out = run(cases({"received_at": "2025-09-30"}), D(2025, 10, 9))
-    assert list(out.columns) == ["ack_due", "due_at", "sla_status", "days_open", "reopened_at",
-                                 "waiting_since", "paused_days"]
+    assert list(out.columns) == ["ack_due", "investigate_due", "due_at", "follow_up_due",
+                                 "investigate_state", "follow_up_state", "sla_status",
+                                 "days_open", "reopened_at", "waiting_since", "paused_days"]
     assert out.index.tolist() == [2]
-    for key in ("ack_due", "due_at", "reopened_at", "waiting_since"):
+    for key in ("ack_due", "investigate_due", "due_at", "follow_up_due", "reopened_at",
+                "waiting_since"):
         assert pd.api.types.is_datetime64_dtype(out[key]), key
     assert str(out["days_open"].dtype) == "Int64"
     assert str(out["paused_days"].dtype) == "Int64"
@@ -481,12 +483,27 @@ def test_deadline_rows_round_trip(lang):
 
 def test_deadline_rows_in_chinese():
     rows = deadline_rows(DEFAULT_DEADLINES, "zh-CN")
-    assert rows[0] == ["严重程度", "紧急程度", "回复时限（天）", "处理时限（天）", "计时方式"]
-    assert rows[1] == ["任意", "立即处理", 1, 3, "工作日"]
-    assert rows[-1] == ["任意", "任意", 3, 15, "自然日"]
+    assert rows[0] == ["严重程度", "紧急程度", "回复时限（天）", "调查时限（天）", "处理时限（天）",
+                       "计时方式"]
+    assert rows[1] == ["任意", "立即处理", 1, 2, 3, "工作日"]
+    assert rows[-1] == ["任意", "任意", 3, 10, 15, "自然日"]
 
 
 def test_deadline_rows_in_english():
     rows = deadline_rows(DEFAULT_DEADLINES[1:2], "en")
-    assert rows == [["Severity", "Urgency", "Acknowledge within", "Resolve within", "Clock"],
-                    ["Escalated", "Any", 1, 5, "Working"]]
+    assert rows == [["Severity", "Urgency", "Acknowledge within", "Investigate within",
+                     "Resolve within", "Clock"],
+                    ["Escalated", "Any", 1, 3, 5, "Working"]]
+
+
+def test_investigate_within_is_read_checked_and_defaults_between_the_others():
+    grid = settings_with_table(("Major", "*", 1, 4, 7, "working"),
+                               ("Major", "*", 1, 9, 7, "working"),
+                               ("Normal", "*", 1, None, 9, "working"),
+                               header=("Severity", "Urgency", "Acknowledge within",
+                                       "Investigate within", "Resolve within", "Clock"))
+    targets, findings = parse_deadlines(grid, default_lists())
+    assert [(t.severity, t.investigate_days, t.investigate_within()) for t in targets] == [
+        ("Major", 4, 4), ("Normal", None, 6)]
+    assert [(f.code, f.cell) for f in findings] == [("bad-deadline", "Settings!E7")]
+    assert "not between acknowledge within 1 and resolve within 7" in findings[0].message()

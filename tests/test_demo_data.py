@@ -121,7 +121,7 @@ def test_channels_have_realistic_shares(chinese_register):
 def test_customer_names_fit_the_language(request, fixture, name_pattern):
     demo = request.getfixturevalue(fixture)
     rows = records(demo)
-    clean = set(range(len(rows))) - planted_positions(demo)
+    clean = set(range(len(rows))) - planted_positions(demo) - set(demo.process_rows["anonymous"])
     names = [rows[i]["customer_name"] for i in clean]
     assert all(re.match(name_pattern, name) for name in names)
 
@@ -151,8 +151,8 @@ def test_statuses_follow_the_age_of_the_case(chinese_register):
     recent = [canonical("status", r["status"]) for r in rows
               if 0 <= (END - r["received_at"].date()).days <= 7]
     assert sum(s in DONE_STATUSES for s in old) / len(old) > 0.85
-    assert sum(s in {"New", "Acknowledged", "In progress", "Waiting on customer", "Reopened"}
-               for s in recent) / len(recent) > 0.7
+    assert sum(s in {"New", "Acknowledged", "Investigating", "In progress",
+                     "Waiting on customer", "Reopened"} for s in recent) / len(recent) > 0.7
 
 
 def test_about_one_row_in_twenty_uses_the_other_languages_list_values(chinese_register):
@@ -227,8 +227,9 @@ def _problems(r: dict, end: dt.date) -> set[str]:
     for key in ("received_at", "channel", "customer_name", "description", "status"):
         if r[key] is None:
             found.add("missing")
-    if not r["phone"] and not r["email"] and canonical("channel", r["channel"]) != \
-            "Regulator referral":
+    exempt = canonical("channel", r["channel"]) in {"Regulator referral", "Suggestion box"} \
+        or r["customer_name"] in {"Anonymous", "匿名"}
+    if not r["phone"] and not r["email"] and not exempt:
         found.add("no contact")
     for key in ("channel", "customer_type", "category", "severity", "urgency", "status"):
         if r[key] is not None and canonical(key, r[key]) is None:
@@ -377,14 +378,52 @@ def test_each_planted_row_gets_the_finding_it_was_planted_for(processed):
             assert [r for r in excel_rows if expected not in codes.get(r, set())] == [], kind
 
 
-def test_rows_not_planted_get_no_finding_but_repeats(processed):
+# What the process itself signals on clean rows: warnings asking staff to act, never errors.
+PROCESS_SIGNALS = {"follow-up-overdue", "reopen-suggested", "escalate-proposed",
+                   "risk-severity-low"}
+
+
+def test_rows_not_planted_get_no_finding_but_repeats_and_process_signals(processed):
     demo, outcome = processed
     spoiled = {i + 2 for i in planted_positions(demo)}
     repeats = {i + 2 for i in demo.planted_rows["repeat-complaint"]}
     unexpected = {(row, code) for row, codes in _codes_by_row(outcome).items()
                   if row not in spoiled for code in codes
-                  if not (code == "repeat-complaint" and row in repeats)}
+                  if not (code == "repeat-complaint" and row in repeats)
+                  and code not in PROCESS_SIGNALS}
     assert unexpected == set()
+    signals = [f for f in outcome.findings if f.code in PROCESS_SIGNALS]
+    assert {f.level for f in signals} == {"warning"}
+    shown = {f.code for f in signals}
+    assert {"follow-up-overdue", "reopen-suggested", "escalate-proposed"} <= shown
+
+
+def test_the_demo_shows_every_stage_of_the_process(processed):
+    demo, outcome = processed
+    cases = outcome.cases
+    assert set(cases["status"].dropna()) == {name for name, _ in DEFAULT_LISTS["status"]}
+    clean = cases.drop(index=[i + 2 for i in planted_positions(demo)])
+    closed = clean[clean["status"] == "Closed"]
+    for key in ("assigned_at", "investigated_at", "remedy", "root_cause_type", "informed_at",
+                "follow_up_at", "follow_up_method", "follow_up_result", "closed_at"):
+        assert closed[key].notna().all(), key
+    assert {"Overdue", "On track"} <= set(cases["follow_up_state"].dropna())
+    assert cases["investigate_state"].eq("Overdue").any()
+    approved = cases[cases["compensation"] > 1000]
+    assert len(approved) >= 5 and approved["approved_by"].notna().all()
+    assert outcome.summary.not_accepted == len(demo.process_rows["not-accepted"]) >= 10
+    assert cases["risk"].notna().any()
+
+
+def test_anonymous_complaints_come_from_the_suggestion_box_and_get_numbers(processed):
+    demo, outcome = processed
+    rows = [i + 2 for i in demo.process_rows["anonymous"]]
+    assert len(rows) >= 10
+    anonymous = outcome.cases.loc[rows]
+    assert anonymous["channel"].eq("Suggestion box").all()
+    assert anonymous["phone"].isna().all() and anonymous["email"].isna().all()
+    assert anonymous["case_no"].notna().all()
+    assert not [f for f in outcome.findings if f.row in rows and f.level == "error"]
 
 
 def test_the_default_rules_classify_descriptions_as_written(processed):

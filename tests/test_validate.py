@@ -27,7 +27,11 @@ KEYS = ("case_no", "received_at", "channel", "customer_name", "customer_type", "
         "resolved_at", "solution", "satisfaction", "follow_up_at")
 FRAME_COLUMNS = ["received_at", "acknowledged_at", "resolved_at", "follow_up_at", "channel",
                  "customer_type", "category", "severity", "urgency", "status", "satisfaction",
-                 "phone_key", "email_key", "customer_name", "description", "handler", "solution"]
+                 "phone_key", "email_key", "customer_name", "description", "handler", "solution",
+                 # the handling process's dates, lists and amount
+                 "assigned_at", "investigated_at", "approved_at", "informed_at", "closed_at",
+                 "root_cause_type", "remedy", "follow_up_method", "follow_up_result",
+                 "compensation"]
 
 # A new complaint that passes every check, in each language.
 NEW_EN = {"received_at": "2026-03-10 09:30", "channel": "Phone", "customer_name": "Zhang San",
@@ -95,9 +99,10 @@ def test_frame_has_the_documented_columns_and_types(english_sheet):
     frame = checked.frame
     assert sorted(frame.columns) == sorted(FRAME_COLUMNS)
     assert list(frame.index) == [2, 3]
-    for key in ("received_at", "acknowledged_at", "resolved_at", "follow_up_at"):
+    for key in ("received_at", "acknowledged_at", "resolved_at", "follow_up_at", "closed_at"):
         assert frame[key].dtype == "datetime64[ns]"
     assert frame["satisfaction"].dtype == "float64"
+    assert frame["compensation"].dtype == "float64"
     assert checked.numberable.dtype == bool
     # Missing text is None, never NaN.
     assert frame.loc[3, "solution"] is None
@@ -260,9 +265,9 @@ def test_rows_come_in_sheet_order(english_sheet):
      "“Acknowledged”2026-03-10 08:00 早于受理时间 2026-03-10 09:30。"),
     ({"channel": "Fax"},
      "'Fax' is not a valid Channel; choose one of: Phone, Email, Web form, Social media, "
-     "Live chat, Walk-in, Letter, App, Regulator referral, Other.",
+     "Live chat, Walk-in, Letter, App, Regulator referral, Suggestion box, Other.",
      "“Fax”不是有效的“Channel”，可选：Phone, Email, Web form, Social media, Live chat, Walk-in, "
-     "Letter, App, Regulator referral, Other。"),
+     "Letter, App, Regulator referral, Suggestion box, Other。"),
     ({"status": "Waiting on customer"},
      "Handler is required once work has started (status Waiting on customer).",
      "处理开始后（状态：Waiting on customer）必须填写“Handler”。"),
@@ -292,7 +297,7 @@ def test_chinese_sheet_messages_use_its_headers_and_labels(chinese_sheet):
         ("Complaints!B2", "“受理时间”为必填项。"),
         ("Complaints!L3", "处理开始后（状态：处理中）必须填写“处理人”。"),
         ("Complaints!C4", "“传真”不是有效的“投诉渠道”，可选：电话, 邮件, 网站, 社交媒体, 在线客服, "
-                          "到店, 信函, 应用, 监管转办, 其他。"),
+                          "到店, 信函, 应用, 监管转办, 意见箱, 其他。"),
     ]
 
 
@@ -334,7 +339,7 @@ def test_long_lists_show_twelve_choices_then_an_ellipsis(english_sheet):
     _, [item] = check(english_sheet({**NEW_EN, "channel": "Fax"}), Config(lists=lists))
     assert dict(item.params)["choices"] == (
         "Phone, Email, Web form, Social media, Live chat, Walk-in, Letter, App, "
-        "Regulator referral, Other, Branch 1, Branch 2, …")
+        "Regulator referral, Suggestion box, Other, Branch 1, …")
 
 
 def test_value_added_on_the_lists_sheet_is_accepted(english_sheet):

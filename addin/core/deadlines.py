@@ -56,7 +56,7 @@ from .calendar import (
 from .fields import fold
 from .findings import Finding, finding
 from .register import Grid
-from .vocab import DONE_STATUSES, REOPENED, WAITING, Vocabulary, default_lists
+from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, WAITING, Vocabulary, default_lists
 
 __all__ = [
     "DEFAULT_DEADLINES", "DeadlineTarget", "WorkCalendar", "compute_deadlines", "covered_years",
@@ -74,6 +74,14 @@ class DeadlineTarget:
     resolve_days: int
     clock: str  # "working" or "calendar"
     cell: str = ""  # where the row is on the Settings sheet; empty for a preset
+    # The third clock: days to finish the investigation; None (no column or an empty cell) takes
+    # two thirds of the resolve days, never less than the acknowledge days.
+    investigate_days: int | None = None
+
+    def investigate_within(self) -> int:
+        if self.investigate_days is not None:
+            return self.investigate_days
+        return max(self.ack_days, round(self.resolve_days * 2 / 3))
 
 
 # Presets, tightest first. Sources (see docs/record-card.md):
@@ -84,12 +92,14 @@ class DeadlineTarget:
 # - Escalated: cases already raised with management or a regulator; between the two above.
 # - Difficult: UK FCA DISP 1.6 allows 8 weeks for a final response; 40 working days.
 # - Everything else: US CFPB asks companies to respond within 15 calendar days.
+# The investigation takes about two thirds of the time to resolve, leaving room to decide and
+# carry out the remedy.
 DEFAULT_DEADLINES: tuple[DeadlineTarget, ...] = (
-    DeadlineTarget(None, "Immediate", 1, 3, WORKING),
-    DeadlineTarget("Escalated", None, 1, 5, WORKING),
-    DeadlineTarget("Major", None, 1, 7, WORKING),
-    DeadlineTarget("Difficult", None, 2, 40, WORKING),
-    DeadlineTarget(None, None, 3, 15, CALENDAR),
+    DeadlineTarget(None, "Immediate", 1, 3, WORKING, investigate_days=2),
+    DeadlineTarget("Escalated", None, 1, 5, WORKING, investigate_days=3),
+    DeadlineTarget("Major", None, 1, 7, WORKING, investigate_days=5),
+    DeadlineTarget("Difficult", None, 2, 40, WORKING, investigate_days=27),
+    DeadlineTarget(None, None, 3, 15, CALENDAR, investigate_days=10),
 )
 
 # ----------------------------------------------------------------------------- the deadline table
@@ -98,6 +108,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "severity": ("Severity", "严重程度"),
     "urgency": ("Urgency", "紧急程度"),
     "ack_days": ("Acknowledge within", "回复时限（天）", "Acknowledge within (days)"),
+    "investigate_days": ("Investigate within", "调查时限（天）", "Investigate within (days)"),
     "resolve_days": ("Resolve within", "处理时限（天）", "Resolve within (days)"),
     "clock": ("Clock", "计时方式"),
 }
@@ -126,7 +137,8 @@ def deadline_rows(targets: Sequence[DeadlineTarget], lang: str,
         rows.append([
             _value_label(lists, "severity", target.severity, lang),
             _value_label(lists, "urgency", target.urgency, lang),
-            target.ack_days, target.resolve_days, _pick(_CLOCK_LABELS[target.clock], lang),
+            target.ack_days, target.investigate_within(), target.resolve_days,
+            _pick(_CLOCK_LABELS[target.clock], lang),
         ])
     return rows
 
@@ -213,6 +225,12 @@ def _target(grid: Grid, i: int, columns: dict[str, int], lists: dict[str, Vocabu
     if values["clock"] is None:
         bad("clock", cell("clock"), f"{cell('clock')!r} is not a clock; use working or calendar",
             f"“{cell('clock')}”不是有效的计时方式，请填写 工作日 或 自然日")
+    values["investigate_days"] = _days(cell("investigate_days"))
+    if values["investigate_days"] is None and not _blank(cell("investigate_days")):
+        bad("investigate_days", cell("investigate_days"), "Investigate within must be a whole "
+            f"number of days from 0 to {_MAX_DAYS}, not {cell('investigate_days')!r}",
+            f"“调查时限（天）”必须是 0 到 {_MAX_DAYS} 之间的整数，"
+            f"而不是“{cell('investigate_days')}”")
     if problems:
         return None, problems
     if values["resolve_days"] < values["ack_days"]:
@@ -221,9 +239,18 @@ def _target(grid: Grid, i: int, columns: dict[str, int], lists: dict[str, Vocabu
             f"{values['ack_days']} days", f"处理时限 {values['resolve_days']} 天短于回复时限 "
             f"{values['ack_days']} 天")
         return None, problems
+    within = values["investigate_days"]
+    if within is not None and not values["ack_days"] <= within <= values["resolve_days"]:
+        bad("investigate_days", cell("investigate_days"),
+            f"investigate within {values['investigate_days']} days is not between acknowledge "
+            f"within {values['ack_days']} and resolve within {values['resolve_days']} days",
+            f"调查时限 {values['investigate_days']} 天不在回复时限 {values['ack_days']} 天"
+            f"与处理时限 {values['resolve_days']} 天之间")
+        return None, problems
     first = min(columns.values())
     return DeadlineTarget(values["severity"], values["urgency"], values["ack_days"],
-                          values["resolve_days"], values["clock"], grid.ref(i, first)), problems
+                          values["resolve_days"], values["clock"], grid.ref(i, first),
+                          values["investigate_days"]), problems
 
 
 def _list_value(value: Any, vocabulary: Vocabulary | None) -> str | None | bool:
@@ -250,17 +277,19 @@ def _days(value: Any) -> int | None:
 # ----------------------------------------------------------------------------- computing deadlines
 
 def compute_deadlines(frame: pd.DataFrame, targets: Sequence[DeadlineTarget],
-                      calendar: WorkCalendar | None, due_soon_days: int, today: dt.date
-                      ) -> pd.DataFrame:
+                      calendar: WorkCalendar | None, due_soon_days: int, today: dt.date,
+                      follow_up_days: int = 5) -> pd.DataFrame:
     """Deadlines, SLA status, days open and the clock state of every case (index kept)."""
     calendar = calendar or default_calendar()
     today_day = np.datetime64(pd.Timestamp(today).date(), "D")
     status = _objects(frame, "status")
     # Compared one status at a time: np.isin would sort, and None does not sort with text.
     done = np.logical_or.reduce([status == name for name in DONE_STATUSES])
+    stopped = status == NOT_ACCEPTED
     received = _dates(frame, "received_at")
     resolved = _dates(frame, "resolved_at")
-    ack_n, resolve_n, working = _match(frame, list(targets) or list(DEFAULT_DEADLINES))
+    ack_n, investigate_n, resolve_n, working = _match(frame,
+                                                      list(targets) or list(DEFAULT_DEADLINES))
 
     reopened, restarted = _reopen(status, _dates(frame, "reopened_at"), resolved, today_day)
     pause_end = np.where(done & ~np.isnat(resolved), np.minimum(resolved, today_day), today_day)
@@ -272,13 +301,26 @@ def compute_deadlines(frame: pd.DataFrame, targets: Sequence[DeadlineTarget],
     start = np.where(~np.isnat(reopened) & (reopened > received), reopened, received)
     ack_due = _advance(calendar, received, ack_n, working)
     due_at = _advance(calendar, start, resolve_n + paused + waited, working)
+    investigate_due = _advance(calendar, start, investigate_n + paused + waited, working)
+    follow_up_due = np.where(done, _advance(calendar, resolved, np.full(len(frame), follow_up_days),
+                                            np.ones(len(frame), dtype=bool)), NAT)
     acknowledged = _dates(frame, "acknowledged_at")
     sla = _sla(calendar, received, acknowledged, resolved, ack_due, due_at, done, due_soon_days,
                today_day)
+    sla[stopped] = None
     days_open = _days_open(calendar, received, resolved, done, today_day)
+    days_open[1][stopped] = True
+    pending = ~done & ~stopped & np.isnat(_dates(frame, "investigated_at"))
+    no_follow_up = done & np.isnat(_dates(frame, "follow_up_at"))
     return pd.DataFrame({
         "ack_due": _stamps(ack_due),
+        "investigate_due": _stamps(np.where(stopped, NAT, investigate_due)),
         "due_at": _stamps(due_at),
+        "follow_up_due": _stamps(follow_up_due),
+        "investigate_state": _step_state(calendar, investigate_due, pending, due_soon_days,
+                                         today_day, frame.index),
+        "follow_up_state": _step_state(calendar, follow_up_due, no_follow_up, due_soon_days,
+                                       today_day, frame.index),
         # object, not pandas' string dtype, so that "no status" stays None rather than NaN
         "sla_status": pd.Series(sla, index=frame.index, dtype=object),
         "days_open": pd.arrays.IntegerArray(*days_open),
@@ -286,6 +328,16 @@ def compute_deadlines(frame: pd.DataFrame, targets: Sequence[DeadlineTarget],
         "waiting_since": _stamps(waiting_since),
         "paused_days": pd.arrays.IntegerArray(paused, paused == 0),
     }, index=frame.index)
+
+
+def _step_state(calendar: WorkCalendar, due: np.ndarray, pending: np.ndarray,
+                due_soon_days: int, today: np.datetime64, index: pd.Index) -> pd.Series:
+    """Overdue, Due soon or On track for a step still to be done by ``due``; None otherwise."""
+    left, _ = calendar.count_days(np.full(len(due), today), due)
+    state = np.select([today > due, left <= due_soon_days], ["Overdue", "Due soon"],
+                      "On track").astype(object)
+    state[~pending | np.isnat(due)] = None
+    return pd.Series(state, index=index, dtype=object)
 
 
 def _objects(frame: pd.DataFrame, key: str) -> np.ndarray:
@@ -313,8 +365,9 @@ def _stamps(days: np.ndarray) -> np.ndarray:
 
 
 def _match(frame: pd.DataFrame, targets: list[DeadlineTarget]
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Acknowledge days, resolve days and working-clock flag from each case's first target."""
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Acknowledge, investigate and resolve days and the working-clock flag from each case's
+    first target."""
     severity, urgency = _objects(frame, "severity"), _objects(frame, "urgency")
     choice = np.full(len(frame), len(targets) - 1)  # unmatched cases take the last target
     open_rows = np.ones(len(frame), dtype=bool)
@@ -327,9 +380,10 @@ def _match(frame: pd.DataFrame, targets: list[DeadlineTarget]
         choice[hit] = number
         open_rows &= ~hit
     ack = np.array([t.ack_days for t in targets], dtype=np.int64)[choice]
+    investigate = np.array([t.investigate_within() for t in targets], dtype=np.int64)[choice]
     resolve = np.array([t.resolve_days for t in targets], dtype=np.int64)[choice]
     working = np.array([t.clock == WORKING for t in targets])[choice]
-    return ack, resolve, working
+    return ack, investigate, resolve, working
 
 
 def _reopen(status: np.ndarray, reopened: np.ndarray, resolved: np.ndarray, today: np.datetime64

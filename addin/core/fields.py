@@ -2,6 +2,13 @@
 
 The field list is the contract in docs/record-card.md: every door, report and test speaks of fields
 by key, never by header text or column letter.
+
+The order is the card's order (the builder and the doors lay columns out by it). The handling
+process's fields sit beside the step they record: Assigned after Handler, the reason a complaint is
+not accepted after Status, Investigated between the first reply and the resolution, the cause type
+and the remedy (with its compensation and approval) after the free-text cause and solution, the
+day the customer was told after the outcome, the follow-up's method and result after its date, and
+Closed last. Every one of them is optional: a register without them is checked as before.
 """
 
 from __future__ import annotations
@@ -47,24 +54,39 @@ FIELDS: tuple[Field, ...] = (
     _f("urgency", "Urgency", "紧急程度", "list"),
     _f("department", "Department", "责任部门"),
     _f("handler", "Handler", "处理人"),
+    _f("assigned_at", "Assigned", "分派时间", "datetime"),
     _f("status", "Status", "处理状态", "list"),
+    _f("reject_reason", "Reason not accepted", "不予受理原因"),
     _f("acknowledged_at", "Acknowledged", "首次回复时间", "datetime"),
+    _f("investigated_at", "Investigated", "调查完成时间", "datetime"),
     _f("resolved_at", "Resolved", "解决时间", "datetime"),
     _f("root_cause", "Root cause", "原因分析"),
+    _f("root_cause_type", "Cause type", "原因类别", "list"),
     _f("solution", "Solution", "解决方案"),
+    _f("remedy", "Remedy", "处理方式", "list"),
+    _f("compensation", "Compensation", "赔偿金额", "number"),
+    _f("approved_by", "Approved by", "审批人"),
+    _f("approved_at", "Approved", "审批时间", "datetime"),
     _f("outcome", "Outcome", "处理结果"),
+    _f("informed_at", "Customer told", "告知结果时间", "datetime"),
     _f("satisfaction", "Satisfaction", "满意度", "int"),
     _f("follow_up_at", "Follow-up", "回访日期", "date"),
+    _f("follow_up_method", "Follow-up method", "回访方式", "list"),
+    _f("follow_up_result", "Follow-up result", "回访结果", "list"),
+    _f("closed_at", "Closed", "结案时间", "datetime"),
     _f("notes", "Notes", "备注"),
     # Extra fields (documented in docs/record-card.md): where an import came from.
     _f("source_ref", "Source ref", "来源编号"),
     # Written by the add-in.
     _f("ack_due", "Acknowledge by", "回复时限", "date", True),
+    _f("investigate_due", "Investigate by", "调查时限", "date", True),
     _f("due_at", "Resolve by", "处理时限", "date", True),
+    _f("follow_up_due", "Follow up by", "回访时限", "date", True),
     _f("sla_status", "SLA status", "时限状态", "list", True),
     _f("days_open", "Days open", "已处理天数", "int", True),
     _f("rule", "Rule", "匹配规则", "text", True),
     _f("repeat_of", "Repeat of", "重复投诉", "text", True),
+    _f("risk", "Risk", "风险提示", "list", True),
     _f("check", "Check", "校验结果", "text", True),
     # Clock state the add-in keeps so that pauses and reopenings survive between runs.
     _f("reopened_at", "Reopened", "重新打开时间", "date", True),

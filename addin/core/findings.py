@@ -114,6 +114,68 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "该行存在错误，尚未分配案件编号。",
        "Fix the errors in this row; the next run assigns the number.",
        "修正该行错误后，下次运行将分配编号。"),
+    # The handling process: what each status implies, the order of the steps, remedies.
+    # Their level is the default; the Settings sheet may make them errors or warnings.
+    _c("stage-missing", "error", "Missing for this stage", "当前环节缺少信息",
+       "{header} is needed once the case is {status}.",
+       "状态为“{status}”时需要填写“{header}”。",
+       "Fill in {header}, or set Status to the step the case has really reached.",
+       "请填写“{header}”，或将处理状态改为案件实际所处的环节。"),
+    _c("stage-too-early", "warning", "Filled before its stage", "提前填写",
+       "{header} is filled in, but the case is still {status}.",
+       "已填写“{header}”，但案件状态仍为“{status}”。",
+       "Move Status on to the step the case has reached, or clear {header} if it was typed "
+       "by mistake.",
+       "请将处理状态改为案件实际所处的环节；若为误填，请清空“{header}”。"),
+    _c("stage-order", "error", "Steps out of order", "环节时间顺序不对",
+       "{header} {value} is before {earlier} {earlier_value}: the steps run received, assigned, "
+       "investigated, resolved, customer told, follow-up, closed.",
+       "“{header}”{value} 早于“{earlier}”{earlier_value}：处理环节依次为受理、分派、调查、解决、"
+       "告知结果、回访、结案。",
+       "Check both dates.", "请核对两个日期。"),
+    _c("reply-after-resolution", "error", "First reply after the resolution", "首次回复晚于解决",
+       "The first reply {value} comes after the resolution {resolved}.",
+       "首次回复时间 {value} 晚于解决时间 {resolved}。",
+       "A case is acknowledged before it is resolved: check Acknowledged and Resolved.",
+       "案件应先回复再解决：请核对首次回复时间和解决时间。"),
+    _c("bad-compensation", "error", "Compensation not understood", "赔偿金额无法识别",
+       "Compensation must be an amount of 0 or more, not {value!r}.",
+       "赔偿金额必须是不小于 0 的金额，而不是“{value}”。",
+       "Type the amount as a number, e.g. 200 or 1500.50.",
+       "请填写数字金额，例如 200 或 1500.50。"),
+    _c("approval-missing", "error", "Compensation not approved", "赔偿未审批",
+       "Compensation {amount} is above {threshold}, so Approved by and Approved are needed "
+       "before the case is {status}.",
+       "赔偿金额 {amount} 超过 {threshold}，案件“{status}”前需填写审批人和审批时间。",
+       "Have the compensation approved and fill in Approved by and Approved, or set the "
+       "status back until it is.",
+       "请完成赔偿审批并填写审批人和审批时间，审批前请勿将案件设为已解决或已结案。"),
+    _c("follow-up-overdue", "warning", "Follow-up overdue", "回访超期",
+       "The case was resolved {resolved}; the follow-up was due by {due} and none is recorded.",
+       "案件已于 {resolved} 解决，回访时限为 {due}，尚无回访记录。",
+       "Contact the customer, then fill in Follow-up, Follow-up method and Follow-up result.",
+       "请回访客户，并填写回访日期、回访方式和回访结果。"),
+    _c("reopen-suggested", "warning", "Customer not satisfied", "客户不满意",
+       "The customer is not satisfied ({reason}) and the case is {status}.",
+       "客户不满意（{reason}），案件状态为“{status}”。",
+       "Reopen the case (Status Reopened) and agree the next step with the customer, or say "
+       "in Notes why not.",
+       "请重新打开案件（状态改为“重新打开”）并与客户商定后续处理，或在备注中说明原因。"),
+    _c("risk-severity-low", "warning", "Severity below the risk", "严重程度低于风险",
+       "The complaint signals {risk}, which asks for severity {expected}, but Severity is "
+       "{value}.",
+       "投诉内容涉及{risk}，应为“{expected}”，但严重程度为“{value}”。",
+       "Raise Severity to {expected} and Urgency to Immediate, or say in Notes why not.",
+       "请将严重程度改为“{expected}”、紧急程度改为“立即处理”，或在备注中说明原因。"),
+    _c("escalate-proposed", "warning", "Escalation proposed", "建议升级",
+       "Escalation proposed: {reason}.", "建议升级：{reason}。",
+       "Set Severity to Escalated and tell the manager, or say in Notes why not.",
+       "请将严重程度改为“升级”并报告主管，或在备注中说明原因。"),
+    _c("status-backwards", "warning", "Status went backwards", "状态倒退",
+       "Status went back from {before} to {value} since the last run.",
+       "自上次运行以来，处理状态从“{before}”退回到“{value}”。",
+       "If the customer came back, set Status to Reopened; otherwise restore the status.",
+       "如客户再次投诉，请将状态改为“重新打开”；否则请恢复原状态。"),
     # Settings, lists, rules and holidays sheets.
     _c("bad-setting", "error", "Setting not understood", "设置无法识别",
        "Setting {name}: {problem}. The default ({default}) is used.",
@@ -165,10 +227,12 @@ class Finding:
     value: object = None
     params: tuple[tuple[str, object], ...] = ()
     row: int | None = None  # the Excel row number, for grouping findings per row
+    # Set where the Settings sheet decides the level (the handling process's checks).
+    level_set: Level | None = None
 
     @property
     def level(self) -> Level:
-        return CATALOGUE[self.code].level
+        return self.level_set or CATALOGUE[self.code].level
 
     def message(self, lang: Lang | str = Lang.EN) -> str:
         """What is wrong, in ``lang``."""
@@ -203,10 +267,10 @@ class _Lenient(dict):
 
 
 def finding(code: str, cell: str, *, field: str | None = None, value: object = None,
-            row: int | None = None, **params: object) -> Finding:
+            row: int | None = None, level: Level | None = None, **params: object) -> Finding:
     if code not in CATALOGUE:
         raise KeyError(f"unknown finding code {code!r}")
-    return Finding(code, cell, field, value, tuple(sorted(params.items())), row)
+    return Finding(code, cell, field, value, tuple(sorted(params.items())), row, level)
 
 
 def column_letter(index: int) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .calendar import as_days
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -22,13 +23,16 @@ from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, finding
 from .register import Grid, Register
 from .repeats import find_repeats
+from .risk import apply_risks, escalations
 from .settings import Config, load_config
+from .stages import check_stages, follow_ups_overdue
 from .validate import validate
+from .vocab import NOT_ACCEPTED
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
-OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due", "due_at",
-               "sla_status", "days_open", "rule", "repeat_of", "check", "reopened_at",
-               "waiting_since", "paused_days")
+OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due",
+               "investigate_due", "due_at", "follow_up_due", "sla_status", "days_open", "rule",
+               "repeat_of", "risk", "check", "reopened_at", "waiting_since", "paused_days")
 # List values written in the sheet's language.
 LABELLED = ("category", "severity", "urgency", "sla_status")
 
@@ -44,6 +48,9 @@ class Summary:
     overdue: int = 0
     due_soon: int = 0
     cells_changed: int = 0
+    not_accepted: int = 0  # counted apart: never overdue, not part of the workload
+    follow_ups_overdue: int = 0
+    escalations_proposed: int = 0
 
 
 @dataclass
@@ -81,6 +88,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
     checked, row_findings = validate(register, config, today)
     findings += row_findings
+    findings += check_stages(register, checked, config, lang)
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
                        blank=checked.blank)
@@ -92,21 +100,43 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
                                               register)
     findings += repeat_findings
-    clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
-                               config.deadlines, config.calendar, config.settings.due_soon_days,
-                               today)
+    risk, risk_findings = apply_risks(register, checked.frame, classes, repeat_of, config.lists,
+                                      lang)
+    findings += risk_findings
+    clock_inputs = _clock_inputs(register, checked.frame, classes.values)
+    clocks = compute_deadlines(clock_inputs, config.deadlines, config.calendar,
+                               config.settings.due_soon_days, today,
+                               config.settings.follow_up_days)
+    findings += follow_ups_overdue(register, checked.frame, clocks)
+    cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
+    cases["risk"] = risk
+    findings += _escalations(register, config, cases, clock_inputs, today)
 
     diffs: dict[str, pd.Series] = {}
     if changes:
         values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
                              _check_texts(register, findings, lang))
+        values["risk"] = risk
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
-    cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
-    summary = _summary(register, classes, case_no, findings, clocks, diffs)
+    summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
+
+
+def _escalations(register: Register, config: Config, cases: pd.DataFrame,
+                 clock_inputs: pd.DataFrame, today: dt.date) -> list[Finding]:
+    """Escalation proposals: a second reopening seen in this run (the clock restarted over an
+    earlier reopening), an unhappy customer after a reopening, or overdue past the margin."""
+    before = clock_inputs["reopened_at"]
+    reopened_again = (cases["status"].eq("Reopened") & before.notna()
+                      & cases["reopened_at"].ne(before))
+    due = as_days(cases["due_at"])
+    late, known = config.calendar.count_days(due, np.full(len(due), np.datetime64(today, "D")))
+    overdue_days = pd.Series(np.where(known, late, 0), index=cases.index)
+    return escalations(register, cases, reopened_again, overdue_days,
+                       config.settings.escalate_after_days)
 
 
 def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:
@@ -117,7 +147,8 @@ def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> lis
 
 def _clock_inputs(register: Register, checked: pd.DataFrame,
                   classes: pd.DataFrame) -> pd.DataFrame:
-    frame = checked[["received_at", "acknowledged_at", "resolved_at", "status"]].copy()
+    frame = checked[["received_at", "acknowledged_at", "resolved_at", "status", "investigated_at",
+                     "follow_up_at"]].copy()
     frame["severity"] = classes["severity"]
     frame["urgency"] = classes["urgency"]
     frame["reopened_at"] = parse_dates(register.col("reopened_at"))[0]
@@ -160,7 +191,8 @@ def _new_values(register: Register, config: Config, lang: str, classes, case_no:
     values["rule"] = register.col("rule").where(rule.isna(), rule)
     values["repeat_of"] = repeat_of
     values["check"] = checks
-    for key in ("ack_due", "due_at", "reopened_at", "waiting_since"):
+    for key in ("ack_due", "investigate_due", "due_at", "follow_up_due", "reopened_at",
+                "waiting_since"):
         values[key] = python_datetimes(clocks[key])
     values["sla_status"] = label("sla_status", clocks["sla_status"])
     for key in ("days_open", "paused_days"):
@@ -225,7 +257,8 @@ def _cases(register: Register, checked: pd.DataFrame, classes: pd.DataFrame, cas
 
 
 def _summary(register: Register, classes, case_no: pd.Series, findings: list[Finding],
-             clocks: pd.DataFrame, changes: dict[str, pd.Series]) -> Summary:
+             clocks: pd.DataFrame, changes: dict[str, pd.Series], cases: pd.DataFrame
+             ) -> Summary:
     levels = pd.Series([f.level for f in findings], dtype=object)
     before = is_empty(register.col("case_no"))
     return Summary(
@@ -238,4 +271,7 @@ def _summary(register: Register, classes, case_no: pd.Series, findings: list[Fin
         overdue=int((clocks["sla_status"] == "Overdue").sum()),
         due_soon=int((clocks["sla_status"] == "Due soon").sum()),
         cells_changed=sum(len(diff) for diff in changes.values()),
+        not_accepted=int((cases["status"] == NOT_ACCEPTED).sum()),
+        follow_ups_overdue=int((clocks["follow_up_state"] == "Overdue").sum()),
+        escalations_proposed=sum(f.code == "escalate-proposed" for f in findings),
     )

@@ -28,6 +28,14 @@ class Settings:
     repeat_window_days: int = 30  # calendar days within which a second complaint is a repeat
     mask_personal_data: bool = True  # mask phone, email and names in reports and summaries
     weekend: tuple[int, ...] = (5, 6)  # Monday is 0
+    # The handling process (see addin/core/stages.py for why these defaults):
+    closing_checks: str = "error"  # what Resolved, Closed and Not accepted need
+    stage_checks: str = "warning"  # what the statuses on the way need, and fields filled early
+    order_checks: str = "error"  # steps dated out of order
+    cause_type_to_close: bool = True  # Closed needs a Cause type
+    follow_up_days: int = 5  # working days after the resolution to follow up by
+    escalate_after_days: int = 5  # working days overdue before an escalation is proposed
+    approval_above: float = 1000.0  # compensation above this needs an approver
 
 
 def _language(text: str) -> str:
@@ -81,6 +89,22 @@ def _yes_no(value: Any) -> bool:
     raise ValueError("use yes or no", "请填写 是 或 否")
 
 
+def _level(value: Any) -> str:
+    folded = fold(value)
+    if folded in {"error", "errors", "错误"}:
+        return "error"
+    if folded in {"warning", "warnings", "警告"}:
+        return "warning"
+    raise ValueError("use error or warning", "请填写 错误 或 警告")
+
+
+def _amount(value: Any) -> float:
+    number = float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
+    if not 0 <= number < 1e12:
+        raise ValueError("use an amount of 0 or more", "请填写不小于 0 的金额")
+    return number
+
+
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
          "周一": 0, "周二": 1, "周三": 2, "周四": 3, "周五": 4, "周六": 5, "周日": 6}
 
@@ -126,6 +150,32 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("weekend", "Weekend days", "周末", _weekend,
                 "days that are not working days unless the Holidays sheet says so",
                 "非工作日（节假日表中的调休上班日除外）"),
+    SettingSpec("closing_checks", "Closing checks", "结案检查", _level,
+                "error or warning: a Resolved, Closed or Not accepted case missing what that "
+                "status needs (remedy, cause type, customer told, closed date, reason)",
+                "错误 或 警告：已解决、已结案或不予受理的案件缺少该状态所需信息"
+                "（处理方式、原因类别、告知结果时间、结案时间、不予受理原因）"),
+    SettingSpec("stage_checks", "Stage checks", "环节检查", _level,
+                "error or warning: an open case missing what its status needs (first reply, "
+                "assigned date), or with later steps filled in too early",
+                "错误 或 警告：未结案件缺少当前状态所需信息（首次回复、分派时间），"
+                "或提前填写了后续环节"),
+    SettingSpec("order_checks", "Date order checks", "时间顺序检查", _level,
+                "error or warning: steps dated out of order (received, assigned, investigated, "
+                "resolved, customer told, follow-up, closed)",
+                "错误 或 警告：环节时间顺序不对（受理、分派、调查、解决、告知结果、回访、结案）"),
+    SettingSpec("cause_type_to_close", "Cause type required to close", "结案须填原因类别",
+                _yes_no, "yes: a Closed case needs a Cause type", "是：结案时必须填写原因类别"),
+    SettingSpec("follow_up_days", "Follow up within (working days)", "回访时限（工作日）",
+                _whole(0, 365), "working days after the resolution by which to follow up",
+                "解决后多少个工作日内回访"),
+    SettingSpec("escalate_after_days", "Escalate when overdue by (working days)",
+                "超期升级（工作日）", _whole(0, 365),
+                "an open case this many working days past its resolve deadline is proposed for "
+                "escalation", "超过处理时限多少个工作日的未结案件建议升级"),
+    SettingSpec("approval_above", "Compensation needing approval", "赔偿审批金额", _amount,
+                "compensation above this amount needs Approved by and Approved before the case "
+                "is resolved", "赔偿金额超过此数时，案件解决前必须填写审批人和审批时间"),
 )
 
 _SPEC_BY_LABEL = {fold(label): spec for spec in SETTING_SPECS
@@ -158,6 +208,8 @@ def _shown_default(value: Any) -> dict[str, str]:
     """The default as staff would type it, in both languages."""
     if isinstance(value, bool):
         return {"default": "yes" if value else "no", "default_zh": "是" if value else "否"}
+    if value in ("error", "warning"):
+        return {"default": value, "default_zh": {"error": "错误", "warning": "警告"}[value]}
     if isinstance(value, tuple):  # weekend days
         en = ", ".join(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d] for d in value)
         zh = ", ".join(["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d] for d in value)

@@ -16,6 +16,8 @@ Choices made here, beyond the record card:
 - A phone number may end in an extension (``ext 12``, ``x12``, ``转12``, ``分机12``); it is not part
   of the number's 7-15 digits nor of the key that finds repeat complaints.
 - The contact-missing finding points at the Phone cell, or at Email when the sheet has no Phone.
+- Anonymous complaints are complaints: a customer named Anonymous (匿名) needs no contact details,
+  and one from the suggestion box needs neither a name nor contact details. Both get a number.
 """
 
 from __future__ import annotations
@@ -36,17 +38,22 @@ from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding
 from .register import Register
 from .settings import Config
-from .vocab import DONE_STATUSES, STARTED_STATUSES, Vocabulary
+from .vocab import ANONYMOUS_NAMES, DONE_STATUSES, STARTED_STATUSES, SUGGESTION_BOX, Vocabulary
 
-DATE_KEYS = ("received_at", "acknowledged_at", "resolved_at", "follow_up_at")
-LIST_KEYS = ("channel", "customer_type", "category", "severity", "urgency", "status")
-TEXT_KEYS = ("customer_name", "description", "handler", "solution")
+# The handling process's steps, dated (see addin/core/stages.py).
+STEP_DATE_KEYS = ("assigned_at", "investigated_at", "approved_at", "informed_at", "closed_at")
+DATE_KEYS = ("received_at", "acknowledged_at", "resolved_at", "follow_up_at", *STEP_DATE_KEYS)
+LIST_KEYS = ("channel", "customer_type", "category", "severity", "urgency", "status",
+             "root_cause_type", "remedy", "follow_up_method", "follow_up_result")
+TEXT_KEYS = ("customer_name", "description", "handler", "solution", "root_cause",
+             "reject_reason", "approved_by", "compensation")
 # Dates of what has already happened; a follow-up may be planned ahead.
-PAST_KEYS = ("received_at", "acknowledged_at", "resolved_at")
-AFTER_RECEIVED_KEYS = ("acknowledged_at", "resolved_at")
+PAST_KEYS = ("received_at", "acknowledged_at", "resolved_at", *STEP_DATE_KEYS)
+AFTER_RECEIVED_KEYS = ("acknowledged_at", "resolved_at", "follow_up_at", *STEP_DATE_KEYS)
 # The regulator holds the customer's contact details; referrals arrive without them.
 NO_CONTACT_CHANNEL = "Regulator referral"
 MAX_CHOICES = 12
+_ANONYMOUS = {name.casefold() for name in ANONYMOUS_NAMES}
 
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|转|分机)\s*\d{1,6}\s*$", re.IGNORECASE)
 _PHONE_PUNCTUATION = re.compile(r"[\s\-()+]")
@@ -75,7 +82,7 @@ class Checked:
 
 
 @dataclass
-class _Check:
+class RowCheck:
     """One check's failures: a mask over rows, and what each finding says."""
 
     code: str
@@ -84,6 +91,7 @@ class _Check:
     params: dict[str, object] = field(default_factory=dict)  # a value, or a Series by row
     # The shown value by row (at least the masked rows); the raw cell when None.
     value: pd.Series | None = None
+    level: str | None = None  # set by the Settings sheet; the catalogue's level when None
 
 
 def validate(register: Register, config: Config, today: dt.date
@@ -101,7 +109,7 @@ def validate(register: Register, config: Config, today: dt.date
 
     sheet_findings = _missing_columns(register, frame)
     checks = [
-        *_required(register, empty),
+        *_required(register, frame, empty),
         *_conditional(register, frame, empty, status_label),
         *_contact(register, frame, empty),
         *_dates(register, frame, bad_dates, end_of_today, today, order),
@@ -109,7 +117,7 @@ def validate(register: Register, config: Config, today: dt.date
         *_formats(cells, empty),
         *_satisfaction(register, frame, empty, status_label),
     ]
-    findings = sheet_findings + _to_findings(register, checks, ~blank)
+    findings = sheet_findings + row_findings(register, checks, ~blank)
     numberable = _numberable(register, frame, empty, blank, end_of_today)
     return Checked(frame, numberable, blank, empty), findings
 
@@ -212,6 +220,7 @@ def _canonical_frame(cells: _Cells, config: Config, order: str
         # English names of listed values, None elsewhere.
         frame[key] = cells.map(key, config.lists[key].canonical)
     frame["satisfaction"] = _satisfaction_score(cells)
+    frame["compensation"] = _amounts(cells)
     frame["phone_key"] = cells.spread("phone", [_phone_key(n) for n in cells.phone_numbers()])
     frame["email_key"] = cells.spread("email", [t and t.lower() for t in cells.texts("email")])
     for key in ("customer_name", "description"):
@@ -270,6 +279,18 @@ def _satisfaction_score(cells: _Cells) -> pd.Series:
     return score.where(score.between(1, 5) & score.eq(score.round()))
 
 
+def _amounts(cells: _Cells) -> pd.Series:
+    """Compensation as a float (NaN where empty or not an amount); 1,200 and ¥1200 are read."""
+    def amount(value: object) -> object:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            return _as_text(value).replace(",", "").lstrip("¥￥$").removesuffix("元").strip()
+        return value
+    return pd.to_numeric(cells.map("compensation", amount, blank=""), errors="coerce"
+                         ).astype("float64")
+
+
 def _blank_rows(register: Register, empty: dict[str, pd.Series]) -> pd.Series:
     """Rows with every cell empty.
 
@@ -311,72 +332,83 @@ def _needed(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {"handler": started, "resolved_at": done, "solution": done}
 
 
-def _required(register: Register, empty: dict[str, pd.Series]) -> list[_Check]:
-    return [_Check("required", key, empty[key], {"header": register.header(key)})
+def _required(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series]
+              ) -> list[RowCheck]:
+    unnamed_ok = frame["channel"].eq(SUGGESTION_BOX)
+    return [RowCheck("required", key, empty[key] & ~unnamed_ok if key == "customer_name"
+                   else empty[key], {"header": register.header(key)})
             for key in REQUIRED_COLUMNS if register.has(key)]
 
 
 def _conditional(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
-                 status_label: pd.Series) -> list[_Check]:
+                 status_label: pd.Series) -> list[RowCheck]:
     needed = _needed(frame)
     code = {"handler": "required-when-started", "resolved_at": "required-when-done",
             "solution": "required-when-done"}
-    return [_Check(code[key], key, needed[key] & empty[key],
+    return [RowCheck(code[key], key, needed[key] & empty[key],
                    {"header": register.header(key), "status": status_label})
             for key in needed if register.has(key)]
 
 
 def _contact(register: Register, frame: pd.DataFrame,
-             empty: dict[str, pd.Series]) -> list[_Check]:
+             empty: dict[str, pd.Series]) -> list[RowCheck]:
     if not register.has("phone") and not register.has("email"):
         return []  # one missing-column finding says it for every row
     key = "phone" if register.has("phone") else "email"
-    return [_Check("contact-missing", key, ~_contact_ok(frame, empty))]
+    return [RowCheck("contact-missing", key, ~_contact_ok(frame, empty))]
 
 
 def _contact_ok(frame: pd.DataFrame, empty: dict[str, pd.Series]) -> pd.Series:
-    return ~empty["phone"] | ~empty["email"] | frame["channel"].eq(NO_CONTACT_CHANNEL)
+    return (~empty["phone"] | ~empty["email"] | frame["channel"].eq(NO_CONTACT_CHANNEL)
+            | _anonymous(frame, empty))
+
+
+def _anonymous(frame: pd.DataFrame, empty: dict[str, pd.Series]) -> pd.Series:
+    """Complaints that may come without a name or a way to reply."""
+    names = frame["customer_name"].str.strip().str.casefold()
+    named_anonymous = names.isin(_ANONYMOUS).to_numpy(dtype=bool)
+    return frame["channel"].eq(SUGGESTION_BOX) | (~empty["customer_name"] & named_anonymous)
 
 
 def _dates(register: Register, frame: pd.DataFrame, bad: dict[str, pd.Series],
-           end_of_today: pd.Timestamp, today: dt.date, order: str) -> list[_Check]:
-    checks = [_Check("not-a-date", key, bad[key],
+           end_of_today: pd.Timestamp, today: dt.date, order: str) -> list[RowCheck]:
+    checks = [RowCheck("not-a-date", key, bad[key],
                      {"header": register.header(key), "example": format_example(order)})
               for key in DATE_KEYS if register.has(key)]
     shown_today = f"{pd.Timestamp(today):%Y-%m-%d}"
     for key in PAST_KEYS:
         if register.has(key):
             future = frame[key] >= end_of_today
-            checks.append(_Check("date-in-future", key, future,
+            checks.append(RowCheck("date-in-future", key, future,
                                  {"header": register.header(key), "today": shown_today},
-                                 _shown(frame[key][future])))
+                                 shown_dates(frame[key][future])))
     received = frame["received_at"]
     for key in AFTER_RECEIVED_KEYS:
         if register.has(key):
-            early = _before(frame[key], received)
-            checks.append(_Check("date-order", key, early,
+            early = is_before(frame[key], received)
+            checks.append(RowCheck("date-order", key, early,
                                  {"header": register.header(key),
-                                  "received": _shown(received[early])},
-                                 _shown(frame[key][early])))
+                                  "received": shown_dates(received[early])},
+                                 shown_dates(frame[key][early])))
     return checks
 
 
-def _before(later: pd.Series, received: pd.Series) -> pd.Series:
+def is_before(later: pd.Series, received: pd.Series) -> pd.Series:
     """Earlier than received, except a date typed without a time on the received day."""
     same_day = later.dt.normalize() == received.dt.normalize()
     timeless = (later == later.dt.normalize()) | (received == received.dt.normalize())
     return (later < received) & ~(same_day & timeless)
 
 
-def _shown(dates: pd.Series) -> pd.Series:
+def shown_dates(dates: pd.Series) -> pd.Series:
     """Dates as staff would type them: with the time only when there is one."""
     with_time = dates.dt.strftime("%Y-%m-%d %H:%M")
     return with_time.where(dates != dates.dt.normalize(), dates.dt.strftime("%Y-%m-%d"))
 
 
 def _lists(register: Register, config: Config, frame: pd.DataFrame,
-           empty: dict[str, pd.Series], lang: str) -> list[_Check]:
-    return [_Check("not-in-list", key, ~empty[key] & frame[key].isna(),
+           empty: dict[str, pd.Series], lang: str) -> list[RowCheck]:
+    return [RowCheck("not-in-list", key, ~empty[key] & frame[key].isna(),
                    {"header": register.header(key),
                     "choices": _choices(config.lists[key], lang)})
             for key in LIST_KEYS if register.has(key)]
@@ -388,7 +420,7 @@ def _choices(vocabulary: Vocabulary, lang: str) -> str:
     return ", ".join(shown)
 
 
-def _formats(cells: _Cells, empty: dict[str, pd.Series]) -> list[_Check]:
+def _formats(cells: _Cells, empty: dict[str, pd.Series]) -> list[RowCheck]:
     register = cells.register
     # Tested once per distinct value: a digits-only number (\d is isdecimal) needs no regex.
     phone_ok = [n is not None and ((7 <= len(n) <= 15) if n.isdecimal() else
@@ -396,20 +428,20 @@ def _formats(cells: _Cells, empty: dict[str, pd.Series]) -> list[_Check]:
     email_ok = [t is not None and _EMAIL.match(t) is not None for t in cells.texts("email")]
     bad_phone = ~empty["phone"] & ~cells.spread("phone", phone_ok, missing=False, dtype=bool)
     bad_email = ~empty["email"] & ~cells.spread("email", email_ok, missing=False, dtype=bool)
-    return [_Check(code, key, mask) for code, key, mask in
+    return [RowCheck(code, key, mask) for code, key, mask in
             (("bad-phone", "phone", bad_phone), ("bad-email", "email", bad_email))
             if register.has(key)]
 
 
 def _satisfaction(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
-                  status_label: pd.Series) -> list[_Check]:
+                  status_label: pd.Series) -> list[RowCheck]:
     if not register.has("satisfaction"):
         return []
     given = ~empty["satisfaction"]
     # Only a known open status is reported: a missing status has its own finding.
     open_case = frame["status"].notna() & ~frame["status"].isin(DONE_STATUSES)
-    return [_Check("satisfaction-range", "satisfaction", given & frame["satisfaction"].isna()),
-            _Check("satisfaction-open", "satisfaction", given & open_case,
+    return [RowCheck("satisfaction-range", "satisfaction", given & frame["satisfaction"].isna()),
+            RowCheck("satisfaction-open", "satisfaction", given & open_case,
                    {"status": status_label})]
 
 
@@ -419,8 +451,8 @@ def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Ser
     ok = ~blank & received.notna() & (received < end_of_today)
     for key in ("channel", "status"):
         ok &= frame[key].notna()
-    for key in ("customer_name", "description"):
-        ok &= ~empty[key]
+    ok &= ~empty["description"]
+    ok &= ~empty["customer_name"] | frame["channel"].eq(SUGGESTION_BOX)
     if not register.has("phone") and not register.has("email"):
         return ok & frame["channel"].eq(NO_CONTACT_CHANNEL)
     return ok & _contact_ok(frame, empty)
@@ -429,7 +461,7 @@ def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Ser
 # ----------------------------------------------------------------------------- findings
 
 
-def _to_findings(register: Register, checks: list[_Check], live: pd.Series) -> list[Finding]:
+def row_findings(register: Register, checks: list[RowCheck], live: pd.Series) -> list[Finding]:
     """Findings of every check, row by row and left to right across the sheet."""
     placed: list[tuple[int, int, int, Finding]] = []
     index = register.rows.index
@@ -447,7 +479,7 @@ def _to_findings(register: Register, checks: list[_Check], live: pd.Series) -> l
         prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
         for i, row in enumerate(rows):
             item = finding(check.code, f"{prefix}{row}", field=check.key,
-                           value=values[i], row=int(row),
+                           value=values[i], row=int(row), level=check.level,
                            **{name: given[i] for name, given in params.items()})
             placed.append((int(row), column, order, item))
     placed.sort(key=lambda entry: entry[:3])

@@ -14,7 +14,7 @@ DEFAULT_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
     "channel": (
         ("Phone", "电话"), ("Email", "邮件"), ("Web form", "网站"), ("Social media", "社交媒体"),
         ("Live chat", "在线客服"), ("Walk-in", "到店"), ("Letter", "信函"), ("App", "应用"),
-        ("Regulator referral", "监管转办"), ("Other", "其他"),
+        ("Regulator referral", "监管转办"), ("Suggestion box", "意见箱"), ("Other", "其他"),
     ),
     "customer_type": (("New", "新客户"), ("Returning", "老客户"), ("VIP", "VIP客户")),
     "category": (
@@ -26,22 +26,50 @@ DEFAULT_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "urgency": (("Immediate", "立即处理"), ("Normal", "一般处理"), ("Planned", "计划处理")),
     "status": (
-        ("New", "新建"), ("Acknowledged", "已受理"), ("In progress", "处理中"),
-        ("Waiting on customer", "待客户回复"), ("Resolved", "已解决"), ("Closed", "已结案"),
-        ("Reopened", "重新打开"),
+        ("New", "新建"), ("Acknowledged", "已受理"), ("Investigating", "调查中"),
+        ("In progress", "处理中"), ("Waiting on customer", "待客户回复"), ("Resolved", "已解决"),
+        ("Closed", "已结案"), ("Reopened", "重新打开"), ("Not accepted", "不予受理"),
     ),
     "sla_status": (
         ("On track", "正常"), ("Due soon", "即将到期"), ("Overdue", "已超期"),
         ("Closed on time", "按时结案"), ("Closed late", "超期结案"),
+    ),
+    "root_cause_type": (
+        ("Product defect", "产品缺陷"), ("Supplier", "供应商"), ("Logistics", "物流"),
+        ("Staff conduct", "人员行为"), ("Process or policy", "流程制度"),
+        ("System fault", "系统故障"), ("Customer misunderstanding", "客户误解"), ("Other", "其他"),
+    ),
+    "remedy": (
+        ("Explanation", "解释说明"), ("Apology", "道歉"), ("Repair", "维修"),
+        ("Replacement", "换货"), ("Refund", "退款"), ("Compensation", "赔偿"),
+        ("Process fix", "流程改进"), ("None", "无"),
+    ),
+    "follow_up_method": (
+        ("Phone", "电话"), ("Email", "邮件"), ("SMS", "短信"), ("Online survey", "在线问卷"),
+        ("Visit", "上门"),
+    ),
+    "follow_up_result": (
+        ("Satisfied", "满意"), ("Partly satisfied", "基本满意"), ("Not satisfied", "不满意"),
+        ("Not reached", "未联系上"),
+    ),
+    # Written by the add-in (several may apply; the Risk cell joins them with "; ").
+    "risk": (
+        ("Personal safety", "人身安全"), ("Property loss", "财产损失"), ("Legal", "法律"),
+        ("Media", "媒体"), ("Regulator", "监管"), ("Repeated contact", "频繁投诉"),
     ),
 }
 
 # Statuses with a meaning the rules depend on (canonical names).
 DONE_STATUSES = frozenset({"Resolved", "Closed"})
 STARTED_STATUSES = frozenset(
-    {"In progress", "Waiting on customer", "Resolved", "Closed", "Reopened"})
+    {"Investigating", "In progress", "Waiting on customer", "Resolved", "Closed", "Reopened"})
 WAITING = "Waiting on customer"
 REOPENED = "Reopened"
+# Out of scope or unreasonable, with a reason: the clocks stop and the case is never overdue.
+NOT_ACCEPTED = "Not accepted"
+# Anonymous complaints come in through this channel, often without a name or a way to reply.
+SUGGESTION_BOX = "Suggestion box"
+ANONYMOUS_NAMES = ("Anonymous", "匿名")
 
 
 @dataclass

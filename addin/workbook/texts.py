@@ -53,6 +53,26 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
                      "回访满意度 1（很不满意）到 5（很满意），仅限已解决或已结案的案件。"),
     "follow_up_at": ("Date of the follow-up call or message.", "回访日期。"),
     "notes": ("Anything else worth keeping.", "其他需要记录的信息。"),
+    # The handling process.
+    "assigned_at": ("When the handler was given the case.", "分派给处理人的时间。"),
+    "reject_reason": ("Why the complaint is not accepted. Required when Not accepted.",
+                      "不予受理的原因。状态为不予受理时必填。"),
+    "investigated_at": ("When the investigation ended.", "调查完成的时间。"),
+    "root_cause_type": ("The kind of cause: pick from the list. Required when Closed.",
+                        "原因类别：请从列表中选择。结案时必填。"),
+    "remedy": ("What the customer was given: pick from the list. Required when Resolved or "
+               "Closed.", "处理方式：请从列表中选择。已解决或已结案时必填。"),
+    "compensation": ("Money paid or credited, 0 or more.", "赔偿或返还的金额，不小于 0。"),
+    "approved_by": ("Who approved the compensation (needed above the Settings threshold).",
+                    "赔偿审批人（超过设置中的审批金额时必填）。"),
+    "approved_at": ("When the compensation was approved.", "赔偿审批时间。"),
+    "informed_at": ("When the customer was told the result. Required when Closed.",
+                    "告知客户处理结果的时间。结案时必填。"),
+    "follow_up_method": ("How the follow-up was made: pick from the list.",
+                         "回访方式：请从列表中选择。"),
+    "follow_up_result": ("What the customer said: pick from the list.",
+                         "回访结果：请从列表中选择。"),
+    "closed_at": ("When the case was closed. Required when Closed.", "结案时间。结案时必填。"),
 }
 # Shown on every column the add-in writes.
 WRITTEN_HELP = ("Written by the add-in (Run all): do not type here.",

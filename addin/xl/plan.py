@@ -30,9 +30,9 @@ from .read import Refused, Snapshot
 PARTS: dict[str, tuple[str, ...]] = {
     "check": ("check", "repeat_of"),
     "numbers": ("case_no",),
-    "classes": ("category", "severity", "urgency", "department", "rule"),
-    "deadlines": ("ack_due", "due_at", "sla_status", "days_open", "reopened_at", "waiting_since",
-                  "paused_days"),
+    "classes": ("category", "severity", "urgency", "department", "rule", "risk"),
+    "deadlines": ("ack_due", "investigate_due", "due_at", "follow_up_due", "sla_status",
+                  "days_open", "reopened_at", "waiting_since", "paused_days"),
 }
 ALL_PARTS = frozenset(PARTS)
 

@@ -1,0 +1,110 @@
+"""The case log: what changed on each case between two runs, as events to append.
+
+Given the last known state of every case (what the previous run left: one row per case number)
+and this run's cases, ``case_events`` returns the events to append to the Case log sheet and the
+new last known state. A case seen for the first time is created (with its number); after that an
+event is written for each change of status, handler, severity, urgency or a deadline. A status
+going back to one before it (Closed to New) is recorded and flagged as a finding: a case that
+comes back should be Reopened, so that its clocks restart. Nothing is written twice: a run with no
+change gives no event.
+
+Pure: DataFrames in, DataFrames and findings out. The doors decide where the sheet lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .findings import Finding, finding
+from .register import Register
+
+# The last known state a run keeps per case.
+STATE_COLUMNS = ("case_no", "status", "handler", "severity", "urgency", "ack_due", "due_at",
+                 "investigate_due", "follow_up_due")
+EVENT_COLUMNS = ("Case No", "Time", "Event", "From", "To", "By", "Note")
+# Field -> event name (English; the door shows the Chinese name from ``EVENT_NAMES``).
+_WATCHED = {"status": "Status", "handler": "Handler", "severity": "Severity",
+            "urgency": "Urgency", "ack_due": "Deadline", "due_at": "Deadline",
+            "investigate_due": "Deadline", "follow_up_due": "Deadline"}
+EVENT_NAMES = {"Created": "创建", "Status": "状态变更", "Handler": "处理人变更",
+               "Severity": "严重程度变更", "Urgency": "紧急程度变更", "Deadline": "时限变更",
+               "Reopened": "重新打开", "Escalated": "升级", "Note": "跟进记录"}
+# The process's order, to see a status going backwards (Reopened and Not accepted stand apart).
+_ORDER = {"New": 0, "Acknowledged": 1, "Investigating": 2, "In progress": 3,
+          "Waiting on customer": 3, "Resolved": 4, "Closed": 5}
+BY = "ComplaintRecord"  # who wrote an event the add-in recorded
+
+
+def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime,
+                register: Register | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                           list[Finding]]:
+    """Events to append, the new last known state and findings for statuses gone backwards.
+
+    ``cases`` has the pipeline's canonical columns (``Outcome.cases``: index = Excel rows);
+    rows without a case number are left for a later run.
+    """
+    now = _state(cases)
+    before = _state(last).set_index("case_no") if len(last) else None
+    events: list[tuple] = []
+    findings: list[Finding] = []
+    for row, case in now.iterrows():
+        number = case["case_no"]
+        if before is None or number not in before.index:
+            events.append((number, when, "Created", None, number, BY, None))
+            continue
+        old = before.loc[number]
+        events += _changes(number, old, case, when)
+        if _backwards(old["status"], case["status"]) and register is not None:
+            findings.append(finding("status-backwards", register.cell(int(row), "status"),
+                                    field="status", value=case["status"], row=int(row),
+                                    before=old["status"]))
+    kept = last[~last["case_no"].isin(now["case_no"])] if len(last) else last
+    state = pd.concat([kept, now], ignore_index=True) if len(kept) else now.reset_index(drop=True)
+    log = pd.DataFrame(events, columns=list(EVENT_COLUMNS), dtype=object)
+    return log.where(log.notna(), None), state, findings
+
+
+def _state(frame: pd.DataFrame) -> pd.DataFrame:
+    """The watched columns of the numbered cases, missing values as None."""
+    columns = {key: frame[key] if key in frame else None for key in STATE_COLUMNS}
+    state = pd.DataFrame(columns, index=frame.index).astype(object)
+    state = state.where(state.notna(), None)
+    return state[state["case_no"].notna()]
+
+
+def _changes(number: str, old: pd.Series, new: pd.Series, when: dt.datetime) -> list[tuple]:
+    events = []
+    for key, event in _WATCHED.items():
+        if _same(old[key], new[key]):
+            continue
+        if key == "status" and new[key] == "Reopened":
+            event = "Reopened"
+        elif key == "severity" and new[key] == "Escalated":
+            event = "Escalated"
+        note = _DEADLINE_NOTES.get(key)
+        events.append((number, when, event, _shown(old[key]), _shown(new[key]), BY, note))
+    return events
+
+
+_DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",
+                   "investigate_due": "Investigate by", "follow_up_due": "Follow up by"}
+
+
+def _same(old: object, new: object) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    if isinstance(old, dt.date) or isinstance(new, dt.date):
+        return pd.Timestamp(old) == pd.Timestamp(new)
+    return str(old).strip() == str(new).strip()
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, dt.datetime) and value == pd.Timestamp(value).normalize():
+        return value.date()
+    return value
+
+
+def _backwards(old: object, new: object) -> bool:
+    return old in _ORDER and new in _ORDER and _ORDER[new] < _ORDER[old]

@@ -1,0 +1,185 @@
+"""Risk and escalation: what a complaint's text and history signal, and what that asks of staff.
+
+Signals. The complaint and the customer's request are searched, in either language, for personal
+safety, property loss, legal threats, media and regulators; a complaint referred by a regulator is
+a Regulator risk, and one that repeats an earlier complaint within the repeat window (or says it
+is the customer's n-th call) is Repeated contact. The signals fill the Risk column.
+
+Severity. Complaint-handling guidance puts personal safety and major property loss first; so a
+signal sets severity and urgency where staff left them empty (or only the rules filled them this
+run), never lowering what the rules chose. What staff typed is never overwritten: a typed severity
+below what a safety or property signal asks for is a warning.
+
+Escalation. A case reopened a second time, a customer still not satisfied after a reopening, or an
+open case overdue by more than the Settings margin is proposed for severity Escalated, with a
+finding that says why. Nothing is changed or rejected automatically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .findings import Finding, finding
+from .register import Register
+from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, Vocabulary
+
+# Each risk and the words that signal it (Chinese as written; English as whole words).
+SIGNALS: dict[str, str] = {
+    "Personal safety": r"人身|受伤|烫伤|烧伤|触电|漏电|起火|着火|爆炸|自燃|冒烟|中毒|割伤|砸伤|住院"
+                       r"|\binjur|\bburn(?:ed|t|s)?\b|electric shock|\bfire\b|explod|explosion"
+                       r"|\bsmoke\b|poison|hospital",
+    "Property loss": r"财产损失|损失[^，。,.]{0,6}[万千]元?|泡坏|水淹|淹了|烧毁|毁坏"
+                     r"|property (?:damage|loss)|flooded|water damage|\bruined\b",
+    "Legal": r"律师|起诉|法院|诉讼|打官司|法律责任|报警|\blawyer|\battorney|\bsue\b|lawsuit"
+             r"|\bcourt\b|legal action|\bpolice\b",
+    "Media": r"媒体|曝光|记者|微博|抖音|上新闻|发到网上|\bmedia\b|journalist|newspaper|go public"
+             r"|\bviral\b",
+    "Regulator": r"12315|市场监管|监管局|消协|消费者协会|工商局|regulator|ombudsman|\bCFPB\b"
+                 r"|trading standards|consumer protection",
+    "Repeated contact": r"第\s*\d+\s*次|又一次|多次|反复|天天打电话|again and again"
+                        r"|\b\d+(?:st|nd|rd|th) time\b|many times",
+}
+_PATTERNS = {risk: re.compile(words, re.IGNORECASE) for risk, words in SIGNALS.items()}
+REGULATOR_CHANNEL = "Regulator referral"
+# What each risk asks for: (severity, urgency); None leaves the field to the rules.
+ASKS: dict[str, tuple[str, str | None]] = {
+    "Personal safety": ("Major", "Immediate"),
+    "Property loss": ("Major", "Immediate"),
+    "Legal": ("Major", None),
+    "Media": ("Major", "Immediate"),
+    "Regulator": ("Major", "Immediate"),
+    "Repeated contact": ("Difficult", None),
+}
+# Typed severities below these risks' severity are questioned (the highest priority).
+FIRST_PRIORITY = ("Personal safety", "Property loss")
+SEVERITY_RANK = {"Normal": 0, "Difficult": 1, "Major": 2, "Escalated": 3}
+URGENCY_RANK = {"Planned": 0, "Normal": 1, "Immediate": 2}
+
+
+@dataclass
+class Risks:
+    signals: pd.DataFrame  # bool, one column per risk, index = register rows
+    severity: pd.Series  # what the signals ask for (canonical), None where nothing
+    urgency: pd.Series
+
+    def shown(self, label: dict[str, str]) -> pd.Series:
+        """The risks of each row by ``label``, joined by "; " in the order of ``SIGNALS``
+        (None when none): worked out once per combination of risks."""
+        risks = list(self.signals.columns)
+        bits = self.signals.to_numpy() @ (1 << np.arange(len(risks)))
+        combos, codes = np.unique(bits, return_inverse=True)
+        texts = np.array([
+            "; ".join(label[r] for j, r in enumerate(risks) if combo >> j & 1) or None
+            for combo in combos], dtype=object)
+        return pd.Series(texts[codes.ravel()], index=self.signals.index, dtype=object)
+
+
+def find_risks(texts: list[pd.Series], channel: pd.Series, repeat_of: pd.Series) -> Risks:
+    """The signals of each row from its texts (description, request), channel and history."""
+    signals = pd.DataFrame(False, index=channel.index, columns=list(_PATTERNS))
+    for text in texts:
+        # Complaints repeat their wording: each distinct text is searched once.
+        codes, distinct = pd.factorize(text.to_numpy(dtype=object))
+        for risk, pattern in _PATTERNS.items():
+            found = np.array([isinstance(t, str) and pattern.search(t) is not None
+                              for t in distinct] + [False], dtype=bool)
+            signals[risk] |= found[codes]  # code -1 (no text): the last, False
+    signals["Regulator"] |= channel.eq(REGULATOR_CHANNEL)
+    signals["Repeated contact"] |= repeat_of.notna()
+    severity = _strongest(signals, 0, SEVERITY_RANK)
+    urgency = _strongest(signals, 1, URGENCY_RANK)
+    return Risks(signals, severity, urgency)
+
+
+def _strongest(signals: pd.DataFrame, part: int, rank: dict[str, int]) -> pd.Series:
+    best = pd.Series(None, index=signals.index, dtype=object)
+    best_rank = np.full(len(signals), -1)
+    for risk, asks in ASKS.items():
+        value = asks[part]
+        if value is None:
+            continue
+        better = signals[risk].to_numpy() & (rank[value] > best_rank)
+        best[better] = value
+        best_rank[better] = rank[value]
+    return best
+
+
+def raise_to_risk(current: pd.Series, asked: pd.Series, may_change: pd.Series,
+                  rank: dict[str, int]) -> tuple[pd.Series, pd.Series]:
+    """``current`` raised to what the risk asks where it may change (empty, or filled by the
+    rules this run), and which rows changed."""
+    now = current.map(rank).fillna(-1)
+    wanted = asked.map(rank).fillna(-1)
+    change = may_change & asked.notna() & (wanted > now)
+    return current.where(~change, asked), change
+
+
+def apply_risks(register: Register, frame: pd.DataFrame, classes, repeat_of: pd.Series,
+                lists: dict[str, Vocabulary], lang: str) -> tuple[pd.Series, list[Finding]]:
+    """Find the risks, raise the severity and urgency the rules or nobody set (in ``classes``,
+    in place), and question typed severities below the risk. Returns the Risk column's text."""
+    risks = find_risks([frame["description"], register.col("request")], frame["channel"],
+                       repeat_of)
+    for key, asked, rank in (("severity", risks.severity, SEVERITY_RANK),
+                             ("urgency", risks.urgency, URGENCY_RANK)):
+        filled = classes.filled[key]
+        may_change = filled | classes.values[key].isna()
+        classes.values[key], changed = raise_to_risk(classes.values[key], asked, may_change, rank)
+        classes.filled[key] = filled | changed
+    typed = frame["severity"].where(~classes.filled["severity"])
+    findings = low_severity_findings(register, typed, risks, lists, lang)
+    return risks.shown({risk: lists["risk"].label(risk, lang) for risk in SIGNALS}), findings
+
+
+def low_severity_findings(register: Register, typed: pd.Series, risks: Risks,
+                          lists: dict[str, Vocabulary], lang: str) -> list[Finding]:
+    """A warning where staff typed a severity below what a safety or property signal asks."""
+    first = risks.signals[list(FIRST_PRIORITY)]
+    rank = typed.map(SEVERITY_RANK)
+    low = first.any(axis=1) & rank.notna() & (rank < SEVERITY_RANK["Major"])
+    severity, risk = lists["severity"], lists["risk"]
+    out = []
+    for row in typed.index[low.to_numpy()]:
+        named = [name for name in FIRST_PRIORITY if first.at[row, name]]
+        out.append(finding(
+            "risk-severity-low", register.cell(row, "severity"), field="severity",
+            value=severity.label(typed[row], lang), row=int(row),
+            risk=" and ".join(risk.label(r, "en") for r in named),
+            risk_zh="、".join(risk.label(r, "zh") for r in named),
+            expected=severity.label("Major", "en"), expected_zh=severity.label("Major", "zh")))
+    return out
+
+
+# ----------------------------------------------------------------------------- escalation
+
+_REASONS = {
+    "reopened-twice": ("reopened a second time", "第二次重新打开"),
+    "unhappy-after-reopening": ("the customer is still not satisfied after a reopening",
+                                "重新打开后客户仍不满意"),
+    "overdue": ("overdue by {days} working days, more than the {margin} allowed on Settings",
+                "已超期 {days} 个工作日，超过设置中的 {margin} 个工作日"),
+}
+
+
+def escalations(register: Register, cases: pd.DataFrame, reopened_again: pd.Series,
+                overdue_days: pd.Series, margin: int) -> list[Finding]:
+    """Findings proposing severity Escalated, at the Severity cell, saying why."""
+    status = cases["status"]
+    unhappy = cases["follow_up_result"].eq("Not satisfied") | (cases["satisfaction"] <= 2)
+    after_reopening = cases["reopened_at"].notna() & unhappy & status.ne(REOPENED)
+    open_case = status.notna() & ~status.isin(DONE_STATUSES) & status.ne(NOT_ACCEPTED)
+    overdue = open_case & (overdue_days > margin)
+    already = cases["severity"].eq("Escalated")
+    out: list[Finding] = []
+    for row in cases.index[((reopened_again | after_reopening | overdue) & ~already).to_numpy()]:
+        why = ("reopened-twice" if reopened_again[row] else
+               "unhappy-after-reopening" if after_reopening[row] else "overdue")
+        en, zh = (text.format(days=int(overdue_days[row]), margin=margin)
+                  for text in _REASONS[why])
+        out.append(finding("escalate-proposed", register.cell(row, "severity"),
+                           field="severity", value=why, row=int(row), reason=en, reason_zh=zh))
+    return out
