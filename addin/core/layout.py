@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -115,6 +116,30 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones
     return value
+
+
+# Control characters a workbook file cannot hold (tab, line feed and carriage return it can).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def storable_text(text: str) -> str:
+    """Text as a cell can keep it: characters no workbook file can store are dropped."""
+    return _UNSTORABLE.sub("", text)
+
+
+def unique_headers(headers: Sequence[object]) -> list[str]:
+    """Headers an Excel table accepts: text, none empty, none repeated (case does not matter)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for i, header in enumerate(headers, 1):
+        text = storable_text(str(header)).strip() if header is not None else ""
+        base = text or f"Column {i}"
+        text, n = base, 2
+        while text.casefold() in seen:
+            text, n = f"{base} ({n})", n + 1
+        seen.add(text.casefold())
+        out.append(text)
+    return out
 
 
 def column_taken(sheet: str, new_columns: Sequence[str], first_new_col: int,

@@ -14,7 +14,6 @@ from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-from addin.batch.newbook import default_lists_rows, default_settings_rows
 from addin.batch.sheets import COUNTERS_HEADER
 from addin.batch.writeback import LOG_HEADERS, LOG_WIDTHS
 from addin.core.classify import DEFAULT_RULES, rules_to_rows
@@ -24,9 +23,10 @@ from addin.core.findings import CATALOGUE
 from addin.core.register import SHEET_NAMES, Grid
 from addin.vba.build import BUTTONS
 
+from .defaults import default_lists_rows, default_settings_rows
 from .holidays import holidays_sheet_rows
 from .styles import display_width
-from .texts import BUTTON_HELP, pick
+from .texts import BUTTON_HELP, NO_BUTTONS_HELP, pick
 
 _SETTINGS_HEADER = (("Setting", "设置项"), ("Value", "值"), ("Notes", "说明"))
 _LEVELS = {"error": ("Error", "错误"), "warning": ("Warning", "警告"), "info": ("Info", "提示")}
@@ -165,14 +165,16 @@ def write_conf(ws: Any, lang: str, styles: Any) -> None:
     ws.hide()
 
 
-def help_rows(lang: str) -> list[tuple[str, list]]:
+def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
     """The Help sheet as (style, row) pairs: the buttons, then the finding catalogue, both
     generated from the code so that they never disagree with what the workbook does."""
     zh = lang.startswith("zh")
     rows: list[tuple[str, list]] = [("title", [pick(_HELP_TITLES["title"], lang)]), ("", []),
                                     ("section", [pick(_HELP_TITLES["buttons"], lang)]),
                                     ("header", list(_HELP_TITLES["button_header"][zh]))]
-    for button in BUTTONS:
+    if not buttons:  # a workbook without macros says what to do instead
+        rows[-1:] = [("note", [pick(line, lang)]) for line in NO_BUTTONS_HELP]
+    for button in BUTTONS if buttons else ():
         rows.append(("wrap", [button.caption_zh if zh else button.caption_en, button.macro,
                               None, pick(BUTTON_HELP[button.macro], lang)]))
     rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
@@ -198,8 +200,8 @@ def _blank_placeholders(template: str) -> str:
 HELP_WIDTHS = (22, 30, 10, 60, 50)
 
 
-def write_help(ws: Any, lang: str, styles: Any) -> None:
-    for i, (style, row) in enumerate(help_rows(lang)):
+def write_help(ws: Any, lang: str, styles: Any, buttons: bool = True) -> None:
+    for i, (style, row) in enumerate(help_rows(lang, buttons)):
         for j, value in enumerate(row):
             if value is not None:
                 ws.write_string(i, j, str(value), getattr(styles, style))
