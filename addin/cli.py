@@ -62,9 +62,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from .batch.imports import import_csv
+    from .workbook import RecordBook
 
     report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
-                        encoding=args.encoding, lang=args.lang)
+                        encoding=args.encoding, lang=args.lang, new_book=RecordBook)
     print(report)
     return EXIT_OK
 
