@@ -585,3 +585,16 @@ def test_appended_header_names_stay_unique(register):
     wb, ws, table, columns = register
     append_rows(wb, ws, table, columns, [{"staff memo ": "x"}])  # folds to the existing header
     assert ws["I4"].value == "x" and ws["J1"].value is None
+
+
+def test_a_built_register_is_still_cut_for_a_run(tmp_path):
+    """The Card's merged cells below the rows openpyxl keeps must not make a run load the big
+    register whole: the Card is loaded whole, the register is still cut."""
+    from addin.batch.run import _kept_whole
+    from addin.batch.stream import KEEP_ROWS, open_cut
+
+    rows = [[f"Customer {i}", "Phone"] for i in range(KEEP_ROWS * 3)]
+    path = build_workbook(tmp_path / "big.xlsx", "en", headers=["Customer", "Channel"], rows=rows)
+    book = open_cut(path, False, _kept_whole)
+    assert book is not None and set(book.sheets) == {"Complaints", "Help"}
+    assert book.wb["Card"].max_row > KEEP_ROWS  # whole
