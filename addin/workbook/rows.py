@@ -50,16 +50,14 @@ def place_rows(headers: Sequence[object], rows: Sequence[Sequence[Any]], lang: s
             kept.append(pos)
         else:
             at[key] = pos
-    card: list[Column | KeptColumn] = [Column(f.key, f.header(lang)) for f in FIELDS
-                                       if f.key not in LEFT_OUT or f.key in at]
+    card = [Column(f.key, f.header(lang)) for f in FIELDS if f.key not in LEFT_OUT or f.key in at]
     names = unique_headers([c.header for c in card] + [headers[pos] for pos in kept])[len(card):]
-    sources = [at.get(c.key) for c in card] + kept  # type: ignore[arg-type]
+    sources: list[int | None] = [at.get(c.key) for c in card] + list(kept)
     placed = [[row[pos] if pos is not None and pos < len(row) else None for pos in sources]
               for row in rows]
-    first_kept = len(card)
-    columns = card + [KeptColumn(name, _sampled_width(placed, first_kept + i))
-                      for i, name in enumerate(names)]
-    return columns, placed
+    kept_columns = [KeptColumn(name, _sampled_width(placed, len(card) + i))
+                    for i, name in enumerate(names)]
+    return [*card, *kept_columns], placed
 
 
 def _sampled_width(rows: list[list[Any]], j: int) -> float:
