@@ -111,11 +111,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .batch.imports import import_csv
     from .importer import CsvError, MappingError
+    from .workbook import RecordBook
 
     _must_exist(args.csv)
     try:
         report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
-                            encoding=args.encoding, lang=args.lang or Lang.EN)
+                            encoding=args.encoding, lang=args.lang or Lang.EN,
+                            new_book=RecordBook)
     except (CsvError, MappingError) as err:  # the file or the mapping is the user's to fix
         raise Refusal(str(err)) from err
     print(report)

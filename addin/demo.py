@@ -9,19 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .batch.newbook import create_workbook
+from .batch.newfile import save_new_workbook
 from .batch.run import process_file
 from .demo_data import make_demo
+from .workbook import RecordBook
 
 DEMO_NAME = "ComplaintRecord-demo.xlsx"
 
 
 def write_demo_workbook(path: Path | str, rows: int = 3000, lang: str = "zh-CN",
                         today: dt.date | None = None, overwrite: bool = True) -> Path:
-    """An example workbook of ``rows`` complaints over the 18 months before ``today``."""
+    """An example workbook of ``rows`` complaints over the 18 months before ``today``, made by
+    the workbook builder (.xlsx: no buttons) and placed by the batch door (a replaced file is
+    backed up)."""
     today = today or dt.date.today()
     demo = make_demo(rows, months=18, end=today, lang=lang)
-    return create_workbook(path, demo.headers, demo.rows, lang, overwrite=overwrite)
+    book = RecordBook(lang, demo.headers, demo.rows)
+    return save_new_workbook(book, path, overwrite=overwrite)
 
 
 def run_demo(folder: Path | str, rows: int = 3000, lang: str = "zh-CN",

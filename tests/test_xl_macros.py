@@ -20,7 +20,6 @@ from openpyxl import Workbook, load_workbook
 from xl_standin import CallLog, StandinBook
 
 from addin import __version__
-from addin.batch.newbook import create_workbook
 from addin.batch.run import process_file
 from addin.batch.sheets import find_register, read_counters, read_grids, read_register
 from addin.batch.writeback import apply_outcome, outcome_is_noop
@@ -31,6 +30,7 @@ from addin.core.fields import match_headers
 from addin.core.pipeline import process
 from addin.demo_data import make_demo
 from addin.layout.log import RunInfo, current_user
+from addin.workbook import build_workbook
 from addin.xl import macros
 from addin.xl.macros import BUTTON_PARTS, run_button
 from addin.xl.plan import PARTS
@@ -271,14 +271,11 @@ def test_block_writes_cover_whole_column_runs_not_cells(bare_large):
 
 @pytest.fixture(scope="module")
 def demo_card(tmp_path_factory) -> tuple[Path, Path]:
-    """The demo workbook (create_workbook with every settings sheet, 300 demo complaints) and the
+    """The demo workbook (from the builder: every sheet of the card, 300 demo complaints) and the
     batch door's run over a copy of it."""
     folder = tmp_path_factory.mktemp("demo")
     demo = make_demo(300, months=4, end=TODAY, seed=11)
-    card = create_workbook(folder / "demo.xlsx", demo.headers, demo.rows, "en",
-                           rules_rows=rules_to_rows(DEFAULT_RULES, "en"),
-                           deadline_rows=deadline_rows(DEFAULT_DEADLINES, "en"),
-                           holiday_rows=holiday_rows(range(2025, 2027), "en"))
+    card = build_workbook(folder / "demo.xlsx", "en", headers=demo.headers, rows=demo.rows)
     batch = folder / "batch.xlsx"
     shutil.copy(card, batch)
     process_file(batch, today=TODAY, analysis=False, user=current_user())
@@ -297,10 +294,11 @@ def expected_after(card: Path, batch: Path, macro: str, out: Path) -> set[tuple[
     register, finished = wb["Complaints"], done["Complaints"]
     keys = {k for part in BUTTON_PARTS[macro] for k in PARTS[part]}
     added = range(register.max_column + 1, finished.max_column + 1)
-    for key, pos in match_headers([c.value for c in finished[1]]).items():
+    header = 2  # the builder's register: a note where the buttons would be, then the header
+    for key, pos in match_headers([c.value for c in finished[header]]).items():
         col = pos + 1
         if key in keys or col in added:
-            rows = range(1, finished.max_row + 1) if key in keys else range(1, 2)
+            rows = range(1, finished.max_row + 1) if key in keys else range(header, header + 1)
             for row in rows:
                 register.cell(row, col).value = finished.cell(row, col).value
     for name in copied:

@@ -1,21 +1,25 @@
 """`complaint-record import`: bring complaints from a CSV file into a record-card workbook.
 
-A missing workbook is created with the whole card; an existing one gets only the rows it does not
-hold yet (by ``source_ref``), appended below its table and saved the same safe way as a run.
+An existing workbook gets only the rows it does not hold yet (by ``source_ref``), appended below
+its table and saved the same safe way as a run. A missing one is made by the workbook builder,
+which the caller passes in (``new_book``): this door places the file but never builds one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from addin.core.fields import FIELDS
+from addin.core.fields import BY_KEY
 from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
 from addin.layout.cells import cell_value
 
-from .newbook import append_rows, create_workbook
+from .append import append_rows
+from .newfile import save_new_workbook
 from .run import OWNED_SHEETS, check_kind, open_workbook
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .sheets import find_register, read_register
@@ -43,16 +47,28 @@ class ImportReport:
                 f"complaint-record process \"{self.workbook}\"")
 
 
+# Makes a new workbook from (language, headers, rows); ``save(path)`` writes it.
+NewBook = Callable[[str, list[str], list[list[Any]]], Any]
+
+
 def import_csv(csv: Path | str, into: Path | str, mapping: str = "cfpb",
-               encoding: str | None = None, lang: str = "en") -> ImportReport:
-    """Import ``csv`` into the workbook ``into`` (``lang`` applies to a new workbook only)."""
+               encoding: str | None = None, lang: str = "en", *,
+               new_book: NewBook | None = None) -> ImportReport:
+    """Import ``csv`` into the workbook ``into``. A missing workbook is made with ``new_book`` in
+    ``lang`` (without one it is refused); an existing one keeps its own language."""
     csv, into = Path(csv), Path(into)
     check_kind(into)
     chosen = load_mapping(mapping)
     source = read_csv(csv, encoding)
     if not into.exists():
+        if new_book is None:
+            raise WorkbookRefused(
+                f"{into.name} does not exist, and only an existing workbook can be appended to "
+                "here. Check the name and folder.",
+                f"{into.name} 不存在，此处只能向已有的工作簿追加记录。请检查文件名和文件夹。")
         rows = new_rows(map_rows(source, chosen, lang), set())
-        _create(into, rows, lang)
+        headers = [BY_KEY[c].header(lang) if c in BY_KEY else str(c) for c in rows.columns]
+        save_new_workbook(new_book(lang, headers, rows.to_numpy(dtype=object).tolist()), into)
         return ImportReport(csv, into, len(source), len(rows), True, lang)
     check_not_open(into)
     with run_lock(into):
@@ -73,15 +89,6 @@ def import_csv(csv: Path | str, into: Path | str, mapping: str = "cfpb",
             save_atomically(wb, into, default_backup_dir(into), into, allow_loss=False,
                             owned_sheets=OWNED_SHEETS)
         return ImportReport(csv, into, len(source), added, False, register.lang)
-
-
-def _create(path: Path, rows: pd.DataFrame, lang: str) -> None:
-    # The whole card from the start, written fields included, so the columns sit in card order.
-    keys = [f.key for f in FIELDS]
-    kept = [c for c in rows.columns if c not in keys]
-    headers = [f.header(lang) for f in FIELDS] + kept
-    table = [[cell_value(row.get(k)) for k in keys + kept] for row in _records(rows)]
-    create_workbook(path, headers, table, lang)
 
 
 def _records(rows: pd.DataFrame) -> list[dict[str, object]]:

@@ -226,9 +226,11 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
                 out.writestr(info.filename, light.get(info.filename) or archive.read(info))
         strings = _strings_part(archive)
     wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
-    if not all(_cut_cleanly(wb[title]) for title in cut):
+    unclean = {title for title in cut if not _cut_cleanly(wb[title])}
+    if unclean:  # load those whole (a small card with merged cells), still cut the big register
         close_archives(wb)
-        return None
+        return open_cut(path, keep_vba, lambda t: whole(t) or t in unclean) \
+            if len(unclean) < len(cut) else None
     return CutBook(wb, path, cut, strings)
 
 

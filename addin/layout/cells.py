@@ -19,7 +19,7 @@ from addin.core.fields import BY_KEY
 from addin.core.findings import Finding, cell_ref, column_letter, finding
 
 __all__ = ["MAX_TEXT", "cell_ref", "cell_value", "clean_text", "column_letter", "column_taken",
-           "is_blank", "link_location", "sheet_text"]
+           "is_blank", "link_location", "sheet_text", "storable_text", "unique_headers"]
 
 MAX_TEXT = 32767  # characters a cell holds; Excel cuts longer text there
 # Control characters XML 1.0 cannot carry: a file holding one does not open.
@@ -50,6 +50,26 @@ def cell_value(value: Any) -> Any:
 def clean_text(value: str) -> str:
     """Text as a cell can hold it: characters XML cannot carry removed, cut at Excel's limit."""
     return _NOT_IN_XML.sub("", value)[:MAX_TEXT]
+
+
+def storable_text(text: str) -> str:
+    """Text as a cell can keep it: characters no workbook file can store are dropped."""
+    return _NOT_IN_XML.sub("", text)
+
+
+def unique_headers(headers: Sequence[object]) -> list[str]:
+    """Headers an Excel table accepts: text, none empty, none repeated (case does not matter)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for i, header in enumerate(headers, 1):
+        text = storable_text(str(header)).strip() if header is not None else ""
+        base = text or f"Column {i}"
+        text, n = base, 2
+        while text.casefold() in seen:
+            text, n = f"{base} ({n})", n + 1
+        seen.add(text.casefold())
+        out.append(text)
+    return out
 
 
 def sheet_text(value: Any) -> str | None:

@@ -12,16 +12,19 @@ import datetime as dt
 import io
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from addin.layout.cells import cell_value
 from addin.vba.build import build_workbook_vba
 
 from .card import write_card
-from .examples import Examples, examples
+from .examples import examples
 from .register_sheet import HEADER_ROW, columns_for, write_register
+from .rows import place_rows
 from .side_sheets import (
     as_grids,
     list_names,
@@ -34,6 +37,7 @@ from .side_sheets import (
     write_rows,
 )
 from .styles import Styles
+from .texts import NO_BUTTONS, pick
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "workbook" / "ComplaintRecord.xlsm"
 LANGUAGES = ("zh-CN", "en")
@@ -57,32 +61,57 @@ def sheet_names(lang: str) -> dict[str, str]:
 
 
 def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
-                   cache_dir: Path | None = None) -> Path:
-    """Write the record-card workbook in ``lang`` (zh-CN or en) to ``path``; return the path."""
+                   cache_dir: Path | None = None, *, headers: Sequence[object] | None = None,
+                   rows: Sequence[Sequence[Any]] | None = None) -> Path:
+    """Write the record-card workbook in ``lang`` (zh-CN or en) to ``path``; return the path.
+
+    A ``.xlsm`` gets the VBA project, the buttons and xlwings.conf; a ``.xlsx`` holds no macros,
+    so it gets none of them and its register and Help sheet say what to run instead. The register
+    holds ``rows`` (under ``headers``, in any order or language) or, without them, the examples.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
     path = Path(path)
-    if path.suffix.lower() != ".xlsm":
-        raise ValueError(f"{path.name}: the workbook carries macros, so its name must end in "
-                         ".xlsm")
+    if path.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise ValueError(f"{path.name}: a workbook's name ends in .xlsm (with the buttons) or "
+                         ".xlsx (without them)")
+    macros = path.suffix.lower() == ".xlsm"
     path.parent.mkdir(parents=True, exist_ok=True)
-    vba = build_workbook_vba(list(_CODE_NAMES.values()), cache_dir or default_cache_dir())
+    vba = build_workbook_vba(list(_CODE_NAMES.values()), cache_dir or default_cache_dir()) \
+        if macros else None
+    given = None if rows is None else place_rows(list(headers or []), rows, lang)
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     try:
-        _fill(wb, lang, vba)
+        _fill(wb, lang, vba, given)
     finally:
         wb.close()
     return path
 
 
-def _fill(wb: Any, lang: str, vba: bytes) -> None:
-    names = sheet_names(lang)
+class RecordBook:
+    """A new record-card workbook with these rows, built when saved: ``save(path)`` is all the
+    batch door's safe save asks of a workbook, so it checks, backs up and places the file."""
+
+    def __init__(self, lang: str, headers: Sequence[object], rows: Sequence[Sequence[Any]],
+                 cache_dir: Path | None = None) -> None:
+        self.lang, self.headers, self.rows, self.cache_dir = lang, headers, rows, cache_dir
+
+    def save(self, path: Path | str) -> None:
+        build_workbook(path, self.lang, self.cache_dir, headers=self.headers, rows=self.rows)
+
+
+def _fill(wb: Any, lang: str, vba: bytes | None,
+          given: tuple[list[Any], list[list[Any]]] | None) -> None:
+    macros = vba is not None
+    names = {role: name for role, name in sheet_names(lang).items()
+             if macros or role != "conf"}  # xlwings.conf serves the macros only
     sheets = {role: wb.add_worksheet(name) for role, name in names.items()}
-    for role, ws in sheets.items():
-        ws.set_vba_name(_CODE_NAMES[role])
-    wb.set_vba_name("ThisWorkbook")
-    wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+    if vba is not None:
+        for role, ws in sheets.items():
+            ws.set_vba_name(_CODE_NAMES[role])
+        wb.set_vba_name("ThisWorkbook")
+        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
     wb.set_properties({"title": _TITLE["zh" if lang.startswith("zh") else "en"],
                        "created": CREATED, "author": "ComplaintRecord"})
     styles = Styles(wb)
@@ -90,18 +119,25 @@ def _fill(wb: Any, lang: str, vba: bytes) -> None:
     lists = list_names(content["lists"], lang)
     for name, formula in lists.values():
         wb.define_name(name, formula)
-    columns = columns_for(lang)
-    done = examples([c.key for c in columns], [c.header for c in columns], HEADER_ROW,
-                    names["complaints"], as_grids(content, lang), lang)
-    write_register(wb, sheets["complaints"], columns, done.rows, lists, styles, lang)
-    headers = {c.key: c.header for c in columns}
+    if given is None:
+        columns: list[Any] = columns_for(lang)
+        done = examples([c.key for c in columns], [c.header for c in columns], HEADER_ROW,
+                        names["complaints"], as_grids(content, lang), lang)
+        rows, counters = done.rows, done.outcome.counters
+    else:
+        (columns, rows), counters = given, {}
+    write_register(wb, sheets["complaints"], columns, rows, lists, styles, lang, buttons=macros)
+    if not macros:
+        sheets["complaints"].write_string(0, 0, pick(NO_BUTTONS, lang), styles.note)
+    headers = {c.key: c.header for c in columns if c.key is not None}
     wb.define_name("CaseNumbers", f"=Complaints[{headers['case_no']}]")
-    write_card(wb, sheets["card"], lang, headers, _first_case(done, [c.key for c in columns]))
+    write_card(wb, sheets["card"], lang, headers, _first_case(rows, [c.key for c in columns]))
     _write_settings(sheets, content, styles)
-    write_help(sheets["help"], lang, styles)
+    write_help(sheets["help"], lang, styles, buttons=macros)
     write_log(sheets["log"], lang, styles)
-    write_conf(sheets["conf"], lang, styles)
-    write_counters(sheets["counters"], done.outcome.counters, styles)
+    if macros:
+        write_conf(sheets["conf"], lang, styles)
+    write_counters(sheets["counters"], counters, styles)
     sheets["complaints"].activate()
 
 
@@ -118,10 +154,10 @@ def _write_settings(sheets: dict[str, Any], content: dict[str, list[list]],
                date_cols=(0,))
 
 
-def _first_case(done: Examples, keys: list[str]) -> dict[str, Any]:
-    """The example the Card shows first: the first one that has a case number."""
-    for i, row in enumerate(done.rows):
-        values = dict(zip(keys, row, strict=True))
+def _first_case(rows: list[list[Any]], keys: list[str | None]) -> dict[str, Any]:
+    """The case the Card shows first: the first row that has a case number."""
+    for i, row in enumerate(rows):
+        values = {key: cell_value(v) for key, v in zip(keys, row, strict=True) if key}
         if values.get("case_no"):
             return values | {"_row": i + 1}
     return {}

@@ -19,8 +19,9 @@ from addin.layout.looks import FormatRule, conditional_format_rules, look_colour
 from addin.layout.sheets import TABLE_NAME, TABLE_STYLE
 from addin.vba.build import BUTTONS
 
+from .cells import CellWriter
 from .styles import Styles, display_width
-from .texts import DROPDOWN_ERROR, FIELD_HELP, HELP_TITLE, WRITTEN_HELP, pick
+from .texts import DROPDOWN_ERROR, FIELD_HELP, HELP_TITLE, KEPT_HELP, WRITTEN_HELP, pick
 
 HEADER_ROW = 2  # as Excel numbers rows; row 1 holds the buttons
 LAST_ROW = 1048576  # validations cover the whole column, so rows added in Excel get them too
@@ -65,21 +66,24 @@ def columns_for(lang: str) -> list[Column]:
 
 
 def write_register(wb: Any, ws: Any, columns: list[Column], rows: list[list[Any]],
-                   lists: dict[str, tuple[str, str]], styles: Styles, lang: str) -> None:
-    """Buttons, table, validations and conditional formats of the Complaints sheet."""
+                   lists: dict[str, tuple[str, str]], styles: Styles, lang: str,
+                   buttons: bool = True) -> None:
+    """Buttons (unless left out), table, validations and conditional formats of the register."""
     top = HEADER_ROW - 1  # zero-based row of the header
     last = top + max(len(rows), 1)
     ws.add_table(top, 0, last, len(columns) - 1, {
-        "name": TABLE_NAME, "style": TABLE_STYLE, "banded_rows": False, "data": rows,
+        "name": TABLE_NAME, "style": TABLE_STYLE, "banded_rows": False,
         "columns": [{"header": c.header, "format": styles.cell(c.number_format, c.written),
                      "header_format": styles.written_header if c.written
                      else styles.typed_header} for c in columns],
     })
+    CellWriter(ws, columns, styles).rows(top + 1, rows)
     for j, column in enumerate(columns):
         ws.set_column(j, j, column.width())
         ws.data_validation(top + 1, j, LAST_ROW - 1, j, _validation(column, lists, lang))
     _conditional_formats(wb, ws, columns, last + 1)
-    _buttons(ws, lang)
+    if buttons:
+        _buttons(ws, lang)
     ws.freeze_panes(HEADER_ROW, 0)
     ws.set_row(HEADER_ROW - 1, 30)
     _print_setup(ws)
@@ -101,7 +105,7 @@ def _validation(column: Column, lists: dict[str, tuple[str, str]], lang: str) ->
                                 "input_title": pick(HELP_TITLE["written"], lang)}
         return spec | {"input_message": pick(WRITTEN_HELP, lang)}
     spec = {"validate": "any", "input_title": pick(HELP_TITLE["typed"], lang),
-            "input_message": pick(FIELD_HELP[column.key], lang)}
+            "input_message": pick(FIELD_HELP.get(column.key, KEPT_HELP), lang)}
     zh = lang.startswith("zh")
     warning = {"error_type": "warning", "error_title": DROPDOWN_ERROR[2 if zh else 0],
                "error_message": DROPDOWN_ERROR[3 if zh else 1]}
@@ -117,7 +121,7 @@ def _validation(column: Column, lists: dict[str, tuple[str, str]], lang: str) ->
 
 def rule_spans(columns: list[Column], last_row: int) -> list[FormatRule]:
     """The batch door's conditional formats for this table (rows in Excel's numbering)."""
-    positions = {c.key: j for j, c in enumerate(columns, 1)}
+    positions = {c.key: j for j, c in enumerate(columns, 1) if c.key is not None}  # card fields
     headers = {c.key: c.header for c in columns}
     return conditional_format_rules(positions, headers, 1, len(columns), HEADER_ROW + 1,
                                     max(last_row, HEADER_ROW + 1))

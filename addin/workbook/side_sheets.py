@@ -28,7 +28,7 @@ from addin.vba.build import BUTTONS
 
 from .holidays import holidays_sheet_rows
 from .styles import display_width
-from .texts import BUTTON_HELP, pick
+from .texts import BUTTON_HELP, NO_BUTTONS_HELP, pick
 
 _HELP_TITLES = {
     "title": ("Customer complaint record card: help", "客户投诉记录卡：使用说明"),
@@ -157,14 +157,16 @@ def write_conf(ws: Any, lang: str, styles: Any) -> None:
     ws.hide()
 
 
-def help_rows(lang: str) -> list[tuple[str, list]]:
+def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
     """The Help sheet as (style, row) pairs: the buttons, then the finding catalogue, both
     generated from the code so that they never disagree with what the workbook does."""
     zh = lang.startswith("zh")
     rows: list[tuple[str, list]] = [("title", [pick(_HELP_TITLES["title"], lang)]), ("", []),
                                     ("section", [pick(_HELP_TITLES["buttons"], lang)]),
                                     ("header", list(_HELP_TITLES["button_header"][zh]))]
-    for button in BUTTONS:
+    if not buttons:  # a workbook without macros says what to do instead
+        rows[-1:] = [("note", [pick(line, lang)]) for line in NO_BUTTONS_HELP]
+    for button in BUTTONS if buttons else ():
         rows.append(("wrap", [button.caption_zh if zh else button.caption_en, button.macro,
                               None, pick(BUTTON_HELP[button.macro], lang)]))
     rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
@@ -190,8 +192,8 @@ def _blank_placeholders(template: str) -> str:
 HELP_WIDTHS = (22, 30, 10, 60, 50)
 
 
-def write_help(ws: Any, lang: str, styles: Any) -> None:
-    for i, (style, row) in enumerate(help_rows(lang)):
+def write_help(ws: Any, lang: str, styles: Any, buttons: bool = True) -> None:
+    for i, (style, row) in enumerate(help_rows(lang, buttons)):
         for j, value in enumerate(row):
             if value is not None:
                 ws.write_string(i, j, str(value), getattr(styles, style))

@@ -73,7 +73,12 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "follow_up_result": ("What the customer said: pick from the list.",
                          "回访结果：请从列表中选择。"),
     "closed_at": ("When the case was closed. Required when Closed.", "结案时间。结案时必填。"),
+    "source_ref": ("Where an imported row came from: importing the same file again skips it.",
+                   "导入记录的来源编号：再次导入同一文件时据此跳过已导入的行。"),
 }
+# Shown on the columns an import kept from its source file (not on the card).
+KEPT_HELP = ("Kept from the imported file as it was; the checks do not read this column.",
+             "从导入文件原样保留的列；校验不读取此列。")
 # Shown on every column the add-in writes.
 WRITTEN_HELP = ("Written by the add-in (Run all): do not type here.",
                 "由系统计算填写（全部运行）：请勿手工输入。")
@@ -105,6 +110,22 @@ BUTTON_HELP: dict[str, tuple[str, str]] = {
     "CaseSummary": ("Writes a record card and an email summary for each case in the selected "
                     "rows. Save first.", "为所选行中的每个案件生成记录卡和邮件摘要。请先保存。"),
 }
+
+# A workbook without macros (.xlsx): where the buttons would be, and on the Help sheet.
+NO_BUTTONS = ("No buttons in a .xlsx workbook (it holds no macros): the Help sheet says what to "
+              "run instead.",
+              "“.xlsx”工作簿不含宏，因此没有按钮：替代做法见“帮助”工作表。")
+NO_BUTTONS_HELP = (
+    ("This workbook is a .xlsx file: it holds no macros, so it has no buttons.",
+     "本工作簿为 .xlsx 文件，不含宏，因此没有按钮。"),
+    ("Checks, case numbers, classification, deadlines and colours (what Run all does): "
+     "complaint-record process <this file>",
+     "校验、编号、分类、计算时限并标色（与“全部运行”相同）：complaint-record process <本文件>"),
+    ("The monthly report: complaint-record report <this file>",
+     "月度报告：complaint-record report <本文件>"),
+    ("Or copy the rows into ComplaintRecord.xlsm, which has the buttons.",
+     "也可以把记录复制到带按钮的 ComplaintRecord.xlsm 中。"),
+)
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
