@@ -208,10 +208,11 @@ def test_csv_text_that_looks_like_an_error_or_a_formula_stays_text(tmp_path, tex
     from openpyxl import load_workbook
 
     from addin.batch.imports import import_csv
+    from addin.workbook import RecordBook
     into = tmp_path / "card.xlsx"
     if existing:
-        import_csv(csv_with(tmp_path, ["first"]), into)
-    import_csv(csv_with(tmp_path, ["first", text]), into)
+        import_csv(csv_with(tmp_path, ["first"]), into, new_book=RecordBook)
+    import_csv(csv_with(tmp_path, ["first", text]), into, new_book=RecordBook)
     ws = load_workbook(into).worksheets[0]
     found = [c for row in ws.iter_rows() for c in row if c.value == text]
     assert found and all(c.data_type == "s" for c in found)

@@ -91,8 +91,10 @@ def test_cfpb_columns_are_the_whole_card_then_source_ref_then_kept(cfpb_rows):
     assert list(cfpb_rows.columns) == [
         "case_no", "received_at", "channel", "customer_name", "customer_type", "phone", "email",
         "product", "order_ref", "description", "request", "category", "severity", "urgency",
-        "department", "handler", "status", "acknowledged_at", "resolved_at", "root_cause",
-        "solution", "outcome", "satisfaction", "follow_up_at", "notes", "source_ref",
+        "department", "handler", "assigned_at", "status", "reject_reason", "acknowledged_at",
+        "investigated_at", "resolved_at", "root_cause", "root_cause_type", "solution", "remedy",
+        "compensation", "approved_by", "approved_at", "outcome", "informed_at", "satisfaction",
+        "follow_up_at", "follow_up_method", "follow_up_result", "closed_at", "notes", "source_ref",
         "Submitted via", "Timely response?", "Consumer disputed?"]
 
 
@@ -443,10 +445,17 @@ def test_cfpb_rows_through_the_pipeline_report_only_what_the_source_lacks(cfpb_r
     counts: dict[tuple[str, str | None], int] = {}
     for item in outcome.findings:
         counts[item.code, item.field] = counts.get((item.code, item.field), 0) + 1
-    # No contact findings (the regulator keeps those details), no date or list problems.
-    assert {k: v for k, v in counts.items() if k[0] != "repeat-complaint"} == {
-        ("required-when-done", "resolved_at"): 6551,
+    # No contact findings (the regulator keeps those details), no date or list problems. What a
+    # closed case must record that the export does not carry (the handler, the resolution date,
+    # each stage of the handling process) is reported, on each of the 6,551 closed cases.
+    closed = 6551
+    assert {k: v for k, v in counts.items() if k[0] not in ("repeat-complaint",
+                                                            "escalate-proposed")} == {
+        ("required-when-done", "resolved_at"): closed,
         ("required-when-started", "handler"): 6586,
+        ("stage-missing", "assigned_at"): 6586,
+        **{("stage-missing", key): closed for key in (
+            "closed_at", "follow_up_at", "informed_at", "remedy", "root_cause_type")},
     }
 
 
@@ -454,5 +463,5 @@ def test_a_csv_with_only_headers_imports_nothing(tmp_path, cfpb_source):
     path = tmp_path / "header-only.csv"
     path.write_text(",".join(cfpb_source.columns) + "\n", encoding="utf-8")
     out = map_rows(read_csv(path), load_mapping("cfpb"), "en")
-    assert out.shape == (0, 29)
+    assert out.shape == (0, 41)
     assert len(new_rows(out, set())) == 0

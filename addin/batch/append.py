@@ -220,8 +220,9 @@ def _put(cell: Any, value: object, number_format: str | None) -> None:
     if isinstance(value, str):
         value = storable_text(value)  # openpyxl refuses what a workbook file cannot hold
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # imported text is never run as a formula
+    if isinstance(value, str) and value.startswith(("=", "#")):
+        # Imported text is never run as a formula, nor read as an error value such as #N/A.
+        cell.data_type = "s"
     elif isinstance(value, dt.datetime | dt.date):
         cell.number_format = number_format or _format_for(value)
 
