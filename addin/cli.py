@@ -50,6 +50,10 @@ SAYS: dict[str, Text] = {
                      "请换用以 .xlsm 结尾的名称。"),
     "no_case": Text("{workbook}: {reason}. Check the case numbers, statuses or month you gave.",
                     "{workbook}：没有符合条件的案件（{reason}）。请核对给出的案件编号、状态或月份。"),
+    "no_workbooks": Text("{folder}: no .xlsx or .xlsm workbook in this folder. Name the "
+                         "workbooks, or a folder that holds them.",
+                         "{folder}：该文件夹中没有 .xlsx 或 .xlsm 工作簿。"
+                         "请给出工作簿，或包含工作簿的文件夹。"),
     "summaries": Text("{cases} cases, {files} files in {folder}",
                       "{cases} 个案件，共 {files} 个文件，位于 {folder}"),
     "cannot_use_file": Text("{path}: cannot be read or written ({reason}). Check that it exists, "
@@ -125,19 +129,36 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from reports.monthly import write_report
+    from reports.company import write_company_report
     from reports.read import ReportRefused
 
     month, today = _month(args.month), _date(args.today, "today")
-    _must_exist(args.workbook)
+    paths, stem = _report_books(args.workbooks)
     try:
-        files = write_report(Path(args.workbook), month=month, lang=args.lang,
-                             output_dir=args.output, today=today, pdf=not args.no_pdf)
+        files = write_company_report(paths, month=month, lang=args.lang,
+                                     output_dir=args.output, today=today, pdf=not args.no_pdf,
+                                     stem=stem)
     except ReportRefused as err:  # the workbook is the user's to fix
         raise Refusal(str(err)) from err
     for file in files:
         print(file)
     return EXIT_OK
+
+
+def _report_books(given: list[str]) -> tuple[list[Path], str]:
+    """The workbooks a report covers: those named, or those in the one folder named (then the
+    company report is named after the folder)."""
+    from reports.read import workbooks_in
+
+    for path in given:
+        _must_exist(path)
+    if len(given) == 1 and Path(given[0]).is_dir():
+        folder = Path(given[0])
+        found = workbooks_in(folder)
+        if not found:
+            raise Refusal(SAYS["no_workbooks"].format(folder=folder))
+        return found, folder.resolve().name or "company"
+    return [Path(p) for p in given], "company"
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -278,7 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(commands, "report", "write the monthly report (HTML, and PDF when Chromium is "
                  "installed) without changing the workbook", _report)
-    p.add_argument("workbook", help="a processed .xlsx or .xlsm file")
+    p.add_argument("workbooks", nargs="+", metavar="WORKBOOK",
+                   help="a processed .xlsx or .xlsm file; several (or one folder of them): one "
+                   "company report with the branches side by side")
     p.add_argument("--month", help="YYYY-MM (default: the last full month)")
     p.add_argument("--lang", choices=("zh-CN", "en"), help="default: the workbook's language")
     p.add_argument("--output", type=Path, help="folder for the files (default: the workbook's)")

@@ -5,6 +5,11 @@ most 1.5 x a bare calamine read of that file + 2 seconds. Each measurement runs 
 process, so imports and caches count as they would for a user.
 
     python bench/bench_report.py [--rows 10000 50000] [--repeat 3] [--keep DIR]
+                                 [--company 20]
+
+``--company N`` adds the company report over N workbooks of each ``--rows`` size (one branch
+each), against the sum of bare calamine reads of the same N files, and the same report read in
+one process, to show what the worker processes give.
 """
 
 from __future__ import annotations
@@ -61,13 +66,40 @@ else:
 """
 
 
-def make_workbook(path: Path, rows: int) -> None:
+CHILD_CALAMINE_MANY = """
+import json, sys, time
+t0 = time.perf_counter()
+from python_calamine import CalamineWorkbook
+reads = []
+for path in sys.argv[1:]:
+    t1 = time.perf_counter()
+    book = CalamineWorkbook.from_path(path)
+    cells = sum(len(r) for name in book.sheet_names
+                for r in book.get_sheet_by_name(name).to_python())
+    reads.append(time.perf_counter() - t1)
+print(json.dumps({"total": time.perf_counter() - t0, "reads": sum(reads)}))
+"""
+
+CHILD_COMPANY = """
+import datetime as dt, json, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from reports.company import write_company_report
+out, month, today, workers = Path(sys.argv[1]), sys.argv[2], dt.date.fromisoformat(sys.argv[3]), \\
+    int(sys.argv[4])
+files = write_company_report([Path(p) for p in sys.argv[5:]], month, None, out, today,
+                             pdf=False, workers=workers)
+print(json.dumps({"total": time.perf_counter() - t0, "files": [str(f) for f in files]}))
+"""
+
+
+def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
     """A demo register of ``rows`` complaints over 18 months, written in openpyxl's fast mode."""
     from openpyxl import Workbook
 
     from addin.demo_data import demo_rows
 
-    headers, body = demo_rows(rows, 18, TODAY, "zh-CN")
+    headers, body = demo_rows(rows, 18, TODAY, "zh-CN", seed=seed)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("投诉登记")
     ws.append(headers)
@@ -99,20 +131,49 @@ def measure(rows: int, folder: Path, repeat: int) -> None:
     print(f"  HTML size {phases['html_kb']:.0f} KB")
 
 
+def measure_company(rows: int, books: int, folder: Path, repeat: int) -> None:
+    """The company report over ``books`` workbooks of ``rows`` rows against bare reads."""
+    paths = []
+    for n in range(1, books + 1):
+        path = folder / f"branch-{n:02d}-{rows}.xlsx"
+        if not path.exists():
+            print(f"building {path.name} ...", file=sys.stderr, flush=True)
+            make_workbook(path, rows, seed=n)
+        paths.append(str(path))
+    size = sum(Path(p).stat().st_size for p in paths) / 1e6
+    calamine = best([child(CHILD_CALAMINE_MANY, *paths) for _ in range(repeat)])
+    runs = {workers: best([child(CHILD_COMPANY, str(folder), MONTH, TODAY.isoformat(),
+                                 str(workers), *paths) for _ in range(repeat)])
+            for workers in (2, 1)}
+    print(f"\ncompany report: {books} workbooks x {rows:,} rows ({size:.1f} MB), month {MONTH}, "
+          f"best of {repeat}")
+    print(f"  sum of bare calamine reads       {calamine['reads']:6.2f} s")
+    for workers, run in runs.items():
+        print(f"  company report, {workers} process{'es' if workers > 1 else '  '}   "
+              f"{run['total']:6.2f} s   ratio {run['total'] / calamine['reads']:.2f} x the reads")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
+    parser.add_argument("--company", type=int, default=0, metavar="N",
+                        help="also the company report over N workbooks of each size")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        for rows in args.rows:
-            measure(rows, args.keep, args.repeat)
+        run_all(args, args.keep)
         return
     with tempfile.TemporaryDirectory() as folder:
-        for rows in args.rows:
-            measure(rows, Path(folder), args.repeat)
+        run_all(args, Path(folder))
+
+
+def run_all(args: argparse.Namespace, folder: Path) -> None:
+    for rows in args.rows:
+        measure(rows, folder, args.repeat)
+        if args.company:
+            measure_company(rows, args.company, folder, args.repeat)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from addin.core.analysis import (
     default_month,
 )
 from addin.core.fields import fold
-from addin.core.register import Grid
+from addin.core.register import Grid, Register
 from addin.core.vocab import Vocabulary, default_lists
 from addin.layout.tables import NUMERIC_KINDS, ReportTable, TableChart, cell_text, month_tables
 from addin.layout.words import ACTION_HEADERS
@@ -48,46 +48,106 @@ class MonthInputs:
     actions: Grid | None = None
 
 
-def load_month_inputs(path: Path, today: dt.date) -> MonthInputs:
-    """Read a workbook the fast way and run the pipeline over it (nothing is written)."""
+def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, today: dt.date,
+                 counters: dict[str, int] | None = None) -> MonthInputs:
+    """Run the pipeline over a register any door has read (nothing is written).
+
+    ``grids`` are the settings sheets by role, and the Actions sheet under 'actions' when the
+    workbook has one; ``workbook`` is the name the report shows.
+    """
     from addin.core.pipeline import process
 
+    # Read-only: the canonical cases are all a report needs, not the cells a door would write.
+    outcome = process(register, grids, today, counters or {}, changes=False)
+    return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,
+                       outcome.lang, outcome.config.settings.mask_personal_data,
+                       workbook, grids.get("actions"))
+
+
+def load_month_inputs(path: Path, today: dt.date) -> MonthInputs:
+    """Read a workbook's saved file the fast way and run the pipeline over it."""
     from .read import read_workbook_fast
 
     register, sheets, counters = read_workbook_fast(Path(path))
-    # Read-only: the canonical cases are all a report needs, not the cells a door would write.
-    outcome = process(register, sheets, today, counters, changes=False)
-    return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,
-                       outcome.lang, outcome.config.settings.mask_personal_data,
-                       Path(path).name, sheets.get("actions"))
+    return month_inputs(register, sheets, Path(path).name, today, counters)
 
 
-def write_report(path: Path, month: pd.Period | str | None = None, lang: str | None = None,
-                 output_dir: Path | None = None, today: dt.date | None = None,
-                 pdf: bool = True) -> list[Path]:
-    """Write the month's report next to the workbook (or in ``output_dir``); return the files.
+@dataclass
+class MonthReport:
+    """A month's report: the page, where it went (``files``; none when there was no folder) and
+    the names its files get beside the workbook."""
 
-    ``month`` defaults to the last full month, ``lang`` to the workbook's language. The PDF is
-    written as well when a Chromium-family browser is installed and ``pdf`` is True.
-    """
-    path = Path(path)
-    today = today or dt.date.today()
-    period = default_month(today) if month is None else pd.Period(month, freq="M")
-    inputs = load_month_inputs(path, today)
-    lang = lang or inputs.lang
-    analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists)
-    context = monthly_context(analysis, inputs.lists, lang, mask=inputs.mask,
-                              workbook=inputs.workbook, actions=read_actions(inputs.actions,
-                                                                             period, lang))
-    html = render(environment(path), "monthly.html.j2", context)
-    folder = Path(output_dir) if output_dir else path.parent
+    html: str
+    names: list[str]
+    files: list[Path]
+    analysis: MonthAnalysis
+    inputs: MonthInputs
+
+
+def report_month(month: pd.Period | str | None, today: dt.date) -> pd.Period:
+    return default_month(today) if month is None else pd.Period(month, freq="M")
+
+
+def report_names(stem: str, period: pd.Period, lang: str, pdf: bool = True) -> list[str]:
+    """The files a report is written as: the HTML, then the PDF when a browser can print."""
+    html = f"{stem}-report-{period}-{'zh' if zh_lang(lang) else 'en'}.html"
+    return [html, html.removesuffix(".html") + ".pdf"] if pdf else [html]
+
+
+def write_html(html: str, folder: Path | None, names: list[str], pdf: bool) -> list[Path]:
+    """Write the page (and its PDF when asked and a browser is there) into ``folder``."""
+    if folder is None:
+        return []
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{path.stem}-report-{period}-{'zh' if zh_lang(lang) else 'en'}.html"
+    target = folder / names[0]
     target.write_text(html, encoding="utf-8")
     written = [target]
     if pdf and html_to_pdf(target, target.with_suffix(".pdf")):
         written.append(target.with_suffix(".pdf"))
     return written
+
+
+def report_from_register(register: Register, grids: dict[str, Grid], workbook: str, *,
+                         folder: Path | None, month: pd.Period | str | None = None,
+                         lang: str | None = None, today: dt.date | None = None,
+                         pdf: bool = True, counters: dict[str, int] | None = None,
+                         templates: Path | None = None) -> MonthReport:
+    """The month's report from a register already read: the live door's snapshot of the
+    workbook on screen, or the saved file.
+
+    The files go into ``folder``; with no folder (a workbook never saved, or open from the web
+    under xlwings Server or Lite) nothing is written and ``names`` says what would be. A
+    ``templates/`` folder beside ``templates`` (the workbook's path) overrides the shipped ones.
+    """
+    today = today or dt.date.today()
+    period = report_month(month, today)
+    inputs = month_inputs(register, grids, workbook, today, counters)
+    lang = lang or inputs.lang
+    analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists)
+    context = monthly_context(analysis, inputs.lists, lang, mask=inputs.mask,
+                              workbook=inputs.workbook,
+                              actions=read_actions(inputs.actions, period, lang))
+    html = render(environment(templates), "monthly.html.j2", context)
+    names = report_names(Path(workbook).stem, period, lang)
+    return MonthReport(html, names, write_html(html, folder, names, pdf), analysis, inputs)
+
+
+def write_report(path: Path, month: pd.Period | str | None = None, lang: str | None = None,
+                 output_dir: Path | None = None, today: dt.date | None = None,
+                 pdf: bool = True) -> list[Path]:
+    """Write the month's report of a saved workbook next to it (or in ``output_dir``).
+
+    ``month`` defaults to the last full month, ``lang`` to the workbook's language. The PDF is
+    written as well when a Chromium-family browser is installed and ``pdf`` is True.
+    """
+    from .read import read_workbook_fast
+
+    path = Path(path)
+    register, sheets, counters = read_workbook_fast(path)
+    return report_from_register(register, sheets, path.name,
+                                folder=Path(output_dir) if output_dir else path.parent,
+                                month=month, lang=lang, today=today, pdf=pdf,
+                                counters=counters, templates=path).files
 
 
 # ----------------------------------------------------------------------------- the context

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from addin.core.fields import guess_language, match_headers
+from addin.core.fields import fold, guess_language, match_headers
 from addin.core.findings import finding
 from addin.core.register import Grid, Register
 from addin.layout.blocks import Block
@@ -118,3 +118,29 @@ def _register(block: Block, found: Found) -> Register:
                          columns=range(right - left), dtype=object)
     return Register(block.sheet, found.header_row, found.first_col, headers, frame,
                     match_headers(headers), guess_language(headers))
+
+
+# ----------------------------------------------------------------------------- several workbooks
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# A register column naming each case's branch, for a company that keeps several branches in
+# one workbook. It is not a card field: the reports alone read it.
+BRANCH_HEADERS = ("Branch", "分支机构", "分公司", "分店", "门店", "网点")
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """The workbooks directly in a folder, by name: not Excel's ``~$`` lock files, nor the
+    backups the batch door keeps in a subfolder."""
+    return sorted((p for p in Path(folder).iterdir()
+                   if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                   and not p.name.startswith("~$")), key=lambda p: p.name.casefold())
+
+
+def branch_values(register: Register) -> pd.Series | None:
+    """Each row's branch from the register's Branch column (index = Excel rows), or None when
+    the register has no such column."""
+    wanted = {fold(name) for name in BRANCH_HEADERS}
+    for position, text in enumerate(register.headers):
+        if text and fold(text) in wanted:
+            return register.rows[position]
+    return None

@@ -169,17 +169,26 @@ def render_case(env, context: CaseContext) -> tuple[str, str]:
 def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[str] = (),
                     month: str | None = None, output_dir: Path | None = None,
                     today: dt.date | None = None, lang: str | None = None) -> list[Path]:
-    """Write a card and a summary per selected case; return the files written."""
+    """Write a card and a summary per selected case of a saved workbook; return the files."""
     from .monthly import load_month_inputs
 
     path = Path(path)
     today = today or dt.date.today()
-    inputs = load_month_inputs(path, today)
+    return summaries_from(load_month_inputs(path, today),
+                          Path(output_dir) if output_dir else path.parent / "summaries",
+                          case_nos, status, month, today=today, lang=lang, templates=path)
+
+
+def summaries_from(inputs: Any, folder: Path, case_nos: Sequence[str] = (),
+                   status: Sequence[str] = (), month: str | None = None, *,
+                   today: dt.date, lang: str | None = None,
+                   templates: Path | None = None) -> list[Path]:
+    """Write a card and a summary per selected case of a workbook already read and processed
+    (``reports.monthly.MonthInputs``: the saved file's, or the live door's snapshot's)."""
     lang = lang or inputs.lang
     chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists)
-    folder = Path(output_dir) if output_dir else path.parent / "summaries"
     folder.mkdir(parents=True, exist_ok=True)
-    env = environment(path)
+    env = environment(templates)
     written = []
     failed: list[str] = []
     used: set[str] = set()

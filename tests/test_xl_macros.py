@@ -585,8 +585,8 @@ def test_case_summary_writes_cards_for_the_selected_cases(small_card, tmp_path):
     result = macros.report_button(book, "case_summary", today=TODAY)
     assert result.ok, result.message
     assert result.files and all(f.exists() for f in result.files)
-    assert result.message.startswith(f"Written from the saved workbook ({len(result.files)} "
-                                     "files):")
+    assert result.message.startswith("Written from the workbook as it is on screen, unsaved "
+                                     f"changes included ({len(result.files)} files):")
 
 
 def test_monthly_report_is_written_next_to_the_workbook(small_card, tmp_path):

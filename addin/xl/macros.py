@@ -20,10 +20,11 @@ import xlwings as xw
 
 from addin import __version__
 from addin.layout.log import RunInfo, current_user
+from addin.layout.sheets import ANALYSIS_SHEETS, is_named
 
 from . import feedback
 from .plan import ALL_PARTS, Plan, plan_writes
-from .read import NoRegister, Refused, Snapshot, read_workbook, today_in_excel
+from .read import Refused, Snapshot, read_block, read_workbook, today_in_excel
 from .write import WriteFailed, apply_writes
 
 BUTTON_PARTS: dict[str, frozenset[str]] = {
@@ -144,7 +145,8 @@ def run_all(book: xw.Book | None = None) -> None:
 
 @xw.script
 def monthly_report(book: xw.Book | None = None) -> None:
-    """Write this month's report next to the saved workbook."""
+    """Report last month of the workbook on screen: the Monthly sheet, and HTML (and PDF)
+    files beside the workbook when it is saved in a folder."""
     report_button(_book(book), "monthly_report")
 
 
@@ -157,23 +159,27 @@ def case_summary(book: xw.Book | None = None) -> None:
 # ----------------------------------------------------------------------------- reports
 
 # The report buttons are the one place the live door calls the reports: through their public
-# entry points only (reports.monthly.write_report and default_month, reports.summary.
-# write_summaries), imported inside the button so that the data buttons never load Jinja or
-# calamine. The layering contract allows exactly these two modules (docs/CONTRACTS.md).
+# entry points only (reports.monthly.report_from_register, reports.summary.summaries_from),
+# imported inside the button so that the data buttons never load Jinja or calamine. The layering
+# contract allows exactly these two modules (docs/CONTRACTS.md).
 
 def report_button(book: Any, macro: str, today: dt.date | None = None) -> MacroResult:
-    """The two report buttons. Reports read the saved file (they never write to the workbook)."""
+    """The two report buttons. They report the workbook as it is on screen, from the door's one
+    read of it, never the saved file: so unsaved typing counts, and they run where the workbook
+    has no file at all (xlwings Server and Lite, a book never saved)."""
     lang = "en"
     try:
-        snap = read_workbook(book, roles=())
+        snap = read_workbook(book)
         lang = snap.register.lang
-        path = Path(book.fullname)
+        folder = workbook_folder(book)
+        day = today or today_in_excel()
         if macro == "monthly_report":
-            files = _monthly(path, today)
-            _analysis_sheets(book, today)
+            report = _monthly(book, snap, folder, day)
+            files, message = report.files, _report_message(report, folder, lang)
         else:
-            files = _summaries(book, snap, path, today)
-    except NoRegister as err:
+            files = _summaries(book, snap, folder, day)
+            message = _files_message(files, lang)
+    except Refused as err:
         return _fail(book, macro, feedback.problem_message(err.problem, lang), lang)
     except ImportError:
         what = ("monthly report" if macro == "monthly_report" else "case summary", "月度报告"
@@ -181,56 +187,87 @@ def report_button(book: Any, macro: str, today: dt.date | None = None) -> MacroR
         message = feedback.missing_feature_message(what[1] if lang.startswith("zh") else what[0],
                                                    lang)
         return _fail(book, macro, message, lang)
-    except _NothingSelected as err:
+    except _ReportStopped as err:
         return _fail(book, macro, err.text(lang), lang)
     except Exception as err:  # staff get a message box, never a traceback
         return _fail(book, macro, feedback.unexpected_message(err, lang), lang)
-    message = _files_message(files, lang)
     feedback.show_box(book, message, feedback.title(macro, lang))
-    return MacroResult(macro, True, message, lang, files=files)
+    return MacroResult(macro, True, message, lang, files=files,
+                       outcome=report if macro == "monthly_report" else None)
 
 
-def _monthly(path: Path, today: dt.date | None) -> list[Path]:
-    from reports.monthly import write_report
+def workbook_folder(book: Any) -> Path | None:
+    """The folder the workbook is saved in; None for a book never saved, or one open from the
+    web (xlwings Server and Lite give a bare name or an address, not a path)."""
+    full = Path(str(book.fullname))
+    return full.parent if full.is_absolute() and full.parent.is_dir() else None
 
-    return write_report(path, today=today)
 
-
-def _analysis_sheets(book: Any, today: dt.date | None) -> None:
-    """Rebuild the Analysis and Monthly sheets in the open workbook, from what it holds now.
+def _monthly(book: Any, snap: Snapshot, folder: Path | None, day: dt.date) -> Any:
+    """The report from the snapshot, and the Analysis and Monthly sheets rebuilt from the same
+    figures: the Monthly sheet is the report inside the workbook.
 
     This costs a bounded number of calls (tables, formats, charts), independent of the rows, but
     more than the data buttons' budget: so it belongs to the manager's button, not to Run all.
     """
-    from addin.core.analysis import analysis_figures
-    from addin.core.pipeline import process
-    from reports.monthly import default_month
+    from addin.core.analysis import AnalysisFigures, pivots
+    from reports.monthly import report_from_register
 
     from .analysis import write_analysis
 
-    snap = read_workbook(book)
-    day = today or today_in_excel()
-    outcome = process(snap.register, snap.grids, day, snap.counters)
-    figures = analysis_figures(outcome.cases, outcome.config.calendar, day,
-                               month=default_month(day), lists=outcome.config.lists)
-    write_analysis(book, figures, outcome.lang, outcome.config.lists)
+    report = report_from_register(
+        snap.register, snap.grids | _actions_grid(book, snap), snap.book_name, folder=folder,
+        today=day, counters=snap.counters,
+        templates=None if folder is None else folder / snap.book_name)
+    inputs = report.inputs
+    figures = AnalysisFigures(day, pivots(inputs.cases, inputs.calendar, day, inputs.lists),
+                              report.analysis)
+    write_analysis(book, figures, inputs.lang, inputs.lists)
+    return report
 
 
-class _NothingSelected(Exception):
+def _actions_grid(book: Any, snap: Snapshot) -> dict[str, Any]:
+    """The Actions sheet staff fill for the report, when the workbook has one (two calls)."""
+    name = next((n for n in snap.sheet_names if is_named(n, ANALYSIS_SHEETS["actions"])), None)
+    return {} if name is None else {"actions": read_block(book.sheets[name], name).grid()}
+
+
+class _ReportStopped(Exception):
+    """A report button cannot go on until staff do something; the message says what."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
     def text(self, lang: str) -> str:
-        if lang.startswith("zh"):
-            return "请先在投诉登记表中选中要生成摘要的案件所在的行（可多选），再点击“案件摘要”。"
-        return ("Select the rows of the cases you want summarised on the complaints sheet "
-                "(several rows are fine), then press Case summary again.")
+        return self.zh if lang.startswith("zh") else self.en
 
 
-def _summaries(book: Any, snap: Snapshot, path: Path, today: dt.date | None) -> list[Path]:
-    from reports.summary import write_summaries
+def _nothing_selected() -> _ReportStopped:
+    return _ReportStopped(
+        "Select the rows of the cases you want summarised on the complaints sheet (several "
+        "rows are fine), then press Case summary again.",
+        "请先在投诉登记表中选中要生成摘要的案件所在的行（可多选），再点击“案件摘要”。")
+
+
+def _summaries(book: Any, snap: Snapshot, folder: Path | None, day: dt.date) -> list[Path]:
+    from reports.monthly import month_inputs
+    from reports.summary import summaries_from
 
     case_nos = selected_case_numbers(book, snap)
     if not case_nos:
-        raise _NothingSelected()
-    return write_summaries(path, case_nos=case_nos, today=today)
+        raise _nothing_selected()
+    if folder is None:
+        raise _ReportStopped(
+            f"{snap.book_name} is not saved in a folder (a new workbook, or one open from the "
+            f"web), so the case summaries have nowhere to go: they are written to a folder "
+            f"named summaries beside the workbook. Save the workbook in a folder, then press "
+            f"Case summary again.",
+            f"{snap.book_name} 尚未保存到文件夹中（新建的工作簿，或从网页打开），案件摘要无处存放："
+            f"摘要写在工作簿旁的 summaries 文件夹中。请先将工作簿保存到文件夹，再点击“案件摘要”。")
+    inputs = month_inputs(snap.register, snap.grids, snap.book_name, day, snap.counters)
+    return summaries_from(inputs, folder / "summaries", case_nos=case_nos, today=day,
+                          templates=folder / snap.book_name)
 
 
 def selected_case_numbers(book: Any, snap: Snapshot) -> list[str]:
@@ -262,5 +299,21 @@ def _rows_of(address: str) -> range:
 def _files_message(files: list[Path], lang: str) -> str:
     names = "\n".join(str(f) for f in files)
     if lang.startswith("zh"):
-        return f"已根据已保存的工作簿生成 {len(files)} 个文件：\n{names}"
-    return f"Written from the saved workbook ({len(files)} files):\n{names}"
+        return f"已根据屏幕上的工作簿（含未保存的修改）生成 {len(files)} 个文件：\n{names}"
+    return f"Written from the workbook as it is on screen, unsaved changes included " \
+           f"({len(files)} files):\n{names}"
+
+
+def _report_message(report: Any, folder: Path | None, lang: str) -> str:
+    """Where the report went: its files, or the Monthly sheet and where files would go."""
+    if folder is not None:
+        return _files_message(report.files, lang)
+    html, pdf = report.names
+    if lang.startswith("zh"):
+        return (f"报告已写入本工作簿的“月度报告”工作表。工作簿尚未保存到文件夹中"
+                f"（新建的工作簿，或从网页打开），因此没有生成文件；保存到文件夹后再点击"
+                f"“月度报告”，将在工作簿旁生成 {html}（装有 Chromium 时另生成 {pdf}）。")
+    return (f"The report is on the Monthly sheet of this workbook. The workbook is not saved in a "
+            f"folder (a new workbook, or one open from the web), so no file was written: save "
+            f"it in a folder and press Monthly report again to get {html} beside it (and {pdf} "
+            f"where Chromium is installed).")
