@@ -84,6 +84,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
                        blank=checked.blank)
+    findings += classes.findings  # staff patterns too slow to search
     case_no, new_counters = assign_case_numbers(
         register.col("case_no"), checked.frame["received_at"], checked.numberable,
         config.settings.case_format, config.counters)
