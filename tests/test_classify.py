@@ -451,6 +451,17 @@ def test_default_rules_cover_every_category_and_end_with_a_catch_all():
     ("Struggling to pay mortgage. Loan modification", "After-sales", "Normal", "Normal"),
     ("Money was not available when promised", "Delivery", "Normal", "Normal"),
     ("Identity theft: someone opened an account in my name", "Other", "Major", "Immediate"),
+    # Car-owner complaints: a named failure is Product quality even when its handling is also
+    # criticised; a warranty or claim refused is After-sales; promised money is Price.
+    ("领克01打方向卡顿多次更换转向机未解决", "Product quality", "Difficult", "Normal"),
+    ("轮胎吃胎异常磨损", "Product quality", "Normal", "Normal"),
+    ("车机系统及功能与宣传时不符", "Product quality", "Normal", "Normal"),
+    ("转向机进水烧毁4S店拒赔", "After-sales", "Normal", "Normal"),
+    ("发动机故障灯亮维修未解决", "Product quality", "Normal", "Normal"),
+    ("经销商承诺的置换补贴一直未兑现", "Price", "Normal", "Normal"),
+    ("经销商拒绝按时交付车辆", "Delivery", "Normal", "Normal"),
+    ("4S店不退还订金", "Billing", "Normal", "Normal"),
+    ("行驶中刹车失灵造成事故", "Product quality", "Major", "Immediate"),
 ])
 def test_default_rules_classify_sample_complaints(text, category, severity, urgency):
     values = run(complaints({"description": text}), DEFAULT_RULES)
@@ -575,3 +586,24 @@ def test_a_slow_pattern_is_a_finding_of_the_whole_run():
         outcome = process(register, sheets, dt.date(2026, 3, 20))
     assert [(f.code, f.cell) for f in outcome.findings if f.code == "bad-rule"] == [
         ("bad-rule", "Rules!E2")]
+
+
+
+@pytest.mark.parametrize(("text", "category", "severity"), [
+    # Chinese has no spaces: keywords are chosen so that they do not hide in other words.
+    ("账号无法退出登录", "Product quality", "Normal"),  # 退出 is not a refund (退款)
+    ("请贵公司尽快回电", "Other", "Normal"),  # 贵公司 is not "expensive"
+    ("安全带异响", "Product quality", "Normal"),  # 安全带 (seat belt) is not a safety risk
+    ("噪音影响休息", "Product quality", "Normal"),  # 影响 holds 响 but is not a noise
+    ("快递师傅送货上门太晚", "Delivery", "Normal"),  # a courier, not a repair visit
+])
+def test_default_chinese_keywords_do_not_match_inside_other_words(text, category, severity):
+    values = run(complaints({"description": text}), DEFAULT_RULES)
+    assert values.loc[2, ["category", "severity"]].tolist() == [category, severity]
+
+
+def test_every_default_rule_explains_itself_in_the_notes_column():
+    for lang, column in (("en", -1), ("zh-CN", -1)):
+        rows = rules_to_rows(DEFAULT_RULES, lang)[1:]
+        assert all(row[column] for row in rows)
+    assert rules_to_rows(DEFAULT_RULES[:1], "zh-CN")[1][-1].startswith("危及人身安全")

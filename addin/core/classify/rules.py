@@ -27,10 +27,12 @@ class Rule:
     cell: str = ""  # where the rule is, e.g. "Rules!A5"
     # The Pattern cell, where a finding about the pattern itself (too slow) points.
     pattern_cell: str = field(default="", compare=False)
+    # What kind of problem the rule names, by language ("en", "zh"): the Notes column.
+    notes: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 DEFAULT_RULES: tuple[Rule, ...] = tuple(
-    Rule(rule_id, DEFAULT_FIELDS, match, tuple(patterns), dict(sets))
-    for rule_id, match, patterns, sets in default_rules.RULES
+    Rule(rule_id, DEFAULT_FIELDS, match, tuple(patterns), dict(sets), notes=dict(notes))
+    for rule_id, match, patterns, sets, notes in default_rules.RULES
 )
 

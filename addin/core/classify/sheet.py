@@ -148,8 +148,10 @@ class _RuleRow:
         problems += more
         if problems:
             return None, problems
+        note = self.text("notes")
         rule = Rule(self.id, fields, match, patterns, sets, bool(overwrite),
-                    self.grid.ref(self.i, self.columns.get("id", 0)), self.cell("pattern"))
+                    self.grid.ref(self.i, self.columns.get("id", 0)), self.cell("pattern"),
+                    {"en": note, "zh": note} if note else {})
         return rule, []
 
     def _yes_no(self, key: str, default: bool) -> tuple[bool | None, list[Finding]]:
@@ -277,7 +279,7 @@ def rules_to_rows(rules: list[Rule] | tuple[Rule, ...], lang: str,
             rule.id, "是" if zh else "yes", fields, _MATCH_WORDS[rule.match][zh], pattern,
             labels.get("category"), labels.get("severity"), labels.get("urgency"),
             rule.sets.get("department"), ("是" if zh else "yes") if rule.overwrite else
-            ("否" if zh else "no"), None,
+            ("否" if zh else "no"), rule.notes.get("zh" if zh else "en"),
         ])
     return rows
 
