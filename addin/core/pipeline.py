@@ -20,6 +20,8 @@ from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, finding
+from .hints import KEYS as HINT_KEYS
+from .hints import hints
 from .register import Grid, Register
 from .repeats import find_repeats
 from .settings import Config, load_config
@@ -28,7 +30,7 @@ from .validate import validate
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
 OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due", "due_at",
                "sla_status", "days_open", "rule", "repeat_of", "check", "reopened_at",
-               "waiting_since", "paused_days")
+               "waiting_since", "paused_days", *HINT_KEYS)
 # List values written in the sheet's language.
 LABELLED = ("category", "severity", "urgency", "sla_status")
 
@@ -44,6 +46,9 @@ class Summary:
     overdue: int = 0
     due_soon: int = 0
     cells_changed: int = 0
+    suggested: int = 0  # rows with a suggested category (Suggested column)
+    suggest_accuracy: float | None = None  # of the suggestions on held-out staff categories
+    suggest_tested: int = 0  # how many held-out rows that accuracy is measured on
 
 
 @dataclass
@@ -96,16 +101,21 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
                                config.deadlines, config.calendar, config.settings.due_soon_days,
                                today)
+    # Suggestions learned from staff's categories (only for a run that writes), and the tags.
+    extra = hints(register, config, lang, classes.values, classes.filled,
+                  checked.frame["received_at"], suggestions=changes)
+    findings += extra.findings
 
     diffs: dict[str, pd.Series] = {}
     if changes:
         values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
-                             _check_texts(register, findings, lang))
+                             _check_texts(register, findings, lang)) | extra.columns
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     summary = _summary(register, classes, case_no, findings, clocks, diffs)
+    cases = extra.record(cases, summary)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
 

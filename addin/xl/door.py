@@ -42,7 +42,8 @@ from addin.core.register import Grid, Register, sheet_role
 PARTS: dict[str, tuple[str, ...]] = {
     "check": ("check", "repeat_of"),
     "numbers": ("case_no",),
-    "classes": ("category", "severity", "urgency", "department", "rule"),
+    "classes": ("category", "severity", "urgency", "department", "rule", "suggested", "problem",
+                "part"),
     "deadlines": ("ack_due", "due_at", "sla_status", "days_open", "reopened_at", "waiting_since",
                   "paused_days"),
 }
