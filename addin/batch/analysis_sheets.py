@@ -257,6 +257,9 @@ def _analysis_plan(figures: AnalysisFigures, lang: str,
     cursor = _Cursor(plan)
     cursor.title(f"{t('analysis_title', lang)} — {fmt_date(figures.today, lang)}",
                  t("analysis_note", lang))
+    if figures.suggester is not None:  # how far to trust the Suggested column
+        cursor.put(cursor.row - 1, 1, figures.suggester.describe(lang), style="note")
+        cursor.row += 1
     by_month = figures.pivots["category_by_month"]
     months = [c for c in by_month.columns if c != "Total"]
     rows = [[label(cat, "category", lists, lang), *row.tolist()]

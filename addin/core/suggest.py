@@ -29,7 +29,6 @@ learn from, so a run without labels never loads it.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +104,12 @@ class Suggestions:
 
 
 def learning_available() -> bool:
-    return importlib.util.find_spec("sklearn") is not None
+    """Whether scikit-learn (the learn extra) can be imported."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def complaint_texts(register: Register) -> pd.Series:

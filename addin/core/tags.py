@@ -17,6 +17,7 @@ nothing known gets no tag: an empty cell says "the text does not tell", never a 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .classify.matcher import Matcher
@@ -241,13 +242,15 @@ def tag(register: Register) -> pd.DataFrame:
     matcher.prepare(every)
     columns = {}
     for kind, rules in RULES.items():
-        found = pd.Series(None, index=index, dtype=object)
+        found = np.full(len(index), None, dtype=object)
+        undecided = np.ones(len(index), dtype=bool)
         for rule in rules:
-            undecided = found.isna().to_numpy()
+            hit = undecided & matcher.mask(rule)
+            found[hit] = rule.id
+            undecided &= ~hit
             if not undecided.any():
                 break
-            found[undecided & matcher.mask(rule)] = rule.id
-        columns[kind] = found
+        columns[kind] = pd.Series(found, index=index, dtype=object)
     return pd.DataFrame(columns, index=index)
 
 
