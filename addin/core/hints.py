@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .cells import map_distinct
 from .findings import Finding, finding
 from .register import Register
 from .settings import Config
 from .suggest import Quality, Suggestions, suggest
+from .tags import canonical as canonical_tag
 from .tags import label as tag_label
 from .tags import tag
 
@@ -40,15 +42,20 @@ class Hints:
 
 
 def hints(register: Register, config: Config, lang: str, values: pd.DataFrame,
-          filled: pd.DataFrame, received: pd.Series, *, suggestions: bool = True) -> Hints:
-    """Tags for every row and, when asked (a run that writes), suggestions for the rows the rules
-    leave as Other; ``values`` and ``filled`` are the classification's."""
+          filled: pd.DataFrame, received: pd.Series, *, written: bool = True) -> Hints:
+    """Tags for every row and suggestions for the rows the rules leave as Other; ``values`` and
+    ``filled`` are the classification's.
+
+    A run that only reads (a report, ``written=False``) neither trains nor searches: the
+    analyses get the tags the sheet holds from the last run, read back to their canonical names.
+    """
+    if not written:
+        return Hints({}, {kind: map_distinct(register.col(kind), canonical_tag)
+                          for kind in ("problem", "part")})
     tags = tag(register)
     columns = {kind: tags[kind].map(lambda name: tag_label(name, lang)).astype(object)
                for kind in tags.columns}
     cases = {kind: tags[kind] for kind in tags.columns}
-    if not suggestions:
-        return Hints(columns, cases)
     found = suggest(register, values, filled, list(config.rules), received)
     columns["suggested"] = _suggested_texts(found, config, lang)
     cases["suggested"] = found.category

@@ -28,9 +28,10 @@ from .settings import Config, load_config
 from .validate import validate
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
+# The hints follow the Rule column, so the Classify button writes them in the same block.
 OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due", "due_at",
-               "sla_status", "days_open", "rule", "repeat_of", "check", "reopened_at",
-               "waiting_since", "paused_days", *HINT_KEYS)
+               "sla_status", "days_open", "rule", *HINT_KEYS, "repeat_of", "check",
+               "reopened_at", "waiting_since", "paused_days")
 # List values written in the sheet's language.
 LABELLED = ("category", "severity", "urgency", "sla_status")
 
@@ -101,9 +102,9 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     clocks = compute_deadlines(_clock_inputs(register, checked.frame, classes.values),
                                config.deadlines, config.calendar, config.settings.due_soon_days,
                                today)
-    # Suggestions learned from staff's categories (only for a run that writes), and the tags.
+    # Suggestions learned from the categories staff typed, and tags (a run that writes).
     extra = hints(register, config, lang, classes.values, classes.filled,
-                  checked.frame["received_at"], suggestions=changes)
+                  checked.frame["received_at"], written=changes)
     findings += extra.findings
 
     diffs: dict[str, pd.Series] = {}

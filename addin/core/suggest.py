@@ -29,7 +29,7 @@ learn from, so a run without labels never loads it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,7 @@ class Quality:
     """How far to trust the suggestions: accuracy on labels the model never saw."""
 
     status: str  # "on", "too-few-labels" or "not-installed"
-    labels: int = 0  # rows staff labelled, before the minimums
+    labels: int = 0  # rows staff labelled, before the cap and the minimums
     trained: int = 0
     tested: int = 0  # held-out rows
     correct: int = 0
@@ -181,7 +181,7 @@ def suggest(register: Register, values: pd.DataFrame, filled: pd.DataFrame, rule
         rows = wanted if key == "category" else out["category"].notna() & values[key].isna()
         model, measured = _learn(texts[training.index].tolist(), training.tolist())
         if key == "category":
-            quality = measured
+            quality = replace(measured, labels=quality.labels)
         guess, confidence = _predict(model, texts[rows].tolist())
         keep = (confidence >= THRESHOLD) & (guess != OTHER)
         out[key] = empty.copy()

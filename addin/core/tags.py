@@ -224,6 +224,7 @@ PARTS: tuple[TagData, ...] = (
 KINDS = {"problem": PROBLEMS, "part": PARTS}
 # The tags in Chinese, by canonical English name: what the sheet shows in a Chinese workbook.
 ZH = {name: zh for table in KINDS.values() for name, zh, _, _ in table}
+_CANONICAL = {written: name for name, zh in ZH.items() for written in (name, zh)}
 
 
 def _rules(table: tuple[TagData, ...]) -> list[Rule]:
@@ -259,3 +260,8 @@ def label(name: object, lang: str) -> object:
     if name is None or not lang.startswith("zh"):
         return name
     return ZH.get(name, name)
+
+
+def canonical(written: object) -> object:
+    """A tag as a run wrote it, in either language, back to its canonical English name."""
+    return _CANONICAL.get(str(written).strip(), written)
