@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
+import signal
+import time
+import warnings
 
 import pandas as pd
 import pytest
@@ -10,11 +15,12 @@ import pytest
 from addin.core.classify import (
     DEFAULT_RULES,
     Rule,
-    _nested_quantifier,
     classify,
     parse_rules,
     rules_to_rows,
 )
+from addin.core.classify.guard import PatternClock, nested_quantifier
+from addin.core.pipeline import process
 from addin.core.register import Grid, Register
 from addin.core.vocab import default_lists
 from addin.demo_data import DESCRIPTIONS
@@ -275,7 +281,7 @@ def test_a_rule_without_an_id_is_named_after_its_row():
     (["R", "", "", "", "broken", "", "Huge"], "Rules!G2",
      "'Huge' is not a valid Severity; choose one of: Normal, Major, Escalated, Difficult"),
     (["R", "", "", "regex", "(unclosed", "Other"], "Rules!E2",
-     "the regular expression is not valid (missing ), unterminated subpattern at position 0)"),
+     "the regular expression is not valid (missing ) at position 9)"),
     (["R", "", "", "regex", r"(\d+\s?)+$", "Other"], "Rules!E2",
      "the regular expression repeats a part that is itself repeated, such as (a+)+, which can "
      "make matching take forever"),
@@ -367,7 +373,7 @@ def test_an_empty_rules_sheet_means_no_rules_and_no_findings():
     ("a{,}+", False),
 ])
 def test_nested_quantifiers_are_recognised(pattern, nested):
-    assert _nested_quantifier(pattern) is nested
+    assert nested_quantifier(pattern) is nested
 
 
 # --- writing the Rules sheet -------------------------------------------------------------------
@@ -445,6 +451,17 @@ def test_default_rules_cover_every_category_and_end_with_a_catch_all():
     ("Struggling to pay mortgage. Loan modification", "After-sales", "Normal", "Normal"),
     ("Money was not available when promised", "Delivery", "Normal", "Normal"),
     ("Identity theft: someone opened an account in my name", "Other", "Major", "Immediate"),
+    # Car-owner complaints: a named failure is Product quality even when its handling is also
+    # criticised; a warranty or claim refused is After-sales; promised money is Price.
+    ("领克01打方向卡顿多次更换转向机未解决", "Product quality", "Difficult", "Normal"),
+    ("轮胎吃胎异常磨损", "Product quality", "Normal", "Normal"),
+    ("车机系统及功能与宣传时不符", "Product quality", "Normal", "Normal"),
+    ("转向机进水烧毁4S店拒赔", "After-sales", "Normal", "Normal"),
+    ("发动机故障灯亮维修未解决", "Product quality", "Normal", "Normal"),
+    ("经销商承诺的置换补贴一直未兑现", "Price", "Normal", "Normal"),
+    ("经销商拒绝按时交付车辆", "Delivery", "Normal", "Normal"),
+    ("4S店不退还订金", "Billing", "Normal", "Normal"),
+    ("行驶中刹车失灵造成事故", "Product quality", "Major", "Immediate"),
 ])
 def test_default_rules_classify_sample_complaints(text, category, severity, urgency):
     values = run(complaints({"description": text}), DEFAULT_RULES)
@@ -476,3 +493,117 @@ def test_fifty_thousand_rows_are_classified_like_one():
         "Product quality": 10_000, "Delivery": 10_000, "Billing": 10_000, "Other": 10_000,
         "Service attitude": 10_000}
     assert values.at[50_001, "rule"] == "attitude, default"
+
+
+# --- staff patterns that take too long -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def at_most(seconds: float):
+    """Fail (rather than hang) when the block runs longer: Python's ``re`` checks for signals
+    while it backtracks, so the alarm stops a search that would otherwise never end."""
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("needs signal.setitimer (not on Windows)")
+
+    def late(*_):
+        raise AssertionError(f"still running after {seconds} seconds")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    # Both pass the nested-quantifier check, and both backtrack without end on a long complaint.
+    ("(a|a)+$", "a" * 4990 + " broken!"),
+    (r"(\w|\d)+$", "1" * 4990 + " broken!"),
+])
+def test_a_catastrophic_pattern_is_stopped_reported_at_its_cell_and_the_row_classified(pattern,
+                                                                                       text):
+    rules, problems = parse_rules(rules_sheet(["slow", "", "", "regex", pattern, "Price"],
+                                              ["broken", "", "", "", "broken", "Product quality"]),
+                                  LISTS)
+    assert problems == []
+    register = complaints({"description": "nothing to see"}, {"description": text})
+    started = time.perf_counter()
+    with at_most(20):
+        result = classify(register, checked(register), rules)
+    assert time.perf_counter() - started < 5
+    assert result.values["category"].tolist() == [None, "Product quality"]
+    assert result.values.at[3, "rule"] == "broken"
+    [item] = result.findings
+    assert (item.code, item.cell, item.value) == ("bad-rule", "Rules!E2", pattern)
+    assert item.message("en") == (
+        "Rule slow: the regular expression is too slow: searching the complaint in row 3 took "
+        "more than 0.05 seconds; simplify it: a repeated group of alternatives such as (a|b)+ "
+        r"or (\w|\d)+ can take forever, write [ab]+ or \w+ instead, or use keywords "
+        "(Match: any). The rule is ignored.")
+    assert item.message("zh-CN").startswith(
+        "规则“slow”：正则表达式太慢：搜索第 3 行的投诉超过了 0.05 秒；")
+
+
+def test_when_the_runs_time_for_patterns_is_spent_later_patterns_are_reported_not_run():
+    rules = [dataclasses.replace(rule("first", "regex", ("refund",), category="Billing"),
+                                 cell="Rules!A2", pattern_cell="Rules!E2"),
+             dataclasses.replace(rule("second", "regex", ("late",), category="Delivery"),
+                                 cell="Rules!A3", pattern_cell="Rules!E3"),
+             rule("word", patterns=("refund",), category="Price")]
+    register = complaints({"description": "refund please"})
+    result = classify(register, checked(register), rules, clock=PatternClock(run_seconds=0))
+    assert result.values.at[2, "category"] == "Price"
+    assert [(f.cell, dict(f.params)["rule"]) for f in result.findings] == [
+        ("Rules!E2", "first"), ("Rules!E3", "second")]
+    assert "used up the 10 seconds a run allows them" in result.findings[0].message("en")
+    assert "已用完允许的 10 秒" in result.findings[0].message("zh-CN")
+
+
+def test_patterns_that_finish_in_time_match_as_before_and_report_nothing():
+    rules, _ = parse_rules(rules_sheet(["order", "", "", "regex", r"order\s*#?\d{6}", "Billing"]),
+                           LISTS)
+    register = complaints({"description": "About ORDER #123456"}, {"description": "order 12"})
+    result = classify(register, checked(register), rules)
+    assert (result.values["category"].tolist(), result.findings) == (["Billing", None], [])
+
+
+def test_a_rule_with_a_capture_group_matches_without_a_warning():
+    grouped = rule("money", "regex", ("(退款|退货)",), category="Billing")
+    register = complaints({"description": "我要退款"}, {"description": "申请退货"},
+                          {"description": "我要换货"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = classify(register, checked(register), [grouped])
+    assert result.values["category"].tolist() == ["Billing", "Billing", None]
+
+
+def test_a_slow_pattern_is_a_finding_of_the_whole_run():
+    register = complaints({"description": "a" * 4990 + "!"})
+    sheets = {"rules": rules_sheet(["slow", "", "", "regex", "(a|a)+$", "Price"])}
+    with at_most(20):
+        outcome = process(register, sheets, dt.date(2026, 3, 20))
+    assert [(f.code, f.cell) for f in outcome.findings if f.code == "bad-rule"] == [
+        ("bad-rule", "Rules!E2")]
+
+
+
+@pytest.mark.parametrize(("text", "category", "severity"), [
+    # Chinese has no spaces: keywords are chosen so that they do not hide in other words.
+    ("账号无法退出登录", "Product quality", "Normal"),  # 退出 is not a refund (退款)
+    ("请贵公司尽快回电", "Other", "Normal"),  # 贵公司 is not "expensive"
+    ("安全带异响", "Product quality", "Normal"),  # 安全带 (seat belt) is not a safety risk
+    ("噪音影响休息", "Product quality", "Normal"),  # 影响 holds 响 but is not a noise
+    ("快递师傅送货上门太晚", "Delivery", "Normal"),  # a courier, not a repair visit
+])
+def test_default_chinese_keywords_do_not_match_inside_other_words(text, category, severity):
+    values = run(complaints({"description": text}), DEFAULT_RULES)
+    assert values.loc[2, ["category", "severity"]].tolist() == [category, severity]
+
+
+def test_every_default_rule_explains_itself_in_the_notes_column():
+    for lang, column in (("en", -1), ("zh-CN", -1)):
+        rows = rules_to_rows(DEFAULT_RULES, lang)[1:]
+        assert all(row[column] for row in rows)
+    assert rules_to_rows(DEFAULT_RULES[:1], "zh-CN")[1][-1].startswith("危及人身安全")

@@ -789,6 +789,9 @@ class AnalysisFigures:
     today: dt.date
     pivots: dict[str, pd.DataFrame]
     month: MonthAnalysis | None = None
+    # How far to trust the Suggested column (suggest.Quality), as the pipeline left it on the
+    # cases; None when the run made no suggestions (a report).
+    suggester: object = None
 
 
 def analysis_figures(cases: pd.DataFrame, calendar: WorkCalendar, today: dt.date,
@@ -798,4 +801,5 @@ def analysis_figures(cases: pd.DataFrame, calendar: WorkCalendar, today: dt.date
     period = None if month is None else pd.Period(month, freq="M")
     return AnalysisFigures(
         today=today, pivots=pivots(cases, calendar, today, lists),
-        month=None if period is None else analyse_month(cases, period, calendar, today, lists))
+        month=None if period is None else analyse_month(cases, period, calendar, today, lists),
+        suggester=cases.attrs.get("suggester"))

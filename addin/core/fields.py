@@ -92,6 +92,11 @@ FIELDS: tuple[Field, ...] = (
     _f("reopened_at", "Reopened", "重新打开时间", "date", True),
     _f("waiting_since", "Waiting since", "等待开始", "date", True),
     _f("paused_days", "Paused days", "暂停天数", "int", True),
+    # Beside the classification, never over it: a category learned from the rows staff
+    # classified themselves, with its confidence, and what the text names (docs/extra-fields.md).
+    _f("suggested", "Suggested", "建议类别", "text", True),
+    _f("problem", "Problem class", "问题类型", "text", True),
+    _f("part", "Part", "涉及部件", "text", True),
 )
 
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}

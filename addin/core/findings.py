@@ -109,6 +109,14 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "The same customer complained {days} days earlier: case {value}.",
        "同一客户 {days} 天前曾投诉：案件 {value}。",
        "Check the earlier case before replying.", "回复前请查看前一案件。"),
+    _c("suggested-category", "info", "Category suggested", "建议类别",
+       "The rules left this complaint as Other; the complaints the office classified itself "
+       "suggest {suggestion} (confidence {confidence}; see the {suggested} column).",
+       "规则未能归类此投诉；根据本部门自己分类的投诉，建议类别为“{suggestion}”"
+       "（置信度 {confidence}，见“{suggested}”列）。",
+       "If it fits, copy {suggestion} into {header}; the next run keeps what you typed and "
+       "learns from it.",
+       "如合适，请将“{suggestion}”填入“{header}”；下次运行会保留您填写的内容并从中学习。"),
     _c("not-numbered", "warning", "No case number yet", "尚未分配编号",
        "No case number was assigned because the row has errors.",
        "该行存在错误，尚未分配案件编号。",

@@ -21,6 +21,8 @@ from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, finding
+from .hints import KEYS as HINT_KEYS
+from .hints import hints
 from .register import Grid, Register
 from .repeats import find_repeats
 from .risk import apply_risks, escalations
@@ -30,9 +32,11 @@ from .validate import validate
 from .vocab import NOT_ACCEPTED
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
+# The hints follow the Rule column, so the Classify button writes them in the same block.
 OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due",
                "investigate_due", "due_at", "follow_up_due", "sla_status", "days_open", "rule",
-               "repeat_of", "risk", "check", "reopened_at", "waiting_since", "paused_days")
+               *HINT_KEYS, "repeat_of", "risk", "check", "reopened_at", "waiting_since",
+               "paused_days")
 # List values written in the sheet's language.
 LABELLED = ("category", "severity", "urgency", "sla_status")
 
@@ -51,6 +55,9 @@ class Summary:
     not_accepted: int = 0  # counted apart: never overdue, not part of the workload
     follow_ups_overdue: int = 0
     escalations_proposed: int = 0
+    suggested: int = 0  # rows with a suggested category (Suggested column)
+    suggest_accuracy: float | None = None  # of the suggestions on held-out staff categories
+    suggest_tested: int = 0  # how many held-out rows that accuracy is measured on
 
 
 @dataclass
@@ -92,6 +99,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
                        blank=checked.blank)
+    findings += classes.findings  # staff patterns too slow to search
     case_no, new_counters = assign_case_numbers(
         register.col("case_no"), checked.frame["received_at"], checked.numberable,
         config.settings.case_format, config.counters)
@@ -108,6 +116,10 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
                                config.settings.due_soon_days, today,
                                config.settings.follow_up_days)
     findings += follow_ups_overdue(register, checked.frame, clocks)
+    # Suggestions learned from the categories staff typed, and tags (a run that writes).
+    extra = hints(register, config, lang, classes.values, classes.filled,
+                  checked.frame["received_at"], written=changes)
+    findings += extra.findings
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk
     findings += _escalations(register, config, cases, clock_inputs, today)
@@ -115,12 +127,13 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     diffs: dict[str, pd.Series] = {}
     if changes:
         values = _new_values(register, config, lang, classes, case_no, repeat_of, clocks,
-                             _check_texts(register, findings, lang))
+                             _check_texts(register, findings, lang)) | extra.columns
         values["risk"] = risk
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
     summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
+    cases = extra.record(cases, summary)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
                    cases)
 

@@ -392,6 +392,9 @@ def plan_sheets(figures: AnalysisFigures, lang: str,
     analysis = _Cursor(SheetPlan("analysis", sheet_name("analysis", lang)))
     analysis.title(f"{t('analysis_title', lang)} — {fmt_date(figures.today, lang)}",
                    t("analysis_note", lang))
+    if figures.suggester is not None:  # how far to trust the Suggested column
+        analysis.put(analysis.row - 1, 1, figures.suggester.describe(lang), style="note")
+        analysis.row += 1
     for table in analysis_tables(figures, lang, lists):
         analysis.table(table)
     analysis.plan.widths = {1: 24} | {j: 12 for j in range(2, 16)}

@@ -37,6 +37,8 @@ LAYOUT: tuple[tuple, ...] = (
     ("pair", "urgency", "department"),
     ("pair", "handler", "status"),
     ("pair", "rule", "repeat_of"),
+    ("pair", "problem", "part"),
+    ("wide", "suggested", 1),
     ("section", ("4. Deadlines", "四、处理时限")),
     ("pair", "ack_due", "acknowledged_at"),
     ("pair", "due_at", "resolved_at"),

@@ -30,7 +30,8 @@ from .read import Refused, Snapshot
 PARTS: dict[str, tuple[str, ...]] = {
     "check": ("check", "repeat_of"),
     "numbers": ("case_no",),
-    "classes": ("category", "severity", "urgency", "department", "rule", "risk"),
+    "classes": ("category", "severity", "urgency", "department", "rule", "suggested", "problem",
+                "part", "risk"),
     "deadlines": ("ack_due", "investigate_due", "due_at", "follow_up_due", "sla_status",
                   "days_open", "reopened_at", "waiting_since", "paused_days"),
 }
