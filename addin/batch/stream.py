@@ -3,8 +3,9 @@
 openpyxl keeps every cell of a loaded sheet as an object, which on a 50,000-row register is most of
 a run's memory and time. A run only edits a few things in place (the header, the register's
 formats, the settings sheets, the sheets it rebuilds), so a big sheet is cut: openpyxl loads its
-first ``KEEP_ROWS`` rows, the rows below are read with openpyxl's streaming reader, and on saving
-they are copied from the original file as they were, with the run's new values written into them.
+first ``KEEP_ROWS`` rows, the rows below are read by the expat reader (sheetxml.py, which gives
+what openpyxl's streaming reader gives), and on saving they are copied from the original file as
+they were, with the run's new values written into them.
 
 Copied rows keep their style numbers: openpyxl writes a workbook's cell formats back in the order
 it read them (and adds new ones at the end), so a number still names the same format. Copied text
@@ -43,6 +44,7 @@ from addin.layout.register import HEADER_SCAN_ROWS
 
 from .safety import part_relationships, sheet_parts, workbook_part
 from .safety.saving import close_archives
+from .sheetxml import rows_below
 from .writeback import clean_text, put_value
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
@@ -116,16 +118,8 @@ class CutBook:
         from ``first_col`` to ``last_col``); None when the sheet was not cut."""
         if title not in self.sheets:
             return None
-        book = load_workbook(self.source, read_only=True, rich_text=False)
-        try:
-            ws = book[title]
-            ws.reset_dimensions()  # read to the last row, whatever the file's dimension says
-            rows = ws.iter_rows(min_row=KEEP_ROWS + 1, min_col=first_col, max_col=last_col,
-                                values_only=True)
-            return [(number, values) for number, values in enumerate(rows, KEEP_ROWS + 1)
-                    if any(v is not None for v in values)]
-        finally:
-            book.close()
+        return rows_below(self.source, self.sheets[title].part, KEEP_ROWS + 1, first_col,
+                          last_col)
 
     def edits(self, title: str) -> RowsBelow | None:
         """Where a run puts its values for the rows under the top of ``title``."""
