@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -252,3 +253,78 @@ def test_new_columns_never_go_over_what_staff_typed_beside_the_table(tmp_path, m
     assert f"Complaints!{ws.cell(row, width + 2).column_letter}{row}" in str(refused.value)
     assert "call back Friday" in str(refused.value)
     assert source.read_bytes() == before
+
+
+LONG_TEXT = "投诉内容很长。" * 4000  # 28,000 characters, under Excel's limit for a cell
+_MARK = re.compile(rb'<c r="([A-Z]+)(\d+)"( s="\d+")?><v>(7777\d\d)</v></c>')
+
+
+def tricky_book(path: Path) -> Path:
+    """A register whose rows below the cut hold what trips readers up, in a column the core
+    checks (Satisfaction, Received) and in one it only carries (Notes): formulas, a formula's
+    error, rich text, booleans, very long text, numbers with and without a date style, and (put
+    into the XML by hand, as no writer here makes them) inline strings and shared formulas."""
+    headers, body = demo_rows(80, 6, TODAY, "en")
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    ws = book.add_worksheet("Complaints")
+    bold, date = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, headers)
+    for r, row in enumerate(body, 1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, date)
+            elif value is not None:
+                ws.write(r, c, value)
+    received, scored, notes = (headers.index(h) for h in ("Received", "Satisfaction", "Notes"))
+    for col in (scored, notes):
+        ws.write_formula(30, col, "=LEN(A31)", None, 9)
+        ws.write_formula(31, col, "=1/0", None, "#DIV/0!")
+        ws.write_rich_string(32, col, "plain ", bold, "bold", " tail")
+        ws.write_boolean(33, col, True)
+        ws.write_string(34, col, LONG_TEXT)
+        ws.write_number(35, col, 4.0)
+        for r, mark in zip(range(36, 40), range(777701, 777705), strict=True):
+            ws.write_number(r, col, mark)  # replaced below
+    ws.write_number(40, received, 46000)  # a date serial without a date style
+    ws.write_number(41, received, 46000.5, date)
+    ws.write_string(42, received, "2026-13-45")
+    book.close()
+    return _hand_written_cells(path)
+
+
+def _hand_written_cells(path: Path) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+
+    def cell(found: re.Match) -> bytes:
+        col, row, style, mark = found.groups()
+        ref, style = col + row, style or b""
+        if mark == b"777701":
+            return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve"> inline </t></is></c>' \
+                % (ref, style)
+        if mark == b"777702":
+            return b'<c r="%s"%s><f t="shared" ref="%s%s:%s%d" si="%d">A%s*2</f><v>2</v></c>' % (
+                ref, style, col, row, col, int(row) + 2, col[-1], row)
+        return b'<c r="%s"%s><f t="shared" si="%d"/><v>4</v></c>' % (ref, style, col[-1])
+
+    xml = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"], count = _MARK.subn(cell, xml)
+    assert count == 8
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_tricky_cells_below_the_cut_give_what_a_whole_load_gives(tmp_path, monkeypatch):
+    source = tricky_book(tmp_path / "source.xlsx")
+    assert open_cut(source, False, _kept_whole) is not None
+    cut, whole = run_both(source, tmp_path, monkeypatch)
+    assert snapshot(cut) == snapshot(whole)
+    ws = load_workbook(cut)["Complaints"]
+    notes = [ws.cell(row, 25).value for row in range(31, 41)]
+    assert notes == ["=LEN(A31)", "=1/0", "plain bold tail", True, LONG_TEXT, 4, " inline ",
+                     "=A38*2", "=A39*2", "=A40*2"]
+    findings = [row[3] for row in load_workbook(cut)["Findings"].iter_rows(values_only=True)]
+    assert any("Satisfaction" in str(text) for text in findings)  # the core saw those values
+    assert not process_file(cut, today=TODAY, user="test").changed
