@@ -41,6 +41,7 @@ _WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+
 _ROW, _CELL, _VALUE, _FORMULA = _MAIN + "row", _MAIN + "c", _MAIN + "v", _MAIN + "f"
 _TEXT, _RUN, _PHONETIC = _MAIN + "t", _MAIN + "r", _MAIN + "rPh"
 _INLINE, _STRING_ITEM = _MAIN + "is", _MAIN + "si"
+_SHEET_DATA = _MAIN + "sheetData"
 
 Row = tuple[int, tuple[Any, ...]]
 
@@ -272,8 +273,13 @@ class _SheetParser:
             self._end_row()
         elif name == _FORMULA:
             self.formula = {**(self.formula or {}), "": "".join(self.pieces)}
+        elif name == _SHEET_DATA:
+            self.after_cells()
         elif self.rich is not None:
             self.rich.end(name, "")
+
+    def after_cells(self) -> None:
+        """Called at the end of the cells; what follows them is not read here."""
 
     def _end_cell(self) -> None:
         ref = self.cell.get("r")
