@@ -23,6 +23,7 @@ from addin.batch import run as run_module
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused
 from addin.batch.stream import KEEP_ROWS, RowsBelow, _cut, _Styles, _write_edited_rows, open_cut
+from addin.batch.zipcopy import ZipSource, ZipWriter
 from addin.demo_data import demo_rows
 
 TODAY = dt.date(2026, 11, 20)
@@ -328,3 +329,24 @@ def test_tricky_cells_below_the_cut_give_what_a_whole_load_gives(tmp_path, monke
     findings = [row[3] for row in load_workbook(cut)["Findings"].iter_rows(values_only=True)]
     assert any("Satisfaction" in str(text) for text in findings)  # the core saw those values
     assert not process_file(cut, today=TODAY, user="test").changed
+
+
+def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch):
+    """Only the cut sheets (their rows put back) and the two entries naming the carried shared
+    strings are compressed anew; openpyxl's other parts and the original's shared strings keep
+    the bytes they were stored with."""
+    source = excel_style_book(tmp_path / "source.xlsx")
+    written = []
+    real = ZipWriter.write
+    monkeypatch.setattr(ZipWriter, "write", lambda self, name, data, date_time=None: (
+        written.append(name), real(self, name, data, date_time))[1])
+    out = tmp_path / "out.xlsx"
+    process_file(source, today=TODAY, user="test", output=out)
+    assert sorted(written) == ["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                               "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+    with ZipSource(source) as before, ZipSource(out) as after:
+        old = next(i for i in before.entries if i.filename == "xl/sharedStrings.xml")
+        new = next(i for i in after.entries if i.filename == "xl/sharedStrings2.xml")
+        assert b"".join(before.stored(old)) == b"".join(after.stored(new))
+        assert (old.CRC, old.compress_size) == (new.CRC, new.compress_size)
+    assert snapshot(out)[("Complaints", 60, 1)][0]  # a case number written below the top
