@@ -346,7 +346,7 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
                                "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
     with ZipSource(source) as before, ZipSource(out) as after:
         old = next(i for i in before.entries if i.filename == "xl/sharedStrings.xml")
-        new = next(i for i in after.entries if i.filename == "xl/sharedStrings2.xml")
+        new = next(i for i in after.entries if "sharedStrings" in i.filename)
         assert b"".join(before.stored(old)) == b"".join(after.stored(new))
         assert (old.CRC, old.compress_size) == (new.CRC, new.compress_size)
     assert snapshot(out)[("Complaints", 60, 1)][0]  # a case number written below the top
