@@ -22,7 +22,16 @@ from openpyxl.styles import PatternFill
 from addin.batch import run as run_module
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused
-from addin.batch.stream import KEEP_ROWS, RowsBelow, _cut, _Styles, _write_edited_rows, open_cut
+from addin.batch.stream import (
+    KEEP_ROWS,
+    RowsBelow,
+    _cut,
+    _row_parsed,
+    _row_with_refs,
+    _Styles,
+    _write_edited_rows,
+    open_cut,
+)
 from addin.batch.zipcopy import ZipSource, ZipWriter
 from addin.demo_data import demo_rows
 
@@ -350,3 +359,22 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
         assert b"".join(before.stored(old)) == b"".join(after.stored(new))
         assert (old.CRC, old.compress_size) == (new.CRC, new.compress_size)
     assert snapshot(out)[("Complaints", 60, 1)][0]  # a case number written below the top
+
+
+@pytest.mark.parametrize("inner", [
+    b"",
+    b'<c r="A30"><v>1</v></c><c r="C30" s="0"><v>3</v></c>',
+    b'<c r="A30" s="2"/><c r="B30" t="s"><v>0</v></c><c r="E30" s="1"><v>45000</v></c>',
+    b'<c r="B30" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>red</t></r></is></c>'
+    b'<c r="D30"><f>A30*2</f><v>2</v></c>\n  <c r="AA30"><v>9</v></c>',
+    b'<c r="A30"/><c r="Z30"><v>1</v></c>',
+])
+def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
+    wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
+    styles = _Styles(wb["Complaints"])
+    cells = {1: ("TS-1", None), 3: (dt.datetime(2026, 3, 1), "yyyy-mm-dd"), 5: (None, None),
+             27: ("<&>", None), 40: (7, None)}
+    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
+    assert fast.count(b'r="C30"') == 1

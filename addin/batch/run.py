@@ -113,6 +113,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         work = None
         if look is not None and look.loc is not None:
             work = _work(path, look.wb, look.loc, look.below, today, analysis, timings)
+            look.below = None  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
         # Something changes: load what the run edits into openpyxl.
@@ -128,9 +129,9 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
                 if cut else None
             timings["open"] = _lap(clock)
             work = _work(path, wb, loc, below, today, analysis, timings)
+            del below  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
-        work.below = None  # the register frame holds the values now
         report = _report(path, target, work, timings, changed=True)
         clock = time.perf_counter()
         run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
@@ -153,7 +154,6 @@ class _Work:
 
     wb: Any  # the openpyxl workbook read (a bare one built from a look, or loaded)
     loc: RegisterLocation
-    below: list[tuple[int, tuple[Any, ...]]] | None
     outcome: Outcome
     figures: AnalysisFigures | None  # None when the run writes no analysis sheets
     grids: dict[str, Any]
@@ -183,7 +183,7 @@ def _work(path: Path, wb: Any, loc: RegisterLocation,
     figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
                                lists=outcome.config.lists) if analysis else None
     timings["compute"] = timings.get("compute", 0.0) + _lap(clock)
-    return _Work(wb, loc, below, outcome, figures, grids, counters)
+    return _Work(wb, loc, outcome, figures, grids, counters)
 
 
 def _same_inputs(work: _Work, wb: Any, cut: CutBook | None, loc: RegisterLocation) -> bool:

@@ -231,6 +231,7 @@ class _SheetParser:
         self.pieces: list[str] = []
         parser.CharacterDataHandler = self.pieces.append
         self.shared: dict[str, Translator] = {}
+        self.texts: dict[str, str] = {}
         self.columns: dict[str, int] = {}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -305,7 +306,10 @@ class _SheetParser:
         if kind == "inlineStr":
             if not self.inline:
                 return None
-            return self.rich.content() if self.rich is not None else self.plain or ""
+            text = self.rich.content() if self.rich is not None else self.plain or ""
+            # Registers repeat the same words (channels, statuses, categories) down a column;
+            # one object per distinct text keeps a big register's memory near its distinct text.
+            return self.texts.setdefault(text, text)
         text = self.value or None
         if text is None:
             return None

@@ -19,6 +19,7 @@ as it always was.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tempfile
@@ -405,6 +406,14 @@ def _edited_row(piece: bytes, number: int, cells: dict[int, tuple[Any, str | Non
 def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
               styles: _Styles, epoch: Any) -> bytes:
     """A row's XML: its existing cells in column order, with ``cells`` put in or replacing."""
+    if inner.count(b"<c ") == inner.count(b'<c r="') and b"<c>" not in inner:
+        return _row_with_refs(tag, inner, number, cells, styles, epoch)
+    return _row_parsed(tag, inner, number, cells, styles, epoch)
+
+
+def _row_parsed(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
+                styles: _Styles, epoch: Any) -> bytes:
+    """``_row_with`` for any row: every cell parsed, those without a reference given one."""
     present: dict[int, tuple[bytes, int]] = {}
     col = 0
     for match in _CELL.finditer(inner):
@@ -421,6 +430,53 @@ def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any,
     return tag + b"".join(present[c][0] for c in sorted(present)) + b"</row>"
 
 
+def _row_with_refs(tag: bytes, inner: bytes, number: int,
+                   cells: dict[int, tuple[Any, str | None]], styles: _Styles, epoch: Any) -> bytes:
+    """``_row_with`` for a row whose every cell names itself first (``<c r="B7"``), as Excel,
+    openpyxl and XlsxWriter write them: each cell written is found by its reference and spliced
+    in, so a row's other cells are copied as bytes without being parsed one by one."""
+    suffix = b"%d" % number
+    last_col = _last_col(inner)
+    edits = []
+    for col in sorted(cells):
+        value, number_format = cells[col]
+        at = inner.find(b'<c r="%s%s"' % (_letter(col), suffix)) if col <= last_col else -1
+        style = 0
+        if at >= 0:
+            close = inner.index(b">", at)
+            end = close + 1 if inner[close - 1] == 0x2F else inner.index(b"</c>", close) + 4
+            found = _CELL_STYLE.search(inner, at, close)
+            style = int(found.group(1)) if found else 0
+        else:
+            at = end = _insertion_point(inner, col, last_col, suffix)
+        style, kind = styles.of(style, value, number_format)
+        edits.append((at, end, _cell_xml(_letter(col) + suffix, style, kind, value, epoch)))
+    edits.sort(key=lambda edit: edit[0])  # stable: cells put at one place stay in column order
+    pieces, pos = [tag], 0
+    for at, end, xml in edits:
+        pieces += (inner[pos:at], xml)
+        pos = end
+    pieces += (inner[pos:], b"</row>")
+    return b"".join(pieces)
+
+
+def _last_col(inner: bytes) -> int:
+    """The column of a row's last cell; 0 when it has none."""
+    last = inner.rfind(b'<c r="')
+    letters = _CELL_REF.match(inner, last + 2) if last >= 0 else None
+    return column_index_from_string(letters.group(1).decode()) if letters else 0
+
+
+def _insertion_point(inner: bytes, col: int, last_col: int, suffix: bytes) -> int:
+    """Where a new cell in column ``col`` goes: before the row's first cell to its right."""
+    for right in range(col + 1, last_col + 1):
+        at = inner.find(b'<c r="%s%s"' % (_letter(right), suffix))
+        if at >= 0:
+            return at
+    return len(inner)
+
+
+@functools.cache
 def _letter(col: int) -> bytes:
     return get_column_letter(col).encode()
 
