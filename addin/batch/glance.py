@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.fields import WRITTEN_KEYS
 from addin.layout.register import HEADER_SCAN_ROWS
+from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, sheet_role
 
 from . import sheetxml
 from .safety import part_relationships, sheet_parts, workbook_part
@@ -177,7 +178,9 @@ class _Look:
             ws = self.wb.create_sheet(title)
             last_row = None if self.whole(title) else HEADER_SCAN_ROWS
             extras = self._fill(ws, part, last_row)
-            self._bind_links(ws, extras.links)
+            if sheet_role(title) in GRID_ROLES or title == FINDINGS_SHEET:
+                # Only there are links read: the settings' values and the Findings' links.
+                self._bind_links(ws, extras.links)
             self._bind_tables(ws, part)
         loc = find_register(self.wb)
         if loc is None or self.whole(loc.sheet):
