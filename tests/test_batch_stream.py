@@ -38,14 +38,10 @@ from addin.demo_data import demo_rows
 TODAY = dt.date(2026, 11, 20)
 
 
-def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Path:
-    """A register as Excel saves one: shared strings, a dimension, staff formatting below the top
-    rows, a date column typed as dates, and a big sheet of the office's own."""
-    headers, body = demo_rows(rows, 6, TODAY, "en")
-    book = xlsxwriter.Workbook(str(path))
+def register_sheet(book: xlsxwriter.Workbook, headers: list, body: list, date_format: str):
+    """The Complaints sheet with the demo rows, dates typed as dates in ``date_format``."""
     ws = book.add_worksheet("Complaints")
-    yellow = book.add_format({"bg_color": "#FFFF00"})
-    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    stamp = book.add_format({"num_format": date_format})
     ws.write_row(0, 0, headers)
     for r, row in enumerate(body, 1):
         for c, value in enumerate(row):
@@ -53,6 +49,16 @@ def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Pa
                 ws.write_datetime(r, c, value, stamp)
             elif value is not None:
                 ws.write(r, c, value)
+    return ws
+
+
+def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Path:
+    """A register as Excel saves one: shared strings, a dimension, staff formatting below the top
+    rows, a date column typed as dates, and a big sheet of the office's own."""
+    headers, body = demo_rows(rows, 6, TODAY, "en")
+    book = xlsxwriter.Workbook(str(path))
+    yellow = book.add_format({"bg_color": "#FFFF00"})
+    ws = register_sheet(book, headers, body, "yyyy-mm-dd hh:mm")
     ws.write(KEEP_ROWS + 15, len(headers) + 30, "staff note", yellow)  # far right of the table
     ws.set_row(KEEP_ROWS + 20, 30)  # a taller row
     if extra_sheet:
@@ -276,15 +282,8 @@ def tricky_book(path: Path) -> Path:
     into the XML by hand, as no writer here makes them) inline strings and shared formulas."""
     headers, body = demo_rows(80, 6, TODAY, "en")
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    ws = book.add_worksheet("Complaints")
+    ws = register_sheet(book, headers, body, "yyyy-mm-dd")
     bold, date = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
-    ws.write_row(0, 0, headers)
-    for r, row in enumerate(body, 1):
-        for c, value in enumerate(row):
-            if isinstance(value, dt.datetime):
-                ws.write_datetime(r, c, value, date)
-            elif value is not None:
-                ws.write(r, c, value)
     received, scored, notes = (headers.index(h) for h in ("Received", "Satisfaction", "Notes"))
     for col in (scored, notes):
         ws.write_formula(30, col, "=LEN(A31)", None, 9)
