@@ -37,6 +37,7 @@ from addin.layout.register import HEADER_SCAN_ROWS
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, sheet_role
 
 from . import sheetxml
+from .rowscan import scan_rows
 from .safety import part_relationships, sheet_parts, workbook_part
 from .safety.package import local_name
 from .sheets import RegisterLocation, find_register
@@ -212,12 +213,22 @@ class _Look:
 
     def _below(self, loc: RegisterLocation) -> tuple[list[Row], _Extras]:
         """The register's rows under the top, as many columns to the right as a run may add."""
+        part, last_col = self.parts[loc.sheet], loc.last_col + len(WRITTEN_KEYS)
+        scanned = scan_rows(self.archive, part, self.book, HEADER_SCAN_ROWS + 1, loc.first_col,
+                            last_col)
+        if scanned is not None:
+            rows, rest = scanned
+            extras = _Extras()
+            parser = sheetxml._new_parser()
+            parser.StartElementHandler, parser.EndElementHandler = extras.start, extras.end
+            parser.CharacterDataHandler = extras.text
+            parser.Parse(rest, True)
+            return rows, extras
         parser = sheetxml._new_parser()
-        handlers = _Rows(self.book, HEADER_SCAN_ROWS + 1, loc.first_col,
-                         loc.last_col + len(WRITTEN_KEYS), parser)
-        rows: list[Row] = []
+        handlers = _Rows(self.book, HEADER_SCAN_ROWS + 1, loc.first_col, last_col, parser)
+        rows = []
         parser.StartElementHandler, parser.EndElementHandler = handlers.start, handlers.end
-        for _ in sheetxml._feed(parser, self.archive, self.parts[loc.sheet]):
+        for _ in sheetxml._feed(parser, self.archive, part):
             rows.extend(handlers.done)
             handlers.done.clear()
         return rows, handlers.extras
