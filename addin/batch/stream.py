@@ -64,7 +64,7 @@ KEEP_ROWS = HEADER_SCAN_ROWS
 CHUNK = 1 << 20  # bytes inflated at a time while streaming a sheet
 
 _DATA_OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
-_ROW = re.compile(rb"\s*<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_ROW = re.compile(rb"\s*<row\b[^>]*?(/?)>")  # a row's start tag, and whether it ends there
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
@@ -312,14 +312,18 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     yield 0, buf[:opening.end()]
     buf, pos, last = buf[opening.end():], 0, 0
     while True:
+        # The row's start tag by pattern, its end by a plain search: a lazy pattern over the
+        # whole row cost a pass of the regular-expression engine over every byte of the sheet.
         row = _ROW.match(buf, pos)
-        if row is not None:
+        end = -1 if row is None else row.end() if row.group(1) else buf.find(b"</row>", row.end())
+        if end >= 0:
+            end += 0 if row.group(1) else len(b"</row>")
             number = _ROW_NUMBER.search(buf, row.start(), row.end())
             if number is None or int(number.group(1)) <= last:
                 raise _NotPlain
             last = int(number.group(1))
-            yield last, row.group()
-            pos = row.end()
+            yield last, buf[pos:end]
+            pos = end
             continue
         rest = buf[pos:]
         if rest.lstrip().startswith(b"</sheetData>"):
