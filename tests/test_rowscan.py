@@ -41,6 +41,8 @@ PLAIN = _ROOT + """<dimension ref="A1:H9"/><sheetData>
 <row r="5"/>
 <row r="7" ht="20" customHeight="1"><c r="AA7"><v>7</v></c><c r="B7" t="s"><v>4</v></c></row>
 <row r="6"><c r="A6"><v>6</v></c></row>
+<row r="8"><c r="A8" s="1" t="b"><v>1</v></c><c r="B8" s="1"><v>45000</v></c>
+<c r="C8" s="4"><v>2</v></c><c r="D8" s="4"><v>2</v></c></row>
 <row r="9"><c r="A9" s="1"><v>1</v></c><c r="B9" s="1"><v>60</v></c>
 <c r="C9" s="2"><v>0.999999999</v></c></row>
 </sheetData><conditionalFormatting sqref="A2:A9"><cfRule type="expression" priority="1">

@@ -62,6 +62,7 @@ class _Scan:
         self.texts: dict[str, str] = {}
         # Format numbers of date and duration formats, as the bytes of an s="..." attribute.
         self.date_styles = {b"%d" % n for n in book.styles.dates | book.styles.durations}
+        self.days: dict[tuple[bytes, bytes], Any] = {}
 
     def run(self, stream: Any) -> tuple[list[Row], bytes]:
         buf = stream.read(CHUNK)
@@ -95,6 +96,7 @@ class _Scan:
             raise _NotPlain
         first, last = self.first_col, self.last_col
         texts, strings, dates = self.texts, self.book.strings, self.date_styles
+        days = self.days
         values: list[Any] | None = None
         number = 0
         for letters, style, kind, value, is_open, inline, row, closed, ended, other in \
@@ -116,6 +118,12 @@ class _Scan:
                 elif (kind == b"n" or not kind) and value and (not style or style not in dates):
                     values[col - first] = float(value) if b"." in value or b"E" in value or \
                         b"e" in value else int(value)
+                elif (kind == b"n" or not kind) and value.isdigit() and style in dates:
+                    # A whole-day date (a deadline, a follow-up day): few distinct ones.
+                    day = days.get((value, style))
+                    if day is None:
+                        day = days[(value, style)] = self._value(kind, style, value, b"", b"")
+                    values[col - first] = day
                 else:
                     values[col - first] = self._value(kind, style, value, is_open, inline)
             elif row:
