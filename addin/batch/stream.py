@@ -4,8 +4,9 @@ openpyxl keeps every cell of a loaded sheet as an object, which on a 50,000-row 
 a run's memory and time. A run only edits a few things in place (the header, the register's
 formats, the settings sheets, the sheets it rebuilds), so a big sheet is cut: openpyxl loads its
 first ``KEEP_ROWS`` rows, the rows below are read by the expat reader (sheetxml.py, which gives
-what openpyxl's streaming reader gives), and on saving they are copied from the original file as
-they were, with the run's new values written into them.
+what openpyxl's streaming reader gives; plain rows by rowscan.py, which gives the same), and on
+saving they are copied from the original file as they were, with the run's new values written
+into them.
 
 Copied rows keep their style numbers: openpyxl writes a workbook's cell formats back in the order
 it read them (and adds new ones at the end), so a number still names the same format. Copied text
