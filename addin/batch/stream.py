@@ -25,7 +25,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +57,7 @@ from .safety import sheet_parts
 from .safety.saving import close_archives
 from .sheetxml import rows_below
 from .writeback import clean_text, put_value
-from .zipcopy import ZipSource, ZipWriter
+from .zipcopy import ZipSource, ZipWriter, batched
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
 # header search never looks further down than this anyway.
@@ -164,7 +164,7 @@ class CutBook:
                     sheet = cut[name]
                     edited = self.below if self.below and self.below.title == sheet.title \
                         else None
-                    out.write(name, _batched(_spliced(top.read(info), original, sheet, edited,
+                    out.write(name, batched(_spliced(top.read(info), original, sheet, edited,
                                                       rows)))
                 elif strings and name == "[Content_Types].xml":
                     out.write(name, insert_before(top.read(info), b"</Types>",
@@ -200,21 +200,6 @@ def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: Row
         with original.open(sheet.part) as src:
             yield from (piece for number, piece in _pieces(src) if number > KEEP_ROWS)
     yield b"</sheetData>" + tail
-
-
-def _batched(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Small pieces (a row each) joined into chunks of about ``CHUNK`` bytes, so that each
-    call to the compressor has work enough to be worth it."""
-    held: list[bytes] = []
-    size = 0
-    for piece in pieces:
-        held.append(piece)
-        size += len(piece)
-        if size >= CHUNK:
-            yield b"".join(held)
-            held, size = [], 0
-    if held:
-        yield b"".join(held)
 
 
 def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
