@@ -1,8 +1,9 @@
 """Benchmark: `process` on 10,000- and 50,000-row workbooks against a bare openpyxl load + save.
 
 Each measurement runs in a fresh child process so its peak memory (ru_maxrss) is its own.
-Targets (issue: the record-card engine): total time <= 1.25 x the baseline, everything except
-load and save < 15 % of the total, peak memory <= 1.3 x the baseline's.
+Targets: a run that changes the workbook at most 0.35 x the baseline's time and 0.5 x its peak
+memory; a second run over its own output (nothing to change: the file is only read) at most
+0.20 x the baseline's time.
 
 The batch door pauses Python's cyclic garbage collector for a run (see addin.batch.run); the
 bare load + save is also measured with it paused, so that the gain from that alone shows.
@@ -79,7 +80,9 @@ def measure(rows: int, folder: Path, repeat: int) -> dict:
             "time_ratio": best_run["total"] / best_base["total"],
             "time_ratio_paused": best_run["total"] / best_paused["total"],
             "other_share": other / best_run["total"],
-            "memory_ratio": best_run["rss_mb"] / best_base["rss_mb"]}
+            "memory_ratio": best_run["rss_mb"] / best_base["rss_mb"],
+            "second_ratio": again["total"] / best_base["total"],
+            "second_memory_ratio": again["rss_mb"] / best_base["rss_mb"]}
 
 
 def main() -> None:
@@ -102,15 +105,18 @@ def main() -> None:
                               if k not in ("total", "rss_mb", "changed", "written"))
             print(f"        process {p['total']:.1f} s ({parts}), {p['rss_mb']:.0f} MB peak, "
                   f"{p['changed']} cells changed")
-            print(f"        time {r['time_ratio']:.2f} x baseline (target <= 1.25), "
+            print(f"        time {r['time_ratio']:.2f} x baseline (target <= 0.35), "
                   f"{r['time_ratio_paused']:.2f} x the baseline with the collector paused; "
-                  f"work other than load and save {r['other_share']:.0%} of total (target < 15%); "
-                  f"memory {r['memory_ratio']:.2f} x baseline (target <= 1.3)")
+                  f"work other than load and save {r['other_share']:.0%} of total; "
+                  f"memory {r['memory_ratio']:.2f} x baseline (target <= 0.5)")
             s = r["second_run"]
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in s.items()
+                              if k not in ("total", "rss_mb", "changed", "written"))
             print(f"        second run on its own output: {s['changed']} cells changed, "
                   f"{'file written' if s['written'] else 'file not written'}, "
-                  f"{s['total']:.1f} s")
-
+                  f"{s['total']:.1f} s ({parts}), {s['rss_mb']:.0f} MB peak; "
+                  f"time {r['second_ratio']:.2f} x baseline (target <= 0.20), "
+                  f"memory {r['second_memory_ratio']:.2f} x")
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -21,20 +22,26 @@ from openpyxl.styles import PatternFill
 from addin.batch import run as run_module
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused
-from addin.batch.stream import KEEP_ROWS, RowsBelow, _cut, _Styles, _write_edited_rows, open_cut
+from addin.batch.stream import (
+    KEEP_ROWS,
+    RowsBelow,
+    _cut,
+    _row_parsed,
+    _row_with_refs,
+    _Styles,
+    _write_edited_rows,
+    open_cut,
+)
+from addin.batch.zipcopy import ZipSource, ZipWriter
 from addin.demo_data import demo_rows
 
 TODAY = dt.date(2026, 11, 20)
 
 
-def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Path:
-    """A register as Excel saves one: shared strings, a dimension, staff formatting below the top
-    rows, a date column typed as dates, and a big sheet of the office's own."""
-    headers, body = demo_rows(rows, 6, TODAY, "en")
-    book = xlsxwriter.Workbook(str(path))
+def register_sheet(book: xlsxwriter.Workbook, headers: list, body: list, date_format: str):
+    """The Complaints sheet with the demo rows, dates typed as dates in ``date_format``."""
     ws = book.add_worksheet("Complaints")
-    yellow = book.add_format({"bg_color": "#FFFF00"})
-    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    stamp = book.add_format({"num_format": date_format})
     ws.write_row(0, 0, headers)
     for r, row in enumerate(body, 1):
         for c, value in enumerate(row):
@@ -42,6 +49,16 @@ def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Pa
                 ws.write_datetime(r, c, value, stamp)
             elif value is not None:
                 ws.write(r, c, value)
+    return ws
+
+
+def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Path:
+    """A register as Excel saves one: shared strings, a dimension, staff formatting below the top
+    rows, a date column typed as dates, and a big sheet of the office's own."""
+    headers, body = demo_rows(rows, 6, TODAY, "en")
+    book = xlsxwriter.Workbook(str(path))
+    yellow = book.add_format({"bg_color": "#FFFF00"})
+    ws = register_sheet(book, headers, body, "yyyy-mm-dd hh:mm")
     ws.write(KEEP_ROWS + 15, len(headers) + 30, "staff note", yellow)  # far right of the table
     ws.set_row(KEEP_ROWS + 20, 30)  # a taller row
     if extra_sheet:
@@ -252,3 +269,111 @@ def test_new_columns_never_go_over_what_staff_typed_beside_the_table(tmp_path, m
     assert f"Complaints!{ws.cell(row, width + 2).column_letter}{row}" in str(refused.value)
     assert "call back Friday" in str(refused.value)
     assert source.read_bytes() == before
+
+
+LONG_TEXT = "投诉内容很长。" * 4000  # 28,000 characters, under Excel's limit for a cell
+_MARK = re.compile(rb'<c r="([A-Z]+)(\d+)"( s="\d+")?><v>(7777\d\d)</v></c>')
+
+
+def tricky_book(path: Path) -> Path:
+    """A register whose rows below the cut hold what trips readers up, in a column the core
+    checks (Satisfaction, Received) and in one it only carries (Notes): formulas, a formula's
+    error, rich text, booleans, very long text, numbers with and without a date style, and (put
+    into the XML by hand, as no writer here makes them) inline strings and shared formulas."""
+    headers, body = demo_rows(80, 6, TODAY, "en")
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    ws = register_sheet(book, headers, body, "yyyy-mm-dd")
+    bold, date = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    received, scored, notes = (headers.index(h) for h in ("Received", "Satisfaction", "Notes"))
+    for col in (scored, notes):
+        ws.write_formula(30, col, "=LEN(A31)", None, 9)
+        ws.write_formula(31, col, "=1/0", None, "#DIV/0!")
+        ws.write_rich_string(32, col, "plain ", bold, "bold", " tail")
+        ws.write_boolean(33, col, True)
+        ws.write_string(34, col, LONG_TEXT)
+        ws.write_number(35, col, 4.0)
+        for r, mark in zip(range(36, 40), range(777701, 777705), strict=True):
+            ws.write_number(r, col, mark)  # replaced below
+    ws.write_number(40, received, 46000)  # a date serial without a date style
+    ws.write_number(41, received, 46000.5, date)
+    ws.write_string(42, received, "2026-13-45")
+    book.close()
+    return _hand_written_cells(path)
+
+
+def _hand_written_cells(path: Path) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+
+    def cell(found: re.Match) -> bytes:
+        col, row, style, mark = found.groups()
+        ref, style = col + row, style or b""
+        if mark == b"777701":
+            return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve"> inline </t></is></c>' \
+                % (ref, style)
+        if mark == b"777702":
+            return b'<c r="%s"%s><f t="shared" ref="%s%s:%s%d" si="%d">A%s*2</f><v>2</v></c>' % (
+                ref, style, col, row, col, int(row) + 2, col[-1], row)
+        return b'<c r="%s"%s><f t="shared" si="%d"/><v>4</v></c>' % (ref, style, col[-1])
+
+    xml = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"], count = _MARK.subn(cell, xml)
+    assert count == 8
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_tricky_cells_below_the_cut_give_what_a_whole_load_gives(tmp_path, monkeypatch):
+    source = tricky_book(tmp_path / "source.xlsx")
+    assert open_cut(source, False, _kept_whole) is not None
+    cut, whole = run_both(source, tmp_path, monkeypatch)
+    assert snapshot(cut) == snapshot(whole)
+    ws = load_workbook(cut)["Complaints"]
+    notes = [ws.cell(row, 25).value for row in range(31, 41)]
+    assert notes == ["=LEN(A31)", "=1/0", "plain bold tail", True, LONG_TEXT, 4, " inline ",
+                     "=A38*2", "=A39*2", "=A40*2"]
+    findings = [row[3] for row in load_workbook(cut)["Findings"].iter_rows(values_only=True)]
+    assert any("Satisfaction" in str(text) for text in findings)  # the core saw those values
+    assert not process_file(cut, today=TODAY, user="test").changed
+
+
+def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch):
+    """Only the cut sheets (their rows put back) and the two entries naming the carried shared
+    strings are compressed anew; openpyxl's other parts and the original's shared strings keep
+    the bytes they were stored with."""
+    source = excel_style_book(tmp_path / "source.xlsx")
+    written = []
+    real = ZipWriter.write
+    monkeypatch.setattr(ZipWriter, "write", lambda self, name, data, date_time=None: (
+        written.append(name), real(self, name, data, date_time))[1])
+    out = tmp_path / "out.xlsx"
+    process_file(source, today=TODAY, user="test", output=out)
+    assert sorted(written) == ["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                               "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+    with ZipSource(source) as before, ZipSource(out) as after:
+        old = next(i for i in before.entries if i.filename == "xl/sharedStrings.xml")
+        new = next(i for i in after.entries if "sharedStrings" in i.filename)
+        assert b"".join(before.stored(old)) == b"".join(after.stored(new))
+        assert (old.CRC, old.compress_size) == (new.CRC, new.compress_size)
+    assert snapshot(out)[("Complaints", 60, 1)][0]  # a case number written below the top
+
+
+@pytest.mark.parametrize("inner", [
+    b"",
+    b'<c r="A30"><v>1</v></c><c r="C30" s="0"><v>3</v></c>',
+    b'<c r="A30" s="2"/><c r="B30" t="s"><v>0</v></c><c r="E30" s="1"><v>45000</v></c>',
+    b'<c r="B30" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>red</t></r></is></c>'
+    b'<c r="D30"><f>A30*2</f><v>2</v></c>\n  <c r="AA30"><v>9</v></c>',
+    b'<c r="A30"/><c r="Z30"><v>1</v></c>',
+])
+def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
+    wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
+    styles = _Styles(wb["Complaints"])
+    cells = {1: ("TS-1", None), 3: (dt.datetime(2026, 3, 1), "yyyy-mm-dd"), 5: (None, None),
+             27: ("<&>", None), 40: (7, None)}
+    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
+    assert fast.count(b'r="C30"') == 1

@@ -18,11 +18,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from openpyxl import load_workbook
 
 from addin import __version__
-from addin.core.analysis import analysis_figures
+from addin.core.analysis import AnalysisFigures, analysis_figures
 from addin.core.fields import WRITTEN_KEYS
 from addin.core.pipeline import Outcome, Summary, process
 from addin.layout.cells import column_taken
@@ -30,12 +31,13 @@ from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
 
 from .analysis_sheets import write_analysis_sheets
+from .glance import Glance, glance
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
 from .safety.merged import check_merged_writes
 from .sheets import RegisterLocation, find_register, read_counters, read_grids, read_register
 from .stream import CutBook, open_cut
-from .writeback import apply_outcome, outcome_is_noop
+from .writeback import analysis_is_current, apply_outcome, outcome_is_noop
 
 # OWNED_SHEETS (addin.layout.sheets): the sheets each run rebuilds from scratch; openpyxl may drop
 # their charts on load, and that is no loss because the run writes them anew.
@@ -106,48 +108,129 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     timings: dict[str, float] = {}
     with run_lock(path), _collector_paused():
         clock = time.perf_counter()
-        wb, cut = open_for_run(path)
-        loc = find_register(wb)
-        if loc is None:
-            raise WorkbookRefused(
-                f"{path.name}: no complaints table found. The register needs a header row naming "
-                "the card's fields (e.g. Received at, Channel, Customer name, Description, "
-                "Status) in its first 20 rows; see record-card.md.",
-                f"{path.name}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
-                "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。")
-        # Read as many columns to the right as a run may add, to see that they are free.
-        below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
-            if cut else None
+        look = _glance(path)
         timings["load"] = _lap(clock)
+        work = None
+        if look is not None and look.loc is not None:
+            work = _work(path, look.wb, look.loc, look.below, today, analysis, timings)
+            look.below = None  # the register frame holds the values now
+            if target == path and work.is_noop():
+                return _report(path, target, work, timings, changed=False)
+        # Something changes: load what the run edits into openpyxl.
         clock = time.perf_counter()
-        register = read_register(loc, below)
-        sheets, counters = read_grids(wb), read_counters(wb)
-        timings["read"] = _lap(clock)
-        clock = time.perf_counter()
-        outcome = process(register, sheets, today, counters)
-        _check_room(path, loc, outcome, below)
-        check_merged_writes(path, loc, outcome.changes)
-        del below  # the register frame holds the values now
-        noop = outcome_is_noop(wb, loc, outcome) and target == path
-        timings["compute"] = _lap(clock)
-        report = RunReport(path, target, outcome.summary, outcome.lang, changed=not noop,
-                           timings=timings, first_error=_first_error(outcome))
-        if noop:
-            return report
+        wb, cut = open_for_run(path)
+        loc = _located(path, wb)
+        if work is not None and _same_inputs(work, wb, cut, loc):
+            work.wb, work.loc = wb, loc  # the outcome worked out from the look holds
+            timings["load"] += _lap(clock)  # the look and openpyxl's load of what it edits
+        else:
+            # Read as many columns to the right as a run may add, to see that they are free.
+            below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
+                if cut else None
+            timings["load"] += _lap(clock)  # the look and openpyxl's load of what it edits
+            work = _work(path, wb, loc, below, today, analysis, timings)
+            del below  # the register frame holds the values now
+            if target == path and work.is_noop():
+                return _report(path, target, work, timings, changed=False)
+        report = _report(path, target, work, timings, changed=True)
         clock = time.perf_counter()
         run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
                       __version__)
+        outcome = work.outcome
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
-        if analysis:
-            figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
-                                       lists=outcome.config.lists)
-            write_analysis_sheets(wb, figures, outcome.lang, outcome.config.lists)
+        if work.figures is not None:
+            write_analysis_sheets(wb, work.figures, outcome.lang, outcome.config.lists)
         timings["write"] = _lap(clock)
         saved = save_atomically(cut or wb, target, default_backup_dir(target), path, allow_loss,
                                 owned_sheets=OWNED_SHEETS)
         timings["save"] = saved.seconds
         report.backup, report.lost = saved.backup, saved.lost
         return report
+
+
+@dataclass
+class _Work:
+    """A register read and processed: the outcome, and the workbook it was worked out from."""
+
+    wb: Any  # the openpyxl workbook read (a bare one built from a look, or loaded)
+    loc: RegisterLocation
+    outcome: Outcome
+    figures: AnalysisFigures | None  # None when the run writes no analysis sheets
+    grids: dict[str, Any]
+    counters: dict[str, int]
+
+    def is_noop(self) -> bool:
+        """Nothing the run writes would differ from what the workbook holds: register cells,
+        columns, colouring rules, Findings, counters (the Log gains a row only with those) and
+        the analysis sheets."""
+        outcome = self.outcome
+        return outcome_is_noop(self.wb, self.loc, outcome) and (
+            self.figures is None or analysis_is_current(self.wb, self.figures, outcome.lang,
+                                                        outcome.config.lists))
+
+
+def _work(path: Path, wb: Any, loc: RegisterLocation,
+          below: list[tuple[int, tuple[Any, ...]]] | None, today: dt.date, analysis: bool,
+          timings: dict[str, float]) -> _Work:
+    clock = time.perf_counter()
+    register = read_register(loc, below)
+    grids, counters = read_grids(wb), read_counters(wb)
+    timings["read"] = timings.get("read", 0.0) + _lap(clock)
+    clock = time.perf_counter()
+    outcome = process(register, grids, today, counters)
+    _check_room(path, loc, outcome, below)
+    check_merged_writes(path, loc, outcome.changes)
+    figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
+                               lists=outcome.config.lists) if analysis else None
+    timings["compute"] = timings.get("compute", 0.0) + _lap(clock)
+    return _Work(wb, loc, outcome, figures, grids, counters)
+
+
+def _same_inputs(work: _Work, wb: Any, cut: CutBook | None, loc: RegisterLocation) -> bool:
+    """The loaded workbook holds what the look read, so the outcome worked out from the look is
+    the one a run over the loaded workbook works out: the register's sheet is cut (its rows
+    below come from the same reader), found at the same place, its top rows and the settings
+    sheets and counters read alike."""
+    seen = work.loc
+    return (cut is not None and loc.sheet in cut.sheets
+            and (loc.sheet, loc.header_row, loc.first_col, loc.last_col) ==
+            (seen.sheet, seen.header_row, seen.first_col, seen.last_col)
+            and (loc.table is None) == (seen.table is None)
+            and _values(loc.ws) == _values(seen.ws)
+            and read_grids(wb) == work.grids and read_counters(wb) == work.counters)
+
+
+def _values(ws: Any) -> dict[tuple[int, int], Any]:
+    return {position: cell.value for position, cell in ws._cells.items()}
+
+
+def _glance(path: Path) -> Glance | None:
+    """The look at the workbook that spares a run openpyxl's load; None when it cannot be had
+    (the load then says what is wrong with the file, or reads what the look does not)."""
+    try:
+        return glance(path, _kept_whole)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError,
+            expat.ExpatError):
+        return None
+
+
+def _located(path: Path, wb: Any) -> RegisterLocation:
+    loc = find_register(wb)
+    if loc is None:
+        raise WorkbookRefused(
+            f"{path.name}: no complaints table found. The register needs a header row naming "
+            "the card's fields (e.g. Received at, Channel, Customer name, Description, "
+            "Status) in its first 20 rows; see record-card.md.",
+            f"{path.name}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
+            "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。")
+    return loc
+
+
+def _report(path: Path, target: Path, work: _Work, timings: dict[str, float],
+            changed: bool) -> RunReport:
+    outcome = work.outcome
+    return RunReport(path, target, outcome.summary, outcome.lang, changed=changed,
+                     timings=timings, first_error=_first_error(outcome))
 
 
 def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,

@@ -41,6 +41,7 @@ _WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+
 _ROW, _CELL, _VALUE, _FORMULA = _MAIN + "row", _MAIN + "c", _MAIN + "v", _MAIN + "f"
 _TEXT, _RUN, _PHONETIC = _MAIN + "t", _MAIN + "r", _MAIN + "rPh"
 _INLINE, _STRING_ITEM = _MAIN + "is", _MAIN + "si"
+_SHEET_DATA = _MAIN + "sheetData"
 
 Row = tuple[int, tuple[Any, ...]]
 
@@ -195,6 +196,29 @@ class Workbook:
         self.epoch = _epoch(archive, types)
 
 
+def typed_value(book: Workbook, kind: str, text: str | None, style: Any) -> Any:
+    """A cell's value, as openpyxl reads it, from its type (``t``), its ``<v>`` text (None when
+    empty) and its format number (``s``)."""
+    if text is None:
+        return None
+    if kind == "n":
+        number = _cast_number(text)
+        style = int(style or 0)
+        if style not in book.styles.dates:
+            return number
+        try:
+            return from_excel(number, book.epoch, timedelta=style in book.styles.durations)
+        except (OverflowError, ValueError):
+            return "#VALUE!"  # what openpyxl reads for a date serial out of range
+    if kind == "s":
+        return book.strings[int(text)]
+    if kind == "b":
+        return bool(int(text))
+    if kind == "d":
+        return from_ISO8601(text)
+    return text  # "str" (a formula's cached text), "e" (an error code) and unknown kinds
+
+
 def _cast_number(text: str) -> int | float:
     return float(text) if "." in text or "E" in text or "e" in text else int(text)
 
@@ -230,6 +254,7 @@ class _SheetParser:
         self.pieces: list[str] = []
         parser.CharacterDataHandler = self.pieces.append
         self.shared: dict[str, Translator] = {}
+        self.texts: dict[str, str] = {}
         self.columns: dict[str, int] = {}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -272,8 +297,13 @@ class _SheetParser:
             self._end_row()
         elif name == _FORMULA:
             self.formula = {**(self.formula or {}), "": "".join(self.pieces)}
+        elif name == _SHEET_DATA:
+            self.after_cells()
         elif self.rich is not None:
             self.rich.end(name, "")
+
+    def after_cells(self) -> None:
+        """Called at the end of the cells; what follows them is not read here."""
 
     def _end_cell(self) -> None:
         ref = self.cell.get("r")
@@ -299,27 +329,11 @@ class _SheetParser:
         if kind == "inlineStr":
             if not self.inline:
                 return None
-            return self.rich.content() if self.rich is not None else self.plain or ""
-        text = self.value or None
-        if text is None:
-            return None
-        if kind == "n":
-            number = _cast_number(text)
-            style = int(self.cell.get("s") or 0)
-            if style not in self.book.styles.dates:
-                return number
-            try:
-                return from_excel(number, self.book.epoch,
-                                  timedelta=style in self.book.styles.durations)
-            except (OverflowError, ValueError):
-                return "#VALUE!"  # what openpyxl reads for a date serial out of range
-        if kind == "s":
-            return self.book.strings[int(text)]
-        if kind == "b":
-            return bool(int(text))
-        if kind == "d":
-            return from_ISO8601(text)
-        return text  # "str" (a formula's cached text), "e" (an error code) and unknown kinds
+            text = self.rich.content() if self.rich is not None else self.plain or ""
+            # Registers repeat the same words (channels, statuses, categories) down a column;
+            # one object per distinct text keeps a big register's memory near its distinct text.
+            return self.texts.setdefault(text, text)
+        return typed_value(self.book, kind, self.value or None, self.cell.get("s"))
 
     def _formula(self, ref: str | None) -> Any:
         attrs = dict(self.formula or {})
@@ -366,5 +380,11 @@ def rows_below(path: Path | str, part: str, first_row: int, first_col: int,
                last_col: int) -> list[Row]:
     """The rows of sheet ``part`` of workbook ``path`` from ``first_row`` down that hold a value,
     as ``CutBook.rows_below`` gives them from openpyxl."""
+    from .rowscan import scan_rows  # the quick reading of plain rows, which imports this module
+
     with zipfile.ZipFile(path) as archive:
-        return list(iter_rows(archive, part, first_row, first_col, last_col))
+        book = Workbook(archive)
+        scanned = scan_rows(archive, part, book, first_row, first_col, last_col)
+        if scanned is not None:
+            return scanned[0]
+        return list(iter_rows(archive, part, first_row, first_col, last_col, book))

@@ -3,8 +3,10 @@
 openpyxl keeps every cell of a loaded sheet as an object, which on a 50,000-row register is most of
 a run's memory and time. A run only edits a few things in place (the header, the register's
 formats, the settings sheets, the sheets it rebuilds), so a big sheet is cut: openpyxl loads its
-first ``KEEP_ROWS`` rows, the rows below are read with openpyxl's streaming reader, and on saving
-they are copied from the original file as they were, with the run's new values written into them.
+first ``KEEP_ROWS`` rows, the rows below are read by the expat reader (sheetxml.py, which gives
+what openpyxl's streaming reader gives; plain rows by rowscan.py, which gives the same), and on
+saving they are copied from the original file as they were, with the run's new values written
+into them.
 
 Copied rows keep their style numbers: openpyxl writes a workbook's cell formats back in the order
 it read them (and adds new ones at the end), so a number still names the same format. Copied text
@@ -18,11 +20,10 @@ as it always was.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-import shutil
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from copy import copy
@@ -41,9 +42,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.layout.register import HEADER_SCAN_ROWS
 
-from .safety import part_relationships, sheet_parts, workbook_part
+from .cutparts import (
+    dimension_last_col,
+    free_name,
+    insert_before,
+    root_tag,
+    strings_override,
+    strings_part,
+    strings_rel,
+    widened,
+    with_prefixes,
+)
+from .safety import sheet_parts
 from .safety.saving import close_archives
+from .sheetxml import rows_below
 from .writeback import clean_text, put_value
+from .zipcopy import ZipSource, ZipWriter, batched
 
 # Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
 # header search never looks further down than this anyway.
@@ -51,25 +65,17 @@ KEEP_ROWS = HEADER_SCAN_ROWS
 CHUNK = 1 << 20  # bytes inflated at a time while streaming a sheet
 
 _DATA_OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
-_ROW = re.compile(rb"\s*<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_ROW = re.compile(rb"\s*<row\b[^>]*?(/?)>")  # a row's start tag, and whether it ends there
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
 _CELL_STYLE = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
-_DIMENSION = re.compile(rb'(<dimension\b[^>]*?\sref=")([^"]*)(")')
 _DATA_SPLIT = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*?>(.*?)</sheetData>", re.S)
 _FORMULA = re.compile(rb"<f\b[^>]*>")
 _SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
-_ROOT = re.compile(rb"<worksheet\b[^>]*>")
-_DECLARATION = re.compile(rb'xmlns:([A-Za-z0-9_.-]+)="[^"]*"')
-_IGNORABLE = re.compile(rb'[A-Za-z0-9_.-]+:Ignorable="[^"]*"')
 # Cell attributes that point into parts openpyxl does not keep (rich values, dynamic arrays).
 _METADATA = (b' cm="', b' vm="')
-_STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings"
-                 "+xml")
-_STRINGS_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                "sharedStrings")
 
 
 class _NotPlain(Exception):
@@ -116,16 +122,8 @@ class CutBook:
         from ``first_col`` to ``last_col``); None when the sheet was not cut."""
         if title not in self.sheets:
             return None
-        book = load_workbook(self.source, read_only=True, rich_text=False)
-        try:
-            ws = book[title]
-            ws.reset_dimensions()  # read to the last row, whatever the file's dimension says
-            rows = ws.iter_rows(min_row=KEEP_ROWS + 1, min_col=first_col, max_col=last_col,
-                                values_only=True)
-            return [(number, values) for number, values in enumerate(rows, KEEP_ROWS + 1)
-                    if any(v is not None for v in values)]
-        finally:
-            book.close()
+        return rows_below(self.source, self.sheets[title].part, KEEP_ROWS + 1, first_col,
+                          last_col)
 
     def edits(self, title: str) -> RowsBelow | None:
         """Where a run puts its values for the rows under the top of ``title``."""
@@ -150,56 +148,58 @@ class CutBook:
             self._assemble(top, rows, path)
 
     def _assemble(self, top_path: Path, rows: Path, path: Path) -> None:
+        """The new file: openpyxl's parts copied as the bytes it compressed, the cut sheets with
+        their rows below put back (deflated anew: they are new parts), and the original's
+        shared strings copied as they were stored."""
         with zipfile.ZipFile(top_path) as top, zipfile.ZipFile(self.source) as original, \
-                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+                ZipSource(top_path) as top_bytes, ZipSource(self.source) as original_bytes, \
+                ZipWriter(path) as out:
             parts = sheet_parts(top)
             cut = {parts[title]: sheet for title, sheet in self.sheets.items()}
             names = set(top.namelist())
-            strings = _free_name(names, "xl/sharedStrings.xml") if self.strings else None
-            for info in top.infolist():
-                data = top.read(info)
-                if info.filename in cut:
-                    sheet = cut[info.filename]
+            strings = free_name(names, "xl/sharedStrings.xml") if self.strings else None
+            for info in top_bytes.entries:
+                name = info.filename
+                if name in cut:
+                    sheet = cut[name]
                     edited = self.below if self.below and self.below.title == sheet.title \
                         else None
-                    _splice(out, info.filename, data, original, sheet, edited, rows)
-                    continue
-                if strings and info.filename == "[Content_Types].xml":
-                    data = _insert_before(data, b"</Types>", _strings_override(strings))
-                elif strings and info.filename == "xl/_rels/workbook.xml.rels":
-                    data = _insert_before(data, b"</Relationships>", _strings_rel(data, strings))
-                out.writestr(info, data)
+                    out.write(name, batched(_spliced(top.read(info), original, sheet, edited,
+                                                      rows)))
+                elif strings and name == "[Content_Types].xml":
+                    out.write(name, insert_before(top.read(info), b"</Types>",
+                                                   strings_override(strings)))
+                elif strings and name == "xl/_rels/workbook.xml.rels":
+                    data = top.read(info)
+                    out.write(name, insert_before(data, b"</Relationships>",
+                                                   strings_rel(data, strings)))
+                else:
+                    out.copy(top_bytes, info)
             if strings and self.strings:
-                out.writestr(strings, original.read(self.strings))
+                out.copy(original_bytes, original.getinfo(self.strings), strings)
 
 
-
-def _splice(out: zipfile.ZipFile, name: str, xml: bytes, original: zipfile.ZipFile,
-            sheet: CutSheet, edited: RowsBelow | None, rows: Path) -> None:
-    """Write sheet ``name``: openpyxl's ``xml`` with the rows below its top put back, from
+def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: RowsBelow | None,
+             rows: Path) -> Iterator[bytes]:
+    """A cut sheet's XML: openpyxl's ``xml`` with the rows below its top put back, from
     ``rows`` (already edited) when the run wrote into the sheet, else from the original."""
     found = _DATA_SPLIT.search(xml)
     if found is None:
-        raise ValueError(f"openpyxl wrote {name} without cells")
+        raise ValueError(f"openpyxl wrote {sheet.title} without cells")
     head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
     last_row, last_col = sheet.last_row, sheet.last_col
     if edited is not None and edited.cells:
         last_row = max(last_row, max(edited.cells))
         last_col = max(last_col, max(max(cols) for cols in edited.cells.values()))
-    entry = zipfile.ZipInfo(name, time.localtime()[:6])
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    head = _with_prefixes(_widened(head, last_row, last_col), sheet.root)
-    with out.open(entry, "w", force_zip64=True) as dest:
-        dest.write(head + b"<sheetData>" + kept)
-        if edited is not None:
-            with rows.open("rb") as src:
-                shutil.copyfileobj(src, dest, CHUNK)
-        else:
-            with original.open(sheet.part) as src:
-                for number, piece in _pieces(src):
-                    if number > KEEP_ROWS:
-                        dest.write(piece)
-        dest.write(b"</sheetData>" + tail)
+    head = with_prefixes(widened(head, last_row, last_col), sheet.root)
+    yield head + b"<sheetData>" + kept
+    if edited is not None:
+        with rows.open("rb") as src:
+            yield from iter(lambda: src.read(CHUNK), b"")
+    else:
+        with original.open(sheet.part) as src:
+            yield from (piece for number, piece in _pieces(src) if number > KEEP_ROWS)
+    yield b"</sheetData>" + tail
 
 
 def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
@@ -217,14 +217,14 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
                 done = _cut(stream)
             if done is not None:
                 light[part], last_row, last_col = done
-                cut[title] = CutSheet(title, part, last_row, last_col, _root(light[part]))
+                cut[title] = CutSheet(title, part, last_row, last_col, root_tag(light[part]))
         if not cut:
             return None
         package = io.BytesIO()
         with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as out:
             for info in archive.infolist():
                 out.writestr(info.filename, light.get(info.filename) or archive.read(info))
-        strings = _strings_part(archive)
+        strings = strings_part(archive)
     wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
     unclean = {title for title in cut if not _cut_cleanly(wb[title])}
     if unclean:  # load those whole (a small card with merged cells), still cut the big register
@@ -243,7 +243,7 @@ def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
     try:
         for number, piece in _pieces(stream):
             if number == 0:
-                last_col = _dimension_last_col(piece)
+                last_col = dimension_last_col(piece)
             if number <= KEEP_ROWS:
                 kept.append(piece)
                 masters.update(_shared_formulas(piece, masters=True))
@@ -300,14 +300,18 @@ def _pieces(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     yield 0, buf[:opening.end()]
     buf, pos, last = buf[opening.end():], 0, 0
     while True:
+        # The row's start tag by pattern, its end by a plain search: a lazy pattern over the
+        # whole row cost a pass of the regular-expression engine over every byte of the sheet.
         row = _ROW.match(buf, pos)
-        if row is not None:
+        end = -1 if row is None else row.end() if row.group(1) else buf.find(b"</row>", row.end())
+        if end >= 0:
+            end += 0 if row.group(1) else len(b"</row>")
             number = _ROW_NUMBER.search(buf, row.start(), row.end())
             if number is None or int(number.group(1)) <= last:
                 raise _NotPlain
             last = int(number.group(1))
-            yield last, row.group()
-            pos = row.end()
+            yield last, buf[pos:end]
+            pos = end
             continue
         rest = buf[pos:]
         if rest.lstrip().startswith(b"</sheetData>"):
@@ -329,90 +333,6 @@ def _until(stream: IO[bytes], start: bytes, *marks: bytes) -> bytes:
         if any(mark in window for mark in marks):
             return b"".join(pieces)
         seen = chunk[-16:]
-
-
-def _dimension_last_col(head: bytes) -> int:
-    found = _DIMENSION.search(head)
-    if found is None:
-        return 0
-    try:
-        return range_boundaries(found.group(2).decode())[2] or 0
-    except ValueError:
-        return 0
-
-
-def _widened(head: bytes, last_row: int, last_col: int) -> bytes:
-    """openpyxl's sheet head with a dimension that covers the rows spliced in."""
-    found = _DIMENSION.search(head)
-    if found is None:
-        return head
-    min_col, min_row, max_col, max_row = range_boundaries(found.group(2).decode())
-    ref = (f"{get_column_letter(min_col or 1)}{min_row or 1}:"
-           f"{get_column_letter(max(max_col or 1, last_col))}{max(max_row or 1, last_row)}")
-    return head[:found.start(2)] + ref.encode() + head[found.end(2):]
-
-
-def _root(xml: bytes) -> bytes:
-    found = _ROOT.search(xml)
-    return found.group() if found else b""
-
-
-def _with_prefixes(head: bytes, original_root: bytes) -> bytes:
-    """openpyxl's sheet head with the namespace prefixes the copied rows may use declared.
-
-    Excel writes rows with attributes such as x14ac:dyDescent; openpyxl declares no such
-    prefix, and a prefix used but not declared makes the sheet unreadable XML. The original's
-    declarations (and the list of prefixes older readers may ignore) are carried over.
-    """
-    root = _ROOT.search(head)
-    if root is None or not original_root:
-        return head
-    tag = root.group()
-    wanted = [(m.group(1), m.group()) for m in _DECLARATION.finditer(original_root)]
-    extra = b"".join(b" " + text for prefix, text in wanted if b"xmlns:" + prefix + b"=" not in tag)
-    ignorable = _IGNORABLE.search(original_root)
-    if ignorable and b"Ignorable=" not in tag:
-        extra += b" " + ignorable.group()
-    if not extra:
-        return head
-    end = root.end() - (2 if tag.endswith(b"/>") else 1)
-    return head[:end] + extra + head[end:]
-
-
-def _strings_part(archive: zipfile.ZipFile) -> str | None:
-    names = set(archive.namelist())
-    book = workbook_part(part_relationships(archive, "", names).values())
-    return next((t for kind, t in part_relationships(archive, book, names).values()
-                 if kind == "sharedStrings" and t in names), None)
-
-
-def _free_name(names: set[str], wanted: str) -> str:
-    stem, dot, suffix = wanted.rpartition(".")
-    n, name = 1, wanted
-    while name in names:
-        n += 1
-        name = f"{stem}{n}{dot}{suffix}"
-    return name
-
-
-def _insert_before(xml: bytes, closing: bytes, element: bytes) -> bytes:
-    at = xml.rfind(closing)
-    if at < 0:
-        raise ValueError(f"no {closing.decode()} to add to")
-    return xml[:at] + element + xml[at:]
-
-
-def _strings_override(name: str) -> bytes:
-    return f'<Override PartName="/{name}" ContentType="{_STRINGS_TYPE}"/>'.encode()
-
-
-def _strings_rel(rels: bytes, name: str) -> bytes:
-    n, rel_id = 1, "rIdStrings"
-    while f'Id="{rel_id}"'.encode() in rels:
-        n += 1
-        rel_id = f"rIdStrings{n}"
-    target = name.removeprefix("xl/")
-    return f'<Relationship Id="{rel_id}" Type="{_STRINGS_REL}" Target="{target}"/>'.encode()
 
 
 # --- writing the run's values into copied rows ------------------------------------------------
@@ -478,6 +398,14 @@ def _edited_row(piece: bytes, number: int, cells: dict[int, tuple[Any, str | Non
 def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
               styles: _Styles, epoch: Any) -> bytes:
     """A row's XML: its existing cells in column order, with ``cells`` put in or replacing."""
+    if inner.count(b"<c ") == inner.count(b'<c r="') and b"<c>" not in inner:
+        return _row_with_refs(tag, inner, number, cells, styles, epoch)
+    return _row_parsed(tag, inner, number, cells, styles, epoch)
+
+
+def _row_parsed(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
+                styles: _Styles, epoch: Any) -> bytes:
+    """``_row_with`` for any row: every cell parsed, those without a reference given one."""
     present: dict[int, tuple[bytes, int]] = {}
     col = 0
     for match in _CELL.finditer(inner):
@@ -494,6 +422,53 @@ def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any,
     return tag + b"".join(present[c][0] for c in sorted(present)) + b"</row>"
 
 
+def _row_with_refs(tag: bytes, inner: bytes, number: int,
+                   cells: dict[int, tuple[Any, str | None]], styles: _Styles, epoch: Any) -> bytes:
+    """``_row_with`` for a row whose every cell names itself first (``<c r="B7"``), as Excel,
+    openpyxl and XlsxWriter write them: each cell written is found by its reference and spliced
+    in, so a row's other cells are copied as bytes without being parsed one by one."""
+    suffix = b"%d" % number
+    last_col = _last_col(inner)
+    edits = []
+    for col in sorted(cells):
+        value, number_format = cells[col]
+        at = inner.find(b'<c r="%s%s"' % (_letter(col), suffix)) if col <= last_col else -1
+        style = 0
+        if at >= 0:
+            close = inner.index(b">", at)
+            end = close + 1 if inner[close - 1] == 0x2F else inner.index(b"</c>", close) + 4
+            found = _CELL_STYLE.search(inner, at, close)
+            style = int(found.group(1)) if found else 0
+        else:
+            at = end = _insertion_point(inner, col, last_col, suffix)
+        style, kind = styles.of(style, value, number_format)
+        edits.append((at, end, _cell_xml(_letter(col) + suffix, style, kind, value, epoch)))
+    edits.sort(key=lambda edit: edit[0])  # stable: cells put at one place stay in column order
+    pieces, pos = [tag], 0
+    for at, end, xml in edits:
+        pieces += (inner[pos:at], xml)
+        pos = end
+    pieces += (inner[pos:], b"</row>")
+    return b"".join(pieces)
+
+
+def _last_col(inner: bytes) -> int:
+    """The column of a row's last cell; 0 when it has none."""
+    last = inner.rfind(b'<c r="')
+    letters = _CELL_REF.match(inner, last + 2) if last >= 0 else None
+    return column_index_from_string(letters.group(1).decode()) if letters else 0
+
+
+def _insertion_point(inner: bytes, col: int, last_col: int, suffix: bytes) -> int:
+    """Where a new cell in column ``col`` goes: before the row's first cell to its right."""
+    for right in range(col + 1, last_col + 1):
+        at = inner.find(b'<c r="%s%s"' % (_letter(right), suffix))
+        if at >= 0:
+            return at
+    return len(inner)
+
+
+@functools.cache
 def _letter(col: int) -> bytes:
     return get_column_letter(col).encode()
 

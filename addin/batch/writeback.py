@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
 from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -43,12 +44,22 @@ from addin.layout.looks import (
     conditional_format_rules,
     is_our_formula,
 )
-from addin.layout.sheets import COUNTERS_SHEET, FINDINGS_SHEET, LOG_SHEET
+from addin.layout.sheets import (
+    ANALYSIS_SHEETS,
+    COUNTERS_SHEET,
+    FINDINGS_SHEET,
+    LOG_SHEET,
+    is_named,
+    sheet_name,
+)
+from addin.layout.tables import plan_sheets
 
 from .sheets import RegisterLocation, counters_sheet, read_counters
 
 if TYPE_CHECKING:
+    from addin.core.analysis import AnalysisFigures
     from addin.core.pipeline import Outcome
+    from addin.core.vocab import Vocabulary
 
     from .stream import RowsBelow
 
@@ -77,6 +88,34 @@ class _Plan:
 def outcome_is_noop(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> bool:
     """True when applying the outcome would change nothing, so the file need not be saved."""
     return not _pending(wb, loc, outcome, _plan(wb, loc, outcome))
+
+
+def analysis_is_current(wb: Workbook, figures: AnalysisFigures, lang: str,
+                        lists: dict[str, Vocabulary] | None = None) -> bool:
+    """True when the analysis sheets already hold what rebuilding them would write, so a run that
+    changes nothing else need not save the file. Values are compared; their look and charts
+    follow from the same plan. A sheet in the other language, or missing, is rebuilt."""
+    for plan in plan_sheets(figures, lang, lists):
+        present = [n for n in wb.sheetnames if is_named(n, ANALYSIS_SHEETS[plan.role])]
+        if present != [sheet_name(plan.role, lang)]:
+            return False
+        have = {(row, col): _as_stored(cell.value)
+                for (row, col), cell in wb[present[0]]._cells.items() if cell.value is not None}
+        if have != {(c.row, c.col): _as_stored(c.value) for c in plan.cells
+                    if c.value is not None}:
+            return False
+    return figures.month is None or any(is_named(n, ANALYSIS_SHEETS["actions"])
+                                        for n in wb.sheetnames)
+
+
+def _as_stored(value: Any) -> Any:
+    """A value as it reads back from a cell openpyxl wrote: a date as a date and time, a float
+    to the 16 significant digits openpyxl writes."""
+    if isinstance(value, float):
+        return float(safe_string(value))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return value
 
 
 def apply_outcome(wb: Workbook, loc: RegisterLocation, outcome: Outcome,

@@ -194,6 +194,21 @@ class ZipWriter:
             self.file.write(data)
 
 
+def batched(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Small pieces (a row each) joined into chunks of about ``CHUNK`` bytes, so that each
+    call to the compressor has work enough to be worth it."""
+    held: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield b"".join(held)
+            held, size = [], 0
+    if held:
+        yield b"".join(held)
+
+
 def _checked(number: int) -> int:
     if number >= _LIMIT:
         raise ValueError("a part or the file is past 4 GB: the zip would need zip64")

@@ -46,7 +46,8 @@ _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 _DTD_MARKS = tuple(mark for text in ("<!DOCTYPE", "<!ENTITY")
                    for mark in (text.encode(), text.encode("utf-16-le"), text.encode("utf-16-be")))
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL = re.compile(rb"<c[\s/>]")
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s/>]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]{0,200}?\br="([A-Z]{1,3})(\d{1,7})"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]{0,200}?\bref="([A-Z0-9:$]{1,30})"')
 _OVERLAP = 256  # bytes kept from the previous chunk: a tag split between chunks is read whole
@@ -124,7 +125,9 @@ def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: 
                 whole = MAX_PART_BYTES if limit == MAX_PART_BYTES else MAX_TOTAL_BYTES
                 raise _too_big(path, info.filename, f"over {_mb(size)}", _mb(whole))
             window = tail + chunk
-            if xml and any(mark in window for mark in _DTD_MARKS):
+            # Every mark starts with "<!" in UTF-8 or "<\0!" in UTF-16; text never holds "<".
+            if xml and (b"<!" in window or b"<\x00!" in window) and \
+                    any(mark in window for mark in _DTD_MARKS):
                 raise _entities(path, info.filename)
             if scan is not None:
                 scan.feed(chunk, window)
@@ -143,7 +146,10 @@ class _SheetScan:
 
     def feed(self, chunk: bytes, window: bytes) -> None:
         carried = len(window) - len(chunk)  # matches ending there were counted already
-        self.cells += sum(1 for match in _CELL.finditer(window) if match.end() > carried)
+        # Matches within the carried bytes came before; counted in C, not match by match.
+        self.cells += _count(_CELL, window, carried)
+        if b":c" in window:  # cells named through a prefix (x:c), as some tools write them
+            self.cells += _count(_PREFIXED_CELL, window, carried)
         for match in _MERGE.finditer(window):
             if match.end() > carried:
                 self.merged += _area(match.group(1).decode("ascii", "replace"))
@@ -153,6 +159,10 @@ class _SheetScan:
         if self.merged > MAX_CELLS:
             raise _too_big(self.path, self.part, f"merged ranges over {self.merged:,} cells",
                            f"{MAX_CELLS:,} cells")
+
+
+def _count(pattern: re.Pattern[bytes], window: bytes, carried: int) -> int:
+    return len(pattern.findall(window)) - len(pattern.findall(window, 0, carried))
 
 
 def _area(ref: str) -> int:
