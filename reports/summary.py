@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 
 from addin.core.masking import mask_email, mask_name, mask_phone, mask_text
+from addin.core.text import Lang
 from addin.core.vocab import Vocabulary, default_lists
 
 from .contexts import CaseContext, CaseField, CaseSection
-from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t, zh_lang
+from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t
 from .render import environment, render
 
 # The card's fields as the paper card groups them.
@@ -75,17 +76,17 @@ def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequ
     return chosen
 
 
-def case_context(case: pd.Series, lang: str, *, mask: bool, today: dt.date,
+def case_context(case: pd.Series, lang: Lang | str, *, mask: bool, today: dt.date,
                  lists: dict[str, Vocabulary] | None = None) -> CaseContext:
     """Everything the card and the summary show of one case, in ``lang``, masked if asked."""
-    lists = lists or default_lists()
+    lists, lang = lists or default_lists(), Lang.of(lang)
     shown = {key: _shown(case, key, lang, mask, lists) for _, keys in SECTIONS for key in keys}
     sections = [CaseSection(t(title, lang),
                             [CaseField(header(key, lang), shown[key]) for key in keys
                              if shown[key]])
                 for title, keys in SECTIONS]
     return CaseContext(
-        lang="zh-CN" if zh_lang(lang) else "en", title=t("card_title", lang),
+        lang=lang.value, title=t("card_title", lang),
         case_no=_text(case.get("case_no")), status=shown["status"], received=shown["received_at"],
         customer=shown["customer_name"], category=shown["category"],
         description=shown["description"], request=shown["request"],
@@ -97,7 +98,7 @@ def case_context(case: pd.Series, lang: str, *, mask: bool, today: dt.date,
         masked_note=t("masked_note", lang) if mask else "")
 
 
-def _shown(case: pd.Series, key: str, lang: str, mask: bool,
+def _shown(case: pd.Series, key: str, lang: Lang, mask: bool,
            lists: dict[str, Vocabulary]) -> str:
     value = case.get(key)
     if not _filled(value):
@@ -168,14 +169,14 @@ def render_case(env, context: CaseContext) -> tuple[str, str]:
 
 def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[str] = (),
                     month: str | None = None, output_dir: Path | None = None,
-                    today: dt.date | None = None, lang: str | None = None) -> list[Path]:
+                    today: dt.date | None = None, lang: Lang | str | None = None) -> list[Path]:
     """Write a card and a summary per selected case; return the files written."""
     from .monthly import load_month_inputs
 
     path = Path(path)
     today = today or dt.date.today()
     inputs = load_month_inputs(path, today)
-    lang = lang or inputs.lang
+    lang = Lang.of(lang or inputs.lang)
     chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists)
     folder = Path(output_dir) if output_dir else path.parent / "summaries"
     folder.mkdir(parents=True, exist_ok=True)
