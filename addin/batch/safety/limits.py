@@ -18,6 +18,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from addin.core.errors import about_file
 from addin.core.limits import settings_range_finding
 from addin.layout.sheets import GRID_ROLES, sheet_role
 
@@ -185,8 +186,7 @@ def check_settings_range(file: str, sheet: str, last_row: int, last_col: int) ->
     """Refuse a settings sheet whose used range reaches past the area read (see core limits)."""
     problem = settings_range_finding(sheet, last_row, last_col)
     if problem is not None:
-        raise WorkbookRefused(f"{file}: {problem.message('en')} {problem.fix('en')}",
-                              f"{file}：{problem.message('zh-CN')}{problem.fix('zh-CN')}")
+        raise WorkbookRefused(about_file(file, problem))
 
 
 def _mb(size: int) -> str:
