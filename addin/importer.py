@@ -53,6 +53,7 @@ import pandas as pd
 
 from .core.fields import BY_KEY, FIELDS, field_for_header, fold
 from .core.limits import CELL_TEXT, text_too_long_finding
+from .core.text import Lang
 from .core.vocab import default_lists
 
 PRESET_PACKAGE = "addin.mappings"
@@ -310,10 +311,13 @@ def _all_texts(text: str | dict[str, str] | None) -> list[str]:
     return list(text.values()) if isinstance(text, dict) else [str(text)]
 
 
-def _in_language(text: Any, lang: str) -> Any:
+# The keys a mapping file gives a text's languages under.
+_LANGUAGE_KEYS = {Lang.EN: "en", Lang.ZH: "zh"}
+
+
+def _in_language(text: Any, lang: Lang) -> Any:
     if _is_per_language(text):
-        key = "zh" if lang.startswith("zh") else "en"
-        return text.get(key, next(iter(text.values())))
+        return text.get(_LANGUAGE_KEYS[lang], next(iter(text.values())))
     return text
 
 
@@ -387,7 +391,7 @@ def _delimiter(text: str) -> str:
 _LISTS = default_lists()
 
 
-def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
+def map_rows(source: pd.DataFrame, mapping: Mapping, lang: Lang | str) -> pd.DataFrame:
     """Card rows from source rows: every typed card field, ``source_ref``, then kept columns.
 
     The index is the source's. Fields the mapping does not fill are all None, so a new register
@@ -395,6 +399,7 @@ def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
     ``lang``; dates are datetimes (text that is not a date is kept as written); empty cells are
     None.
     """
+    lang = Lang.of(lang)
     text = _source_text(source, mapping)
     raw = {key: _apply_modifiers(_evaluate(spec, text, lang), spec)
            for key, spec in mapping.fields.items() if not spec.when}
@@ -451,7 +456,7 @@ def _empty(index: pd.Index) -> pd.Series:
     return pd.Series("", index=index, dtype=object)
 
 
-def _evaluate(spec: Source, text: pd.DataFrame, lang: str) -> pd.Series:
+def _evaluate(spec: Source, text: pd.DataFrame, lang: Lang) -> pd.Series:
     """The source's value per row as text, '' where empty (before modifiers)."""
     if spec.kind == "column":
         return text[spec.column]
@@ -536,7 +541,7 @@ def _condition(when: dict[str, tuple[str, ...]], raw: dict[str, pd.Series]) -> p
     return mask
 
 
-def _typed(values: pd.Series, key: str, date_order: str, lang: str) -> pd.Series:
+def _typed(values: pd.Series, key: str, date_order: str, lang: Lang) -> pd.Series:
     kind = BY_KEY[key].kind
     if kind == "list" and key in _LISTS:
         return _cells(_per_value(values, lambda d: [_label(key, v, lang) for v in d]))
@@ -549,7 +554,7 @@ def _typed(values: pd.Series, key: str, date_order: str, lang: str) -> pd.Series
     return _cells(values)
 
 
-def _label(key: str, value: str, lang: str) -> str:
+def _label(key: str, value: str, lang: Lang) -> str:
     """A list value in the register's language; a value not in the list stays as written."""
     canonical = _LISTS[key].canonical(value) if value else None
     return _LISTS[key].label(canonical, lang) if canonical else value
