@@ -48,8 +48,6 @@ SAYS: dict[str, Text] = {
                      ".xlsm. Give a name ending in .xlsm.",
                      "--output {path}：工作簿带有宏，文件名必须以 .xlsm 结尾。"
                      "请换用以 .xlsm 结尾的名称。"),
-    "no_case": Text("{workbook}: {reason}. Check the case numbers, statuses or month you gave.",
-                    "{workbook}：没有符合条件的案件（{reason}）。请核对给出的案件编号、状态或月份。"),
     "no_workbooks": Text("{folder}: no .xlsx or .xlsm workbook in this folder. Name the "
                          "workbooks, or a folder that holds them.",
                          "{folder}：该文件夹中没有 .xlsx 或 .xlsm 工作簿。"
@@ -98,7 +96,7 @@ def _process(args: argparse.Namespace) -> int:
         if report.summary.errors and worst == EXIT_OK:
             worst = EXIT_FINDINGS
         if not args.json:
-            print(report.describe())
+            print(report.describe(getattr(args, "ui_lang", None)))
     if args.json:
         print(json.dumps({"version": __version__, "results": results}, ensure_ascii=False,
                          indent=2, default=str))
@@ -114,32 +112,23 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from .batch.imports import import_csv
-    from .importer import CsvError, MappingError
     from .workbook import RecordBook
 
     _must_exist(args.csv)
-    try:
-        report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
-                            encoding=args.encoding, lang=args.lang or Lang.EN,
-                            new_book=RecordBook)
-    except (CsvError, MappingError) as err:  # the file or the mapping is the user's to fix
-        raise Refusal(str(err)) from err
-    print(report)
+    report = import_csv(Path(args.csv), Path(args.into), mapping=args.mapping,
+                        encoding=args.encoding, lang=args.lang or Lang.EN, new_book=RecordBook)
+    print(report.describe(getattr(args, "ui_lang", None)))
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
     from reports.company import write_company_report
-    from reports.read import ReportRefused
 
     month, today = _month(args.month), _date(args.today, "today")
     paths, stem = _report_books(args.workbooks)
-    try:
-        files = write_company_report(paths, month=month, lang=args.lang,
-                                     output_dir=args.output, today=today, pdf=not args.no_pdf,
-                                     stem=stem)
-    except ReportRefused as err:  # the workbook is the user's to fix
-        raise Refusal(str(err)) from err
+    files = write_company_report(paths, month=month, lang=args.lang,
+                                 output_dir=args.output, today=today, pdf=not args.no_pdf,
+                                 stem=stem)
     for file in files:
         print(file)
     return EXIT_OK
@@ -162,22 +151,15 @@ def _report_books(given: list[str]) -> tuple[list[Path], str]:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from reports.read import ReportRefused
-    from reports.summary import NoCaseMatched, write_summaries
+    from reports.summary import NO_CASE_SELECTED, NoCaseMatched, write_summaries
 
     month, today = _month(args.month), _date(args.today, "today")
     _must_exist(args.workbook)
-    workbook = Path(args.workbook).name
-    try:
-        files = write_summaries(Path(args.workbook), case_nos=args.case or (),
-                                status=args.status or (), month=month, output_dir=args.output,
-                                today=today, lang=args.lang)
-    except NoCaseMatched as err:
-        raise Refusal(SAYS["no_case"].format(workbook=workbook, reason=str(err))) from err
-    except ReportRefused as err:
-        raise Refusal(str(err)) from err
+    files = write_summaries(Path(args.workbook), case_nos=args.case or (),
+                            status=args.status or (), month=month, output_dir=args.output,
+                            today=today, lang=args.lang)
     if not files:
-        raise Refusal(SAYS["no_case"].format(workbook=workbook, reason="no case matches"))
+        raise NoCaseMatched(NO_CASE_SELECTED, Path(args.workbook).name)
     print(SAYS["summaries"].format(cases=len(files) // 2, files=len(files),
                                    folder=files[0].parent).in_(_speaking(args)))
     return EXIT_OK

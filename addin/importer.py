@@ -51,8 +51,10 @@ from typing import Any
 import charset_normalizer
 import pandas as pd
 
+from .core.errors import Refusal
 from .core.fields import BY_KEY, FIELDS, field_for_header, fold
 from .core.limits import CELL_TEXT, text_too_long_finding
+from .core.text import Lang, Text
 from .core.vocab import default_lists
 
 PRESET_PACKAGE = "addin.mappings"
@@ -66,12 +68,68 @@ _MAPPING_KEYS = frozenset({"name", "description", "fields", "dedupe_key", "sourc
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class MappingError(ValueError):
-    """A mapping cannot be used; the message names the mapping file and the problem."""
+class MappingError(Refusal):
+    """A mapping cannot be used; the message names the mapping file, the problem and what to do."""
 
 
-class CsvError(ValueError):
-    """A CSV file cannot be read; the message names the file and the problem."""
+class CsvError(Refusal):
+    """A CSV file cannot be read; the message names the file, the problem and what to do."""
+
+
+# What the importer says when a CSV file or a mapping cannot be used, in both languages.
+SAYS: dict[str, Text] = {
+    "no_mapping": Text("{name}: no such mapping file, and no preset of that name (presets: "
+                       "{presets}). Give the path of a mapping file or a preset's name.",
+                       "{name}：没有这个映射文件，也没有同名的预设（预设：{presets}）。"
+                       "请给出映射文件的路径或预设名称。"),
+    "mapping_unreadable": Text("{path}: cannot be read as UTF-8 text ({error}). Save the mapping "
+                               "file as UTF-8 and run again.",
+                               "{path}：无法按 UTF-8 文本读取（{error}）。"
+                               "请将映射文件另存为 UTF-8 后重新运行。"),
+    "not_json": Text("{origin}: not valid JSON (line {line}, column {column}: {error}). Correct "
+                     "the mapping file there and run again.",
+                     "{origin}：不是有效的 JSON（第 {line} 行第 {column} 列：{error}）。"
+                     "请修改映射文件的该处后重新运行。"),
+    "not_object": Text("{origin}: the mapping must be a JSON object {{...}}. Write the mapping "
+                       "between {{ and }} and run again.",
+                       "{origin}：映射必须是一个 JSON 对象 {{...}}。"
+                       "请把映射写在 {{ 和 }} 之间后重新运行。"),
+    "bad_mapping": Text("{origin}: {problem}. Correct the mapping file and run again.",
+                        "{origin}：映射有误（{problem}）。请修改映射文件后重新运行。"),
+    "missing_columns": Text("{origin}: the CSV has no column {missing} (its columns: {have}). "
+                            "Name the CSV's own columns in the mapping, or import the CSV the "
+                            "mapping was written for.",
+                            "{origin}：CSV 文件中没有 {missing} 列（现有列：{have}）。"
+                            "请在映射中写出 CSV 文件实际的列名，或改用与映射相符的 CSV 文件。"),
+    "csv_unreadable": Text("{path}: cannot be read ({error}). Check the name and that no other "
+                           "program holds the file, then run again.",
+                           "{path}：无法读取（{error}）。请检查文件名，"
+                           "并确认没有其他程序占用该文件，然后重新运行。"),
+    "csv_is_workbook": Text("{path}: is an Excel workbook or zip file, not a CSV file. Save it "
+                            "as CSV in Excel (File > Save As) and import that file.",
+                            "{path}：是 Excel 工作簿或 zip 文件，不是 CSV 文件。"
+                            "请在 Excel 中另存为 CSV（文件 > 另存为）后导入该文件。"),
+    "csv_empty": Text("{path}: the file is empty. Export the complaints again and import that "
+                      "file.",
+                      "{path}：文件是空的。请重新导出投诉数据后导入新文件。"),
+    "csv_binary": Text("{path}: does not look like a text CSV file. Export the complaints as "
+                       "CSV and import that file.",
+                       "{path}：看起来不是文本 CSV 文件。请将投诉数据导出为 CSV 后导入该文件。"),
+    "csv_malformed": Text("{path}: not a well-formed CSV file ({error}). Open it in a text "
+                          "editor or Excel, correct that line and run again.",
+                          "{path}：CSV 格式不正确（{error}）。请用文本编辑器或 Excel 打开，"
+                          "改正该行后重新运行。"),
+    "unknown_encoding": Text("{path}: unknown encoding {encoding!r}. Name an encoding such as "
+                             "utf-8, gb18030 or big5, or leave --encoding out to detect it.",
+                             "{path}：未知的编码 {encoding!r}。请写出 utf-8、gb18030 或 big5 "
+                             "等编码，或去掉 --encoding 让程序自动识别。"),
+    "wrong_encoding": Text("{path}: cannot be read as {encoding}{where}; name the file's "
+                           "encoding (for example utf-8, gb18030 or big5) with --encoding.",
+                           "{path}：无法按 {encoding} 读取{where}；请用 --encoding 写出文件的编码"
+                           "（例如 utf-8、gb18030 或 big5）。"),
+    "at_byte": Text(" at byte {at}", "（第 {at} 字节处）"),
+    "text": Text("text", "文本"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,12 +193,12 @@ def load_mapping(name_or_path: str) -> Mapping:
         return parse_mapping(resource.read_text(encoding="utf-8"), f"{preset}.json")
     path = Path(name_or_path)
     if not path.is_file():
-        raise MappingError(f"{name_or_path}: no such mapping file, and no preset of that name "
-                           f"(presets: {', '.join(presets())})")
+        raise MappingError(SAYS["no_mapping"].format(name=name_or_path,
+                                                     presets=", ".join(presets())))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
-        raise MappingError(f"{path}: cannot be read as UTF-8 text ({err})") from err
+        raise MappingError(SAYS["mapping_unreadable"].format(path=path, error=err)) from err
     return parse_mapping(text, str(path))
 
 
@@ -149,14 +207,14 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise MappingError(f"{origin}: not valid JSON (line {err.lineno}, column {err.colno}: "
-                           f"{err.msg})") from err
+        raise MappingError(SAYS["not_json"].format(origin=origin, line=err.lineno,
+                                                   column=err.colno, error=err.msg)) from err
     if not isinstance(data, dict):
-        raise MappingError(f"{origin}: the mapping must be a JSON object {{...}}")
+        raise MappingError(SAYS["not_object"].format(origin=origin))
     try:
         return _mapping(data, origin)
-    except _Problem as problem:
-        raise MappingError(f"{origin}: {problem}") from None
+    except _Problem as problem:  # the detail names the mapping's own keys, as written
+        raise MappingError(SAYS["bad_mapping"].format(origin=origin, problem=problem)) from None
 
 
 class _Problem(Exception):
@@ -310,10 +368,13 @@ def _all_texts(text: str | dict[str, str] | None) -> list[str]:
     return list(text.values()) if isinstance(text, dict) else [str(text)]
 
 
-def _in_language(text: Any, lang: str) -> Any:
+# The keys a mapping file gives a text's languages under.
+_LANGUAGE_KEYS = {Lang.EN: "en", Lang.ZH: "zh"}
+
+
+def _in_language(text: Any, lang: Lang) -> Any:
     if _is_per_language(text):
-        key = "zh" if lang.startswith("zh") else "en"
-        return text.get(key, next(iter(text.values())))
+        return text.get(_LANGUAGE_KEYS[lang], next(iter(text.values())))
     return text
 
 
@@ -345,19 +406,20 @@ def read_csv(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise CsvError(f"{path}: cannot be read ({err.strerror or err})") from err
+        raise CsvError(SAYS["csv_unreadable"].format(path=path, error=err.strerror or err)) \
+            from err
     if raw.startswith(b"PK\x03\x04"):
-        raise CsvError(f"{path}: is an Excel workbook or zip file, not a CSV file")
+        raise CsvError(SAYS["csv_is_workbook"].format(path=path))
     if not raw.strip():
-        raise CsvError(f"{path}: the file is empty")
+        raise CsvError(SAYS["csv_empty"].format(path=path))
     text = _decode(path, raw, encoding)
     if "\x00" in text:
-        raise CsvError(f"{path}: does not look like a text CSV file")
+        raise CsvError(SAYS["csv_binary"].format(path=path))
     try:
         frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
                             keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise CsvError(f"{path}: not a well-formed CSV file ({str(err).strip()})") from err
+        raise CsvError(SAYS["csv_malformed"].format(path=path, error=str(err).strip())) from err
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -367,11 +429,12 @@ def _decode(path: Path, raw: bytes, encoding: str | None) -> str:
         name = encoding or detect_encoding(raw)
         return raw.decode(name)
     except LookupError as err:
-        raise CsvError(f"{path}: unknown encoding {encoding!r}") from err
+        raise CsvError(SAYS["unknown_encoding"].format(path=path, encoding=encoding)) from err
     except UnicodeError as err:
-        where = f" at byte {err.start}" if isinstance(err, UnicodeDecodeError) else ""
-        raise CsvError(f"{path}: cannot be read as {encoding or 'text'}{where}; name the "
-                       f"file's encoding (for example utf-8, gb18030 or big5)") from err
+        where = SAYS["at_byte"].format(at=err.start) if isinstance(err, UnicodeDecodeError) \
+            else Text("", "")
+        raise CsvError(SAYS["wrong_encoding"].format(path=path, encoding=encoding or SAYS["text"],
+                                                     where=where)) from err
 
 
 def _delimiter(text: str) -> str:
@@ -387,7 +450,7 @@ def _delimiter(text: str) -> str:
 _LISTS = default_lists()
 
 
-def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
+def map_rows(source: pd.DataFrame, mapping: Mapping, lang: Lang | str) -> pd.DataFrame:
     """Card rows from source rows: every typed card field, ``source_ref``, then kept columns.
 
     The index is the source's. Fields the mapping does not fill are all None, so a new register
@@ -395,6 +458,7 @@ def map_rows(source: pd.DataFrame, mapping: Mapping, lang: str) -> pd.DataFrame:
     ``lang``; dates are datetimes (text that is not a date is kept as written); empty cells are
     None.
     """
+    lang = Lang.of(lang)
     text = _source_text(source, mapping)
     raw = {key: _apply_modifiers(_evaluate(spec, text, lang), spec)
            for key, spec in mapping.fields.items() if not spec.when}
@@ -423,12 +487,11 @@ def _check_lengths(rows: pd.DataFrame) -> None:
         if lengths.empty or lengths.max() <= CELL_TEXT:
             continue
         at = lengths.idxmax()
-        header = BY_KEY[column].header("en") if column in BY_KEY else column
+        header = BY_KEY[column].en if column in BY_KEY else column
         problem = text_too_long_finding(f"CSV row {int(at) + 2}, column {header}",
                                         int(lengths[at]))
         if problem is not None:
-            raise CsvError(f"{problem.message('en')} {problem.fix('en')} "
-                           f"{problem.message('zh-CN')}{problem.fix('zh-CN')}")
+            raise CsvError(problem.message_text().then(problem.fix_text()))
 
 
 def _source_text(source: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
@@ -438,8 +501,8 @@ def _source_text(source: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     missing = [name for name in needed if fold(name) not in by_fold]
     if missing:
         have = ", ".join(map(str, source.columns))
-        raise MappingError(f"{mapping.origin}: the CSV has no column {', '.join(missing)} "
-                           f"(its columns: {have})")
+        raise MappingError(SAYS["missing_columns"].format(origin=mapping.origin,
+                                                          missing=", ".join(missing), have=have))
     frame = pd.DataFrame(index=source.index)
     for name in needed:
         column = source[by_fold[fold(name)]]
@@ -451,7 +514,7 @@ def _empty(index: pd.Index) -> pd.Series:
     return pd.Series("", index=index, dtype=object)
 
 
-def _evaluate(spec: Source, text: pd.DataFrame, lang: str) -> pd.Series:
+def _evaluate(spec: Source, text: pd.DataFrame, lang: Lang) -> pd.Series:
     """The source's value per row as text, '' where empty (before modifiers)."""
     if spec.kind == "column":
         return text[spec.column]
@@ -536,7 +599,7 @@ def _condition(when: dict[str, tuple[str, ...]], raw: dict[str, pd.Series]) -> p
     return mask
 
 
-def _typed(values: pd.Series, key: str, date_order: str, lang: str) -> pd.Series:
+def _typed(values: pd.Series, key: str, date_order: str, lang: Lang) -> pd.Series:
     kind = BY_KEY[key].kind
     if kind == "list" and key in _LISTS:
         return _cells(_per_value(values, lambda d: [_label(key, v, lang) for v in d]))
@@ -549,7 +612,7 @@ def _typed(values: pd.Series, key: str, date_order: str, lang: str) -> pd.Series
     return _cells(values)
 
 
-def _label(key: str, value: str, lang: str) -> str:
+def _label(key: str, value: str, lang: Lang) -> str:
     """A list value in the register's language; a value not in the list stays as written."""
     canonical = _LISTS[key].canonical(value) if value else None
     return _LISTS[key].label(canonical, lang) if canonical else value

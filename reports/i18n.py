@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from addin.core.text import Lang, Text
 from addin.layout.words import TEXT as TABLE_TEXT
 from addin.layout.words import (
     fmt_change,
@@ -18,44 +19,44 @@ from addin.layout.words import (
     label,
     month_name,
     pick,
+    separator,
     shown_change,
-    zh_lang,
 )
 
 __all__ = ["TEXT", "fmt_change", "fmt_date", "fmt_datetime", "fmt_number", "header", "label",
-           "month_name", "shown_change", "t", "zh_lang"]
+           "month_name", "pick", "separator", "shown_change", "t"]
 
-REPORT_TEXT: dict[str, tuple[str, str]] = {
-    "as_of": ("Figures as of {day}; generated {today} from {workbook}.",
-              "数据截至 {day}；{today} 根据 {workbook} 生成。"),
-    "masked_note": ("Personal data is masked.", "个人信息已隐藏。"),
+REPORT_TEXT: dict[str, Text] = {
+    "as_of": Text("Figures as of {day}; generated {today} from {workbook}.",
+                  "数据截至 {day}；{today} 根据 {workbook} 生成。"),
+    "masked_note": Text("Personal data is masked.", "个人信息已隐藏。"),
     # Chinese managers read month-on-month and year-on-year as 环比 and 同比.
-    "vs_previous": ("vs {month}", "环比"),
-    "vs_last_year": ("vs {month}", "同比"),
-    "basis": ("of {n} cases", "基于 {n} 件"),
-    "basis_one": ("of 1 case", "基于 1 件"),
-    "basis_scores": ("{n} scores", "{n} 个评分"),
-    "basis_scores_one": ("1 score", "1 个评分"),
-    "basis_open": ("of {n} open", "未结 {n} 件"),
-    "basis_none": ("nothing to measure", "无可统计案件"),
-    "charts": ("Charts", "图表"),
-    "chart_categories": ("Complaints by category, last 12 months", "近 12 个月各类别投诉"),
-    "chart_channel": ("This month by channel", "本月各渠道投诉"),
-    "chart_satisfaction": ("Satisfaction scores this month", "本月满意度评分分布"),
-    "trend_undated": ("Resolved counts only cases with a resolved date; closed without one in "
-                      "these 12 months: {n}.",
-                      "“解决”只统计填写了解决时间的案件；"
-                      "近 12 个月已结案但未填写解决时间的：{n} 件。"),
-    "closed_undated": ("Complaints of this month closed without a resolved date: {n}. They count "
-                       "as closed, but not in resolution times or on-time rates.",
-                       "本月受理的投诉中有 {n} 件已结案但未填写解决时间：计入已结案，"
-                       "但不计入解决用时和按时率。"),
-    "no_scores": ("No satisfaction scores this month.", "本月没有满意度评分。"),
-    "overdue_more": ("… and {n} more (see the workbook).", "……另有 {n} 件（见工作簿）。"),
-    "actions_note": ("Recorded on the Actions sheet of the workbook; write new ones below.",
-                     "来自工作簿的“改进措施”工作表；新的措施可填写在下方空行。"),
-    "definitions": ("How the figures are counted", "统计口径"),
-    "definitions_text": (
+    "vs_previous": Text("vs {month}", "环比"),
+    "vs_last_year": Text("vs {month}", "同比"),
+    "basis": Text("of {n} cases", "基于 {n} 件"),
+    "basis_one": Text("of 1 case", "基于 1 件"),
+    "basis_scores": Text("{n} scores", "{n} 个评分"),
+    "basis_scores_one": Text("1 score", "1 个评分"),
+    "basis_open": Text("of {n} open", "未结 {n} 件"),
+    "basis_none": Text("nothing to measure", "无可统计案件"),
+    "charts": Text("Charts", "图表"),
+    "chart_categories": Text("Complaints by category, last 12 months", "近 12 个月各类别投诉"),
+    "chart_channel": Text("This month by channel", "本月各渠道投诉"),
+    "chart_satisfaction": Text("Satisfaction scores this month", "本月满意度评分分布"),
+    "trend_undated": Text("Resolved counts only cases with a resolved date; closed without one in "
+                          "these 12 months: {n}.",
+                          "“解决”只统计填写了解决时间的案件；"
+                          "近 12 个月已结案但未填写解决时间的：{n} 件。"),
+    "closed_undated": Text("Complaints of this month closed without a resolved date: {n}. They "
+                               "count as closed, but not in resolution times or on-time rates.",
+                           "本月受理的投诉中有 {n} 件已结案但未填写解决时间：计入已结案，"
+                           "但不计入解决用时和按时率。"),
+    "no_scores": Text("No satisfaction scores this month.", "本月没有满意度评分。"),
+    "overdue_more": Text("… and {n} more (see the workbook).", "……另有 {n} 件（见工作簿）。"),
+    "actions_note": Text("Recorded on the Actions sheet of the workbook; write new ones below.",
+                         "来自工作簿的“改进措施”工作表；新的措施可填写在下方空行。"),
+    "definitions": Text("How the figures are counted", "统计口径"),
+    "definitions_text": Text(
         "Figures are taken at the end of the month (today for the running month). On-time "
         "rates count the cases whose deadline verdict fell in the month: done by the deadline, "
         "or the deadline passed without it. Resolution time counts working days from receipt to "
@@ -64,30 +65,30 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "数据截至月末（当月为今天）。按时率统计本月得出结果的时限：在时限内完成，或时限已过仍未完成。"
         "解决用时按工作簿的节假日日历计算受理至解决的工作日数。超期：未结案且已过处理时限，"
         "或尚未回复且已过回复时限。"),
-    "col_action": ("Action", "措施"),
-    "col_owner": ("Owner", "负责人"),
-    "col_due": ("Due", "完成期限"),
-    "col_status": ("Status", "状态"),
+    "col_action": Text("Action", "措施"),
+    "col_owner": Text("Owner", "负责人"),
+    "col_due": Text("Due", "完成期限"),
+    "col_status": Text("Status", "状态"),
     # case summary
-    "colon": (":", "："),
-    "card_title": ("Customer complaint record card", "客户投诉记录卡"),
-    "summary_title": ("Case summary", "案件摘要"),
-    "section_customer": ("Customer", "客户信息"),
-    "section_complaint": ("Complaint", "投诉内容"),
-    "section_handling": ("Handling", "处理过程"),
-    "section_outcome": ("Outcome and follow-up", "处理结果与回访"),
-    "signature": ("Handler's signature", "处理人签字"),
-    "reviewer": ("Reviewed by", "审核人"),
-    "printed": ("Printed {today}", "打印日期 {today}"),
+    "colon": Text(":", "："),
+    "card_title": Text("Customer complaint record card", "客户投诉记录卡"),
+    "summary_title": Text("Case summary", "案件摘要"),
+    "section_customer": Text("Customer", "客户信息"),
+    "section_complaint": Text("Complaint", "投诉内容"),
+    "section_handling": Text("Handling", "处理过程"),
+    "section_outcome": Text("Outcome and follow-up", "处理结果与回访"),
+    "signature": Text("Handler's signature", "处理人签字"),
+    "reviewer": Text("Reviewed by", "审核人"),
+    "printed": Text("Printed {today}", "打印日期 {today}"),
 }
-TEXT: dict[str, tuple[str, str]] = TABLE_TEXT | REPORT_TEXT
+TEXT: dict[str, Text] = TABLE_TEXT | REPORT_TEXT
 
 
-def t(key: str, lang: str, **params: object) -> str:
+def t(key: str, lang: Lang | str, **params: object) -> str:
     return pick(TEXT[key], lang, **params)
 
 
-def fmt_datetime(value: object, lang: str = "en") -> str:
+def fmt_datetime(value: object, lang: Lang | str = Lang.EN) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     stamp = pd.Timestamp(value)

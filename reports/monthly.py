@@ -23,16 +23,20 @@ from addin.core.analysis import (
 )
 from addin.core.fields import fold
 from addin.core.register import Grid, Register
+from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
 from addin.layout.tables import NUMERIC_KINDS, ReportTable, TableChart, cell_text, month_tables
-from addin.layout.words import ACTION_HEADERS
+from addin.layout.words import ACTION_HEADERS, action_header_names
 
 from . import charts
 from .contexts import Action, Chart, KpiCard, MonthlyReportContext, Table
-from .i18n import TEXT, fmt_date, label, month_name, shown_change, t, zh_lang
+from .i18n import TEXT, fmt_date, label, month_name, pick, shown_change, t
 from .render import environment, html_to_pdf, render
 
 BLANK_ACTION_ROWS = 4
+# The report file's language tag, and a month under a chart's axis.
+_FILE_TAG = Text("en", "zh")
+_AXIS_MONTH = Text("{short}", "{month.month}月")
 
 
 @dataclass
@@ -90,7 +94,7 @@ def report_month(month: pd.Period | str | None, today: dt.date) -> pd.Period:
 
 def report_names(stem: str, period: pd.Period, lang: str, pdf: bool = True) -> list[str]:
     """The files a report is written as: the HTML, then the PDF when a browser can print."""
-    html = f"{stem}-report-{period}-{'zh' if zh_lang(lang) else 'en'}.html"
+    html = f"{stem}-report-{period}-{_FILE_TAG.in_(Lang.of(lang))}.html"
     return [html, html.removesuffix(".html") + ".pdf"] if pdf else [html]
 
 
@@ -155,17 +159,17 @@ def write_report(path: Path, month: pd.Period | str | None = None, lang: str | N
 def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None, lang: str,
                     *, mask: bool, workbook: str, actions: list[Action] | None = None
                     ) -> MonthlyReportContext:
-    lists = lists or default_lists()
+    lists, lang = lists or default_lists(), Lang.of(lang)
     month, figures = analysis.month, analysis.figures
     # The same tables the Monthly sheet holds, built once; the report shows them as text.
     tables = {table.name: table for table in month_tables(analysis, lang, lists)}
     overdue = tables["Overdue"]
     return MonthlyReportContext(
-        lang="zh-CN" if zh_lang(lang) else "en",
+        lang=lang.value,
         title=f"{t('report_title', lang)} — {month_name(month, lang)}",
-        subtitle=t("as_of", lang, day=fmt_date(figures.as_of, lang),
-                   today=fmt_date(analysis.today, lang), workbook=workbook)
-        + ((" " if not zh_lang(lang) else "") + t("masked_note", lang) if mask else ""),
+        subtitle=pick(TEXT["as_of"].then(TEXT["masked_note"] if mask else None), lang,
+                      day=fmt_date(figures.as_of, lang), today=fmt_date(analysis.today, lang),
+                      workbook=workbook),
         labels={key: t(key, lang) for key in TEXT if "{" not in t(key, "en")},
         kpis=_kpi_cards(tables["KeyFigures"], analysis, lang),
         notes=_notes(analysis, lang),
@@ -290,7 +294,7 @@ def axis_months(months, lang: str) -> list[str]:
     labels = []
     for i, text in enumerate(months):
         month = pd.Period(text, freq="M")
-        name = (f"{month.month}月" if zh_lang(lang) else month.strftime("%b"))
+        name = _AXIS_MONTH.in_(lang).format(month=month, short=month.strftime("%b"))
         labels.append(f"{name}\n{month.year}" if i == 0 or month.month == 1 else name)
     return labels
 
@@ -309,8 +313,8 @@ def read_actions(grid: Grid | None, month: pd.Period, lang: str) -> list[Action]
         return []
     where = {}
     for j, text in enumerate(grid.rows[0]):
-        for key, names in ACTION_HEADERS.items():
-            if text is not None and fold(text) in {fold(n) for n in names}:
+        for key in ACTION_HEADERS:
+            if text is not None and fold(text) in {fold(n) for n in action_header_names(key)}:
                 where.setdefault(key, j)
     if "action" not in where:
         return []

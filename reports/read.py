@@ -16,16 +16,25 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
+from addin.core.errors import Refusal, about_file
 from addin.core.fields import fold, guess_language, match_headers
 from addin.core.findings import finding
 from addin.core.register import Grid, Register
+from addin.core.text import Text
 from addin.layout.blocks import Block
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
 
 
-class ReportRefused(ValueError):
-    """The workbook cannot be reported on; the message says why, in English and Chinese."""
+class ReportRefused(Refusal):
+    """The workbook cannot be reported on; the message says why and what to do, in English and
+    Chinese."""
+
+
+UNREADABLE = Text("{path}: cannot be read as a workbook ({error}). Open it in Excel, save it as "
+                  ".xlsx or .xlsm and run again.",
+                  "{path}：无法作为工作簿读取（{error}）。请在 Excel 中打开，"
+                  "另存为 .xlsx 或 .xlsm 后重新运行。")
 
 
 def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str, int]]:
@@ -37,7 +46,7 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as err:
-        raise ReportRefused(f"{path}: cannot be read as a workbook ({err})") from err
+        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     sheets: dict[str, Grid] = {}
     for name in book.sheet_names:
         role = sheet_role(name)
@@ -56,7 +65,7 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     register = None if found is None else _register(blocks[found.sheet], found)
     if register is None:
         problem = finding("no-register", Path(path).name)
-        raise ReportRefused(f"{path}: {problem.message('en')} {problem.message('zh-CN')}")
+        raise ReportRefused(about_file(str(path), problem))
     return register, sheets, {}
 
 

@@ -18,11 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from addin.core.errors import Refusal
 from addin.core.masking import mask_email, mask_name, mask_phone, mask_text
+from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
 
 from .contexts import CaseContext, CaseField, CaseSection
-from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t, zh_lang
+from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t
 from .render import environment, render
 
 # The card's fields as the paper card groups them.
@@ -43,13 +45,28 @@ DATETIME_KEYS = ("received_at", "acknowledged_at", "resolved_at")
 FREE_TEXT = ("description", "request", "root_cause", "solution", "outcome", "notes")
 
 
-class NoCaseMatched(ValueError):
-    """The selection named no case of the register."""
+class NoCaseMatched(Refusal):
+    """The selection named no case of the register; the message names the workbook."""
+
+    def __init__(self, reason: Text, workbook: str = "") -> None:
+        self.reason = reason
+        super().__init__(NO_CASE.format(workbook=workbook or THE_REGISTER, reason=reason))
+
+
+NO_CASE = Text("{workbook}: {reason}. Check the case numbers, statuses or month you gave.",
+               "{workbook}：{reason}。请核对给出的案件编号、状态或月份。")
+THE_REGISTER = Text("the register", "登记表")
+NO_CASE_NUMBERED = Text("no case numbered {numbers}", "没有编号为 {numbers} 的案件")
+NO_CASE_SELECTED = Text("no case matches the selection", "没有符合条件的案件")
+INCOMPLETE = Text("Summaries written for {done} case(s); not for: {failed}. Check those cases and "
+                  "the output folder, then run again for them.",
+                  "已写入 {done} 个案件的摘要；以下案件未写入：{failed}。"
+                  "请检查这些案件和输出文件夹后再为它们重新运行。")
 
 
 def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequence[str] = (),
                  month: str | pd.Period | None = None,
-                 lists: dict[str, Vocabulary] | None = None) -> pd.DataFrame:
+                 lists: dict[str, Vocabulary] | None = None, workbook: str = "") -> pd.DataFrame:
     """The cases a selection names; statuses may be given in either language.
 
     With no selection at all, every case is taken.
@@ -60,7 +77,8 @@ def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequ
         keep &= cases["case_no"].map(lambda v: _text(v).casefold() in wanted)
         missing = wanted - set(cases["case_no"].map(lambda v: _text(v).casefold()))
         if missing:
-            raise NoCaseMatched("no case numbered " + ", ".join(sorted(missing)))
+            raise NoCaseMatched(NO_CASE_NUMBERED.format(numbers=", ".join(sorted(missing))),
+                                workbook)
     if status:
         vocab = (lists or default_lists())["status"]
         names = {vocab.canonical(s) or s for s in status}
@@ -71,21 +89,21 @@ def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequ
         keep &= received.dt.to_period("M") == period
     chosen = cases[keep]
     if chosen.empty:
-        raise NoCaseMatched("no case matches the selection")
+        raise NoCaseMatched(NO_CASE_SELECTED, workbook)
     return chosen
 
 
-def case_context(case: pd.Series, lang: str, *, mask: bool, today: dt.date,
+def case_context(case: pd.Series, lang: Lang | str, *, mask: bool, today: dt.date,
                  lists: dict[str, Vocabulary] | None = None) -> CaseContext:
     """Everything the card and the summary show of one case, in ``lang``, masked if asked."""
-    lists = lists or default_lists()
+    lists, lang = lists or default_lists(), Lang.of(lang)
     shown = {key: _shown(case, key, lang, mask, lists) for _, keys in SECTIONS for key in keys}
     sections = [CaseSection(t(title, lang),
                             [CaseField(header(key, lang), shown[key]) for key in keys
                              if shown[key]])
                 for title, keys in SECTIONS]
     return CaseContext(
-        lang="zh-CN" if zh_lang(lang) else "en", title=t("card_title", lang),
+        lang=lang.value, title=t("card_title", lang),
         case_no=_text(case.get("case_no")), status=shown["status"], received=shown["received_at"],
         customer=shown["customer_name"], category=shown["category"],
         description=shown["description"], request=shown["request"],
@@ -97,7 +115,7 @@ def case_context(case: pd.Series, lang: str, *, mask: bool, today: dt.date,
         masked_note=t("masked_note", lang) if mask else "")
 
 
-def _shown(case: pd.Series, key: str, lang: str, mask: bool,
+def _shown(case: pd.Series, key: str, lang: Lang, mask: bool,
            lists: dict[str, Vocabulary]) -> str:
     value = case.get(key)
     if not _filled(value):
@@ -149,16 +167,13 @@ def safe_name(case_no: str, row: int) -> str:
     return cleaned or f"row-{row}"
 
 
-class SummariesIncomplete(ValueError):
+class SummariesIncomplete(Refusal):
     """Some cases could not be written; the others were. The message names both."""
 
     def __init__(self, failed: list[str], written: list[Path]) -> None:
         self.failed, self.written = failed, written
-        super().__init__(
-            f"Summaries written for {len(written) // 2} case(s); not for: {'; '.join(failed)}. "
-            f"Check those cases and the output folder, then run again for them. "
-            f"已写入 {len(written) // 2} 个案件的摘要；以下案件未写入：{'；'.join(failed)}。"
-            "请检查这些案件和输出文件夹后再为它们重新运行。")
+        listed = Text("; ", "；").join(Text(case, case) for case in failed)
+        super().__init__(INCOMPLETE.format(done=len(written) // 2, failed=listed))
 
 
 def render_case(env, context: CaseContext) -> tuple[str, str]:
@@ -168,7 +183,7 @@ def render_case(env, context: CaseContext) -> tuple[str, str]:
 
 def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[str] = (),
                     month: str | None = None, output_dir: Path | None = None,
-                    today: dt.date | None = None, lang: str | None = None) -> list[Path]:
+                    today: dt.date | None = None, lang: Lang | str | None = None) -> list[Path]:
     """Write a card and a summary per selected case of a saved workbook; return the files."""
     from .monthly import load_month_inputs
 
@@ -181,12 +196,12 @@ def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[s
 
 def summaries_from(inputs: Any, folder: Path, case_nos: Sequence[str] = (),
                    status: Sequence[str] = (), month: str | None = None, *,
-                   today: dt.date, lang: str | None = None,
+                   today: dt.date, lang: Lang | str | None = None,
                    templates: Path | None = None) -> list[Path]:
     """Write a card and a summary per selected case of a workbook already read and processed
     (``reports.monthly.MonthInputs``: the saved file's, or the live door's snapshot's)."""
-    lang = lang or inputs.lang
-    chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists)
+    lang = Lang.of(lang or inputs.lang)
+    chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists, inputs.workbook)
     folder.mkdir(parents=True, exist_ok=True)
     env = environment(templates)
     written = []

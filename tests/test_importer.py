@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from addin.core.errors import EXIT_REFUSED, Refusal
 from addin.core.fields import match_headers
+from addin.core.text import Lang
 from addin.importer import (
     CsvError,
     MappingError,
@@ -275,7 +278,11 @@ def test_workbook_given_as_csv_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(CsvError) as err:
         read_csv(path)
-    assert str(err.value) == f"{path}: is an Excel workbook or zip file, not a CSV file"
+    assert err.value.text(Lang.EN) == (f"{path}: is an Excel workbook or zip file, not a CSV "
+                                       "file. Save it as CSV in Excel (File > Save As) and "
+                                       "import that file.")
+    assert err.value.text(Lang.ZH) == (f"{path}：是 Excel 工作簿或 zip 文件，不是 CSV 文件。"
+                                       "请在 Excel 中另存为 CSV（文件 > 另存为）后导入该文件。")
 
 
 def test_empty_csv_is_refused(tmp_path):
@@ -283,14 +290,21 @@ def test_empty_csv_is_refused(tmp_path):
     path.write_bytes(b"\n\n")
     with pytest.raises(CsvError) as err:
         read_csv(path)
-    assert str(err.value) == f"{path}: the file is empty"
+    assert err.value.text(Lang.EN) == (f"{path}: the file is empty. Export the complaints "
+                                       "again and import that file.")
+    assert err.value.text(Lang.ZH) == f"{path}：文件是空的。请重新导出投诉数据后导入新文件。"
 
 
 def test_wrong_explicit_encoding_says_how_to_fix_it(gb18030_export):
     with pytest.raises(CsvError) as err:
         read_csv(gb18030_export, encoding="utf-8")
-    assert str(err.value).startswith(f"{gb18030_export}: cannot be read as utf-8 at byte ")
-    assert str(err.value).endswith("name the file's encoding (for example utf-8, gb18030 or big5)")
+    at = re.search(r"at byte (\d+)", err.value.text(Lang.EN)).group(1)
+    assert err.value.text(Lang.EN) == (
+        f"{gb18030_export}: cannot be read as utf-8 at byte {at}; name the file's encoding (for "
+        "example utf-8, gb18030 or big5) with --encoding.")
+    assert err.value.text(Lang.ZH) == (
+        f"{gb18030_export}：无法按 utf-8 读取（第 {at} 字节处）；请用 --encoding 写出文件的编码"
+        "（例如 utf-8、gb18030 或 big5）。")
 
 
 def test_unknown_encoding_name_is_named(gb18030_export):
@@ -340,21 +354,34 @@ def test_bad_mapping_file_is_refused_naming_the_file(tmp_path, data, message):
 def test_unknown_mapping_name_lists_the_presets(tmp_path):
     with pytest.raises(MappingError) as err:
         load_mapping(str(tmp_path / "missing.json"))
-    assert str(err.value) == (f"{tmp_path / 'missing.json'}: no such mapping file, and no preset "
-                              "of that name (presets: cfpb)")
+    missing = tmp_path / "missing.json"
+    assert err.value.text(Lang.EN) == (f"{missing}: no such mapping file, and no preset of that "
+                                       "name (presets: cfpb). Give the path of a mapping file or "
+                                       "a preset's name.")
+    assert err.value.text(Lang.ZH) == (f"{missing}：没有这个映射文件，也没有同名的预设"
+                                       "（预设：cfpb）。请给出映射文件的路径或预设名称。")
 
 
-def test_mapping_errors_are_value_errors():
-    with pytest.raises(ValueError, match="^inline: "):
+def test_mapping_and_csv_errors_are_refusals_the_user_fixes():
+    with pytest.raises(Refusal, match="^inline: ") as err:
         parse_mapping("{}", "inline")
+    assert err.value.status == EXIT_REFUSED
+    assert err.value.text(Lang.ZH).startswith("inline：映射有误（")
+    assert err.value.text(Lang.ZH).endswith("）。请修改映射文件后重新运行。")
+    assert issubclass(CsvError, Refusal)
 
 
 def test_csv_lacking_the_mapped_columns_names_them(tmp_path, gb18030_export):
     with pytest.raises(MappingError) as err:
         map_rows(read_csv(gb18030_export), load_mapping("cfpb"), "en")
-    message = str(err.value)
+    message = err.value.text(Lang.EN)
     assert message.startswith("cfpb.json: the CSV has no column Company, Company public response,")
-    assert message.endswith("(its columns: " + ", ".join(MARKETPLACE_HEADER) + ")")
+    assert message.endswith("(its columns: " + ", ".join(MARKETPLACE_HEADER) + "). Name the "
+                            "CSV's own columns in the mapping, or import the CSV the mapping was "
+                            "written for.")
+    assert err.value.text(Lang.ZH).endswith(
+        "（现有列：" + ", ".join(MARKETPLACE_HEADER) + "）。请在映射中写出 CSV 文件实际的列名，"
+        "或改用与映射相符的 CSV 文件。")
 
 
 # --- how sources and modifiers work ---------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from fnmatch import fnmatch
+from pathlib import Path
+
 import pytest
 
 from addin.core.errors import EXIT_REFUSED, Refusal
@@ -71,3 +75,112 @@ def test_a_text_is_still_the_pair_unconverted_code_indexes():
     title = Text("Validate", "校验")
     en, zh = title
     assert (en, zh, title[0]) == ("Validate", "校验", "Validate")
+
+
+# --------------------------------------------------------------------------- every text in both
+
+def _registries() -> dict[str, dict[object, Text]]:
+    """Every table of staff-facing texts in the converted modules, by a name a failure shows."""
+    from addin.batch import run
+    from addin.batch.safety import limits, losses, oserrors, saving
+    from addin.core import calendar
+    from addin.layout import defaults, findings_sheet, log, sheets, words
+    from reports import i18n, monthly
+
+    def numbered(texts) -> dict[object, Text]:
+        return dict(enumerate(texts))
+
+    return {
+        "layout words TEXT": words.TEXT, "report words": i18n.REPORT_TEXT,
+        "Actions headers": words.ACTION_HEADERS, "separators": words.SEPARATORS,
+        "batch run SAYS": run.SAYS, "package limits SAYS": limits.SAYS,
+        "FEATURE_LABELS": losses.FEATURE_LABELS,
+        "OS errors": {f"{code} {part}": said for code, pair in oserrors._KNOWN.items()
+                      for part, said in zip(("what", "todo"), pair, strict=True)},
+        "save refusals": {"would_lose": saving._WOULD_LOSE, "wrong_kind": saving._WRONG_KIND,
+                          **saving._KINDS},
+        "sheet titles": sheets.SHEET_TITLES, "Settings header": numbered(defaults.SETTINGS_HEADER),
+        "yes/no": defaults.YES_NO, "weekdays": {"weekdays": defaults.WEEKDAYS},
+        "Findings header": numbered(findings_sheet.FINDINGS_HEADERS),
+        "finding levels": findings_sheet.LEVEL_LABELS, "Log header": numbered(log.LOG_HEADERS),
+        "holiday kinds": calendar.KIND_LABELS,
+        "Holidays header": numbered(calendar.HOLIDAY_HEADERS),
+        "holiday names": calendar.HOLIDAY_NAMES, "report file tag": {"tag": monthly._FILE_TAG},
+    }
+
+
+def _placeholders(template: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_registered_text_is_said_in_both_languages():
+    untranslated = [f"{name}[{key!r}]: {said!r}"
+                    for name, table in _registries().items() for key, said in table.items()
+                    if not isinstance(said, Text) or not said.en.strip() or not said.zh.strip()
+                    or said.zh == said.en]
+    assert untranslated == []
+
+
+def test_a_chinese_text_fills_in_only_what_its_english_names():
+    # The Chinese may leave a placeholder out (环比 needs no month name); it may not invent one,
+    # or filling it in would fail in Chinese only.
+    invented = [f"{name}[{key!r}]" for name, table in _registries().items()
+                for key, said in table.items()
+                if not _placeholders(said.zh) <= _placeholders(said.en)]
+    assert invented == []
+
+
+def test_the_registry_check_fails_on_a_copied_or_missing_translation(monkeypatch):
+    from addin.layout import words
+
+    monkeypatch.setitem(words.TEXT, "kpis", Text("Key figures", "Key figures"))
+    with pytest.raises(AssertionError, match="kpis"):
+        test_every_registered_text_is_said_in_both_languages()
+    monkeypatch.setitem(words.TEXT, "kpis", Text("Key figures", ""))
+    with pytest.raises(AssertionError, match="kpis"):
+        test_every_registered_text_is_said_in_both_languages()
+
+
+# --------------------------------------------------------------------------- no inline choices
+
+ROOT = Path(__file__).resolve().parents[1]
+INLINE_CHOICE = re.compile(r"""startswith\(\s*["']zh""")
+# The one place a language is parsed from text.
+PARSES_LANGUAGES = {"addin/core/text.py"}
+# Modules still choosing their language inline. Empty this list as they move to Lang and Text;
+# never add to it.
+STILL_INLINE = (
+    "addin/workbook/*", "addin/batch/imports.py", "addin/batch/newbook.py", "addin/demo.py",
+    "addin/demo_data.py", "addin/core/fields.py", "addin/core/vocab.py", "addin/core/validate.py",
+    "addin/core/deadlines.py", "addin/core/settings.py", "addin/core/pipeline.py",
+    "addin/core/repeats.py", "addin/core/classify.py", "addin/core/classify/*",
+    "addin/xl/read.py", "addin/xl/plan.py", "addin/xl/write.py", "addin/xl/macros.py",
+    "addin/cli.py",
+)
+
+
+def inline_choices(root: Path = ROOT) -> list[str]:
+    """Source files (outside the allowed ones) that choose a language with startswith("zh")."""
+    found = []
+    for folder in ("addin", "reports", "udfs"):
+        for path in sorted((root / folder).rglob("*.py")):
+            name = path.relative_to(root).as_posix()
+            if name in PARSES_LANGUAGES or any(fnmatch(name, p) for p in STILL_INLINE):
+                continue
+            if INLINE_CHOICE.search(path.read_text(encoding="utf-8")):
+                found.append(name)
+    return found
+
+
+def test_no_new_module_chooses_its_language_inline():
+    assert inline_choices() == [], "parse the language once with Lang.of and say it with Text"
+
+
+def test_the_inline_choice_check_finds_a_new_one(tmp_path):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "new.py").write_text('zh = lang.startswith("zh")\n')
+    (tmp_path / "addin" / "workbook").mkdir(parents=True)
+    (tmp_path / "addin" / "workbook" / "old.py").write_text("x = lang.startswith('zh')\n")
+    assert inline_choices(tmp_path) == ["reports/new.py"]

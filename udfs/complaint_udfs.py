@@ -31,6 +31,7 @@ from addin.core.findings import CATALOGUE
 from addin.core.masking import mask_email, mask_phone
 from addin.core.register import Grid, Register
 from addin.core.settings import Config, load_config
+from addin.core.text import Lang
 from addin.core.validate import validate
 from addin.layout.blocks import Block, block_from_values, parse_address
 from addin.layout.sheets import GRID_ROLES, sheet_role
@@ -72,7 +73,7 @@ def _udf(*names: str) -> Callable[[Callable[..., Table]], Callable[..., Table]]:
 @dataclass
 class _Cached:
     config: Config
-    lang: str
+    lang: Lang
     at: float
 
 
@@ -81,7 +82,7 @@ _CACHE: dict[str, _Cached] = {}
 
 # ----------------------------------------------------------------------------- settings
 
-def settings_of(book: Any) -> tuple[Config, str]:
+def settings_of(book: Any) -> tuple[Config, Lang]:
     """The workbook's config and language, each settings sheet read as one block."""
     names = list(book.sheet_names)
     sheets = book.sheets
@@ -91,11 +92,11 @@ def settings_of(book: Any) -> tuple[Config, str]:
         if role in GRID_ROLES and role not in grids:
             grids[role] = _used_range(sheets[name], name).grid()
     config, _ = load_config(grids)
-    lang = config.settings.language
-    if lang == "auto":  # follow the register: a sheet named 投诉登记 means a Chinese card
-        register = next((n for n in names if sheet_role(n) == "complaints"), "")
-        lang = "zh-CN" if register and not register.isascii() else "en"
-    return config, lang
+    if config.settings.language != "auto":
+        return config, Lang.of(config.settings.language)
+    # Follow the register: a sheet named 投诉登记 means a Chinese card.
+    register = next((n for n in names if sheet_role(n) == "complaints"), "")
+    return config, Lang.ZH if register and not register.isascii() else Lang.EN
 
 
 def _used_range(sheet: Any, name: str) -> Block:
@@ -110,18 +111,18 @@ def default_config() -> Config:
     return load_config({})[0]
 
 
-def config_for(caller: Any) -> tuple[Config, str]:
+def config_for(caller: Any) -> tuple[Config, Lang]:
     """Settings of the caller's workbook (cached briefly), or the defaults without a caller."""
     book = getattr(getattr(caller, "sheet", None), "book", None)
     if book is None:
-        return default_config(), "en"
+        return default_config(), Lang.EN
     key = str(getattr(book, "name", id(book)))
     cached = _CACHE.get(key)
     if cached is None or time.monotonic() - cached.at > CACHE_SECONDS:
         try:
             config, lang = settings_of(book)
         except Exception:  # settings that cannot be read must not break every formula
-            config, lang = default_config(), "en"
+            config, lang = default_config(), Lang.EN
         cached = _Cached(config, lang, time.monotonic())
         _CACHE[key] = cached
     return cached.config, cached.lang
@@ -169,9 +170,8 @@ def _out(values: list[Any]) -> Table:
     return [[v] for v in values]
 
 
-def _title(code: str, lang: str) -> str:
-    entry = CATALOGUE[code]
-    return "#" + (entry.title_zh if lang.startswith("zh") else entry.title_en)
+def _title(code: str, lang: Lang) -> str:
+    return "#" + CATALOGUE[code].title.in_(lang)
 
 
 def _dates(column: pd.Series, config: Config) -> tuple[pd.Series, pd.Series]:

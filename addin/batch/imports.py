@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from addin.core.fields import BY_KEY
+from addin.core.fields import BY_KEY, FIELDS
+from addin.core.text import Lang, Text
 from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
 from addin.layout.cells import cell_value
 
@@ -23,6 +24,13 @@ from .newfile import save_new_workbook
 from .run import OWNED_SHEETS, check_kind, open_workbook
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .sheets import find_register, read_register
+
+IMPORTED = Text("Read {read} complaints from {csv}; {verb} {workbook}: {added} added ({skipped} "
+                "already imported, skipped). Next: complaint-record process \"{workbook}\"",
+                "从 {csv} 读取 {read} 条，{verb} {workbook}：{added} 条"
+                "（{skipped} 条已导入过，跳过）。"
+                "下一步：complaint-record process \"{workbook}\"")
+CREATED, APPENDED = Text("created", "新建"), Text("appended to", "追加到")
 
 
 @dataclass
@@ -34,17 +42,14 @@ class ImportReport:
     created: bool
     lang: str
 
-    def __str__(self) -> str:
-        skipped = self.read - self.added
-        if self.lang.startswith("zh"):
-            verb = "新建" if self.created else "追加到"
-            return (f"从 {self.csv.name} 读取 {self.read} 条，{verb} {self.workbook}："
-                    f"{self.added} 条（{skipped} 条已导入过，跳过）。"
-                    f"下一步：complaint-record process \"{self.workbook}\"")
-        verb = "created" if self.created else "appended to"
-        return (f"Read {self.read} complaints from {self.csv.name}; {verb} {self.workbook}: "
-                f"{self.added} added ({skipped} already imported, skipped). Next: "
-                f"complaint-record process \"{self.workbook}\"")
+    def describe(self, lang: Lang | str | None = None) -> str:
+        """What the import did, in ``lang`` (default: the workbook's language)."""
+        return IMPORTED.format(
+            read=self.read, csv=self.csv.name, workbook=self.workbook, added=self.added,
+            skipped=self.read - self.added, verb=CREATED if self.created else APPENDED,
+        ).in_(lang or self.lang)
+
+    __str__ = describe
 
 
 # Makes a new workbook from (language, headers, rows); ``save(path)`` writes it.

@@ -24,8 +24,10 @@ from openpyxl import load_workbook
 
 from addin import __version__
 from addin.core.analysis import AnalysisFigures, analysis_figures
+from addin.core.errors import about_file
 from addin.core.fields import WRITTEN_KEYS
 from addin.core.pipeline import Outcome, Summary, process
+from addin.core.text import Lang, Text
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
@@ -42,6 +44,38 @@ from .writeback import analysis_is_current, apply_outcome, outcome_is_noop
 # OWNED_SHEETS (addin.layout.sheets): the sheets each run rebuilds from scratch; openpyxl may drop
 # their charts on load, and that is no loss because the run writes them anew.
 SUFFIXES = (".xlsx", ".xlsm")
+# Every sentence the batch door says about a run, in both languages.
+SAYS: dict[str, Text] = {
+    "checked": Text("{file}: {rows} rows checked, {numbered} numbered, {classified} classified, "
+                    "{errors} errors, {warnings} warnings, {overdue} overdue, {due_soon} due "
+                    "soon.",
+                    "{file}：检查 {rows} 行，新编号 {numbered}，分类 {classified}，错误 {errors}，"
+                    "警告 {warnings}，逾期 {overdue}，即将到期 {due_soon}。"),
+    "wrote": Text("Wrote {output} ({cells} cells changed).",
+                  "已写入 {output}（改动 {cells} 个单元格）"),
+    "unchanged": Text("Nothing to change; the file was not written.", "无需改动，文件未写入。"),
+    "first_error": Text("First error: {cell}; see the {sheet} sheet.",
+                        "第一个错误：{cell}；详见“{sheet}”工作表。"),
+    "backup": Text("Backup: {path}", "备份：{path}"),
+    "accepted_loss": Text("Accepted loss: {loss}", "已接受的丢失：{loss}"),
+    "no_register": Text(
+        "{file}: no complaints table found. The register needs a header row naming the card's "
+        "fields (e.g. Received at, Channel, Customer name, Description, Status) in its first 20 "
+        "rows; see record-card.md.",
+        "{file}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
+        "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。"),
+    "not_a_workbook": Text(
+        "{file}: only .xlsx and .xlsm workbooks can be processed; save it in one of those "
+        "formats in Excel (File > Save As) and run again.",
+        "{file}：只能处理 .xlsx 和 .xlsm 工作簿；请在 Excel 中另存为其中一种格式后重新运行。"),
+    "no_such_file": Text("{path}: no such file; check the name and folder.",
+                         "{path}：文件不存在；请检查文件名和文件夹。"),
+    "unreadable": Text(
+        "{file} cannot be read as a workbook ({error}). Open it in Excel, save it as .xlsx or "
+        ".xlsm and run again.",
+        "{file} 无法作为工作簿读取（{error}）。"
+        "请在 Excel 中打开并另存为 .xlsx 或 .xlsm 后重新运行。"),
+}
 
 
 @dataclass
@@ -51,7 +85,7 @@ class RunReport:
     workbook: Path
     output: Path
     summary: Summary
-    lang: str
+    lang: Lang | str  # the workbook's
     changed: bool
     backup: Path | None = None
     lost: list[str] = field(default_factory=list)
@@ -65,30 +99,24 @@ class RunReport:
                 "backup": None if self.backup is None else str(self.backup),
                 "lost": self.lost, "seconds": {k: round(v, 3) for k, v in self.timings.items()}}
 
-    def describe(self) -> str:
+    def describe(self, lang: Lang | str | None = None) -> str:
+        """What the run did, in ``lang`` (default: the workbook's language)."""
+        return "\n".join(line.in_(lang or self.lang) for line in self.said())
+
+    def said(self) -> list[Text]:
         s = self.summary
-        zh = self.lang.startswith("zh")
-        if zh:
-            head = (f"{self.workbook.name}：检查 {s.rows} 行，新编号 {s.numbered}，"
-                    f"分类 {s.classified}，错误 {s.errors}，警告 {s.warnings}，"
-                    f"逾期 {s.overdue}，即将到期 {s.due_soon}。")
-            tail = (f"已写入 {self.output}（改动 {s.cells_changed} 个单元格）" if self.changed
-                    else "无需改动，文件未写入。")
-            where = f"第一个错误：{self.first_error}；详见“{FINDINGS_SHEET}”工作表。"
-        else:
-            head = (f"{self.workbook.name}: {s.rows} rows checked, {s.numbered} numbered, "
-                    f"{s.classified} classified, {s.errors} errors, {s.warnings} warnings, "
-                    f"{s.overdue} overdue, {s.due_soon} due soon.")
-            tail = (f"Wrote {self.output} ({s.cells_changed} cells changed)." if self.changed
-                    else "Nothing to change; the file was not written.")
-            where = f"First error: {self.first_error}; see the {FINDINGS_SHEET} sheet."
-        lines = [head, tail]
+        lines = [SAYS["checked"].format(file=self.workbook.name, rows=s.rows, numbered=s.numbered,
+                                        classified=s.classified, errors=s.errors,
+                                        warnings=s.warnings, overdue=s.overdue,
+                                        due_soon=s.due_soon),
+                 SAYS["wrote"].format(output=self.output, cells=s.cells_changed) if self.changed
+                 else SAYS["unchanged"]]
         if s.errors and self.first_error:
-            lines.append(where)
+            lines.append(SAYS["first_error"].format(cell=self.first_error, sheet=FINDINGS_SHEET))
         if self.backup:
-            lines.append(("备份：" if zh else "Backup: ") + str(self.backup))
-        lines += [("已接受的丢失：" if zh else "Accepted loss: ") + item for item in self.lost]
-        return "\n".join(lines)
+            lines.append(SAYS["backup"].format(path=self.backup))
+        lines += [SAYS["accepted_loss"].format(loss=item) for item in self.lost]
+        return lines
 
 
 def process_file(path: Path | str, *, today: dt.date, output: Path | str | None = None,
@@ -217,12 +245,7 @@ def _glance(path: Path) -> Glance | None:
 def _located(path: Path, wb: Any) -> RegisterLocation:
     loc = find_register(wb)
     if loc is None:
-        raise WorkbookRefused(
-            f"{path.name}: no complaints table found. The register needs a header row naming "
-            "the card's fields (e.g. Received at, Channel, Customer name, Description, "
-            "Status) in its first 20 rows; see record-card.md.",
-            f"{path.name}：未找到投诉登记表。登记表的前 20 行中需要有一行表头写出记录卡的字段"
-            "（如 受理时间、投诉渠道、客户姓名、投诉内容、处理状态）。")
+        raise WorkbookRefused(SAYS["no_register"].format(file=path.name))
     return loc
 
 
@@ -246,8 +269,7 @@ def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,
     taken = column_taken(loc.sheet, outcome.new_columns, loc.last_col + 1,
                          chain(stored, streamed), outcome.lang)
     if taken is not None:
-        raise WorkbookRefused(f"{path.name}: {taken.message('en')} {taken.fix('en')}",
-                              f"{path.name}：{taken.message('zh-CN')}{taken.fix('zh-CN')}")
+        raise WorkbookRefused(about_file(path.name, taken))
 
 
 @contextlib.contextmanager
@@ -269,11 +291,7 @@ def _collector_paused() -> Iterator[None]:
 
 def check_kind(path: Path) -> None:
     if path.suffix.lower() not in SUFFIXES:
-        raise WorkbookRefused(
-            f"{path.name}: only .xlsx and .xlsm workbooks can be processed; save it in one of "
-            "those formats in Excel (File > Save As) and run again.",
-            f"{path.name}：只能处理 .xlsx 和 .xlsm 工作簿；"
-            "请在 Excel 中另存为其中一种格式后重新运行。")
+        raise WorkbookRefused(SAYS["not_a_workbook"].format(file=path.name))
 
 
 def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
@@ -299,8 +317,7 @@ def _has_vba(path: Path) -> bool:
 
 def _must_exist(path: Path) -> None:
     if not path.exists():
-        raise WorkbookRefused(f"{path}: no such file; check the name and folder.",
-                              f"{path}：文件不存在；请检查文件名和文件夹。")
+        raise WorkbookRefused(SAYS["no_such_file"].format(path=path))
 
 
 def open_workbook(path: Path) -> Any:
@@ -311,11 +328,7 @@ def open_workbook(path: Path) -> Any:
         # macro-enabled in ways Excel complains about for a plain .xlsx.
         return load_workbook(path, keep_vba=_has_vba(path), rich_text=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise WorkbookRefused(
-            f"{path.name} cannot be read as a workbook ({err}). Open it in Excel, save it as "
-            ".xlsx or .xlsm and run again.",
-            f"{path.name} 无法作为工作簿读取（{err}）。"
-            "请在 Excel 中打开并另存为 .xlsx 或 .xlsm 后重新运行。") from err
+        raise WorkbookRefused(SAYS["unreadable"].format(file=path.name, error=err)) from err
 
 
 def _first_error(outcome: Outcome) -> str | None:

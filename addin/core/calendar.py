@@ -34,6 +34,7 @@ from chinese_calendar import constants as cn
 from .fields import fold
 from .findings import Finding, finding
 from .register import Grid
+from .text import Lang, Text
 
 NAT = np.datetime64("NaT", "D")
 # 1970-01-01, day 0 of datetime64[D], was a Thursday (Monday = 0).
@@ -153,16 +154,12 @@ def _default_calendar(weekend: tuple[int, ...]) -> WorkCalendar:
 
 
 HOLIDAY, MAKE_UP = "holiday", "make-up"
-_KIND_LABELS = {HOLIDAY: ("Holiday", "节假日"), MAKE_UP: ("Make-up working day", "调休上班")}
-_HOLIDAY_HEADERS = (("Date", "日期"), ("Kind", "类型"), ("Name", "名称"))
-_NAMES_ZH = {holiday.value: holiday.chinese for holiday in cn.Holiday}
+KIND_LABELS = {HOLIDAY: Text("Holiday", "节假日"), MAKE_UP: Text("Make-up working day", "调休上班")}
+HOLIDAY_HEADERS = (Text("Date", "日期"), Text("Kind", "类型"), Text("Name", "名称"))
+HOLIDAY_NAMES = {holiday.value: Text(holiday.value, holiday.chinese) for holiday in cn.Holiday}
 
 
-def _label(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang.startswith("zh") else pair[0]
-
-
-def holiday_rows(years: range, lang: str) -> list[list]:
+def holiday_rows(years: range, lang: Lang | str) -> list[list]:
     """Header and one row per day for a Holidays sheet: Date | Kind | Name, in date order.
 
     Years the package does not cover (see ``covered_years``) are left out: their rows would be
@@ -171,11 +168,12 @@ def holiday_rows(years: range, lang: str) -> list[list]:
     known = covered_years()
     days = [(day, MAKE_UP, name) for day, name in cn.workdays.items()]
     days += [(day, HOLIDAY, name) for day, name in cn.holidays.items()]
-    rows: list[list] = [[_label(pair, lang) for pair in _HOLIDAY_HEADERS]]
+    lang = Lang.of(lang)
+    rows: list[list] = [[said.in_(lang) for said in HOLIDAY_HEADERS]]
     for day, kind, name in sorted(days):
         if day.year in years and day.year in known:
-            shown = _NAMES_ZH.get(name, name) if lang.startswith("zh") else name
-            rows.append([day, _label(_KIND_LABELS[kind], lang), shown])
+            shown = HOLIDAY_NAMES.get(name, Text(name, name)).in_(lang)
+            rows.append([day, KIND_LABELS[kind].in_(lang), shown])
     return rows
 
 
@@ -231,8 +229,9 @@ def _holiday_columns(header: list[Any]) -> tuple[dict[str, int], bool]:
     return {"date": 0, "kind": 1, "name": 2}, first is None or read_day(first) is None
 
 
-def _bad_holiday(grid: Grid, i: int, j: int, value: Any, en: str, zh: str) -> Finding:
-    return finding("bad-holiday", grid.ref(i, j), value=value, problem=en, problem_zh=zh)
+def _bad_holiday(grid: Grid, i: int, j: int, value: Any, problem: Text) -> Finding:
+    return finding("bad-holiday", grid.ref(i, j), value=value, problem=problem.en,
+                   problem_zh=problem.zh)
 
 
 def _empty(value: Any) -> bool:
@@ -268,22 +267,22 @@ def _holiday_row(grid: Grid, i: int, columns: dict[str, int], raw: dict[str, Any
     day = None if _empty(raw["date"]) else read_day(raw["date"])
     if day is None:
         if _empty(raw["date"]):
-            return _bad_holiday(grid, i, columns["date"], None, "the row has no date",
-                                "该行没有日期")
+            return _bad_holiday(grid, i, columns["date"], None,
+                                Text("the row has no date", "该行没有日期"))
         return _bad_holiday(grid, i, columns["date"], raw["date"],
-                            f"{raw['date']!r} is not a date (type it as 2026-10-01)",
-                            f"“{raw['date']}”不是日期（请按 2026-10-01 的格式填写）")
+                            Text(f"{raw['date']!r} is not a date (type it as 2026-10-01)",
+                                 f"“{raw['date']}”不是日期（请按 2026-10-01 的格式填写）"))
     kind = HOLIDAY if _empty(raw["kind"]) else _KIND_BY_WORD.get(fold(raw["kind"]))
     if kind is None:
         return _bad_holiday(grid, i, columns["kind"], raw["kind"],
-                            f"{raw['kind']!r} is not a kind of day; use Holiday or "
-                            "Make-up working day",
-                            f"“{raw['kind']}”不是有效的类型，请填写 节假日 或 调休上班")
+                            Text(f"{raw['kind']!r} is not a kind of day; use Holiday or "
+                                 "Make-up working day",
+                                 f"“{raw['kind']}”不是有效的类型，请填写 节假日 或 调休上班"))
     if day in kinds and kinds[day][0] != kind:
         other = kinds[day][1]
         return _bad_holiday(grid, i, columns["date"], raw["date"],
-                            f"{day.isoformat()} is listed again with another kind (first in "
-                            f"row {other})",
-                            f"{day.isoformat()} 已在第 {other} 行以另一类型列出")
+                            Text(f"{day.isoformat()} is listed again with another kind "
+                                 f"(first in row {other})",
+                                 f"{day.isoformat()} 已在第 {other} 行以另一类型列出"))
     kinds.setdefault(day, (kind, grid.first_row + i))
     return None

@@ -13,7 +13,12 @@ read as "bad input".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .text import Lang, Text
+
+if TYPE_CHECKING:
+    from .findings import Finding
 
 # Exit statuses of the command line (README, "Exit status").
 EXIT_OK, EXIT_FINDINGS, EXIT_REFUSED, EXIT_BUG = 0, 1, 2, 3
@@ -48,3 +53,9 @@ class Refusal(Exception):
     def text(self, lang: Lang | str = Lang.EN) -> str:
         """The message, what-to-do included, in ``lang``."""
         return self.said.in_(lang)
+
+
+def about_file(file: str, problem: Finding) -> Text:
+    """A finding that stops the work on ``file``, as a refusal says it: the file, what is wrong
+    and what to do, in both languages."""
+    return Text(f"{file}:", f"{file}：").then(problem.message_text()).then(problem.fix_text())

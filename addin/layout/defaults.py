@@ -6,31 +6,33 @@ from typing import Any
 
 from addin.core.fields import BY_KEY
 from addin.core.settings import SETTING_SPECS, Settings
+from addin.core.text import Lang, Text
 from addin.core.vocab import DEFAULT_LISTS
 
-SETTINGS_HEADER = (("Setting", "设置项"), ("Value", "值"), ("Notes", "说明"))
-_WEEKDAYS = {"en": "Mon Tue Wed Thu Fri Sat Sun".split(),
-             "zh": "周一 周二 周三 周四 周五 周六 周日".split()}
+SETTINGS_HEADER = (Text("Setting", "设置项"), Text("Value", "值"), Text("Notes", "说明"))
+# How staff type a setting's value: yes or no, and weekdays (Monday first).
+YES_NO = {True: Text("yes", "是"), False: Text("no", "否")}
+WEEKDAYS = Text("Mon Tue Wed Thu Fri Sat Sun", "周一 周二 周三 周四 周五 周六 周日")
 
 
-def settings_header(lang: str) -> list[str]:
-    return [pair[1] if lang.startswith("zh") else pair[0] for pair in SETTINGS_HEADER]
+def settings_header(lang: Lang | str) -> list[str]:
+    return [said.in_(lang) for said in SETTINGS_HEADER]
 
 
-def default_settings_rows(lang: str) -> list[list]:
+def default_settings_rows(lang: Lang | str) -> list[list]:
     """Setting | Value | Notes rows: the card's settings with the values a new book starts with."""
-    zh = lang.startswith("zh")
-    defaults = Settings(language="zh-CN" if zh else "en")
-    return [[spec.zh if zh else spec.en, _shown(getattr(defaults, spec.name), zh),
-             spec.help_zh if zh else spec.help_en] for spec in SETTING_SPECS]
+    lang = Lang.of(lang)
+    defaults = Settings(language=lang.value)
+    return [[Text(spec.en, spec.zh).in_(lang), _shown(getattr(defaults, spec.name), lang),
+             Text(spec.help_en, spec.help_zh).in_(lang)] for spec in SETTING_SPECS]
 
 
-def _shown(value: Any, zh: bool) -> Any:
+def _shown(value: Any, lang: Lang) -> Any:
     """A setting's value as staff would type it."""
     if isinstance(value, bool):
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
+        return YES_NO[value].in_(lang)
     if isinstance(value, tuple):  # weekend days, Monday = 0
-        names = _WEEKDAYS["zh" if zh else "en"]
+        names = WEEKDAYS.in_(lang).split()
         return ", ".join(names[d] for d in value)
     return value
 

@@ -10,20 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 from addin.core.fields import BY_KEY
 from addin.core.findings import Finding
+from addin.core.text import Lang, Text
 
 from .cells import cell_value, link_location, sheet_text
 
 if TYPE_CHECKING:
     from addin.core.pipeline import Outcome
 
-FINDINGS_HEADERS = {
-    "en": ("Cell", "Level", "Code", "Field", "Value", "Message", "What to do"),
-    "zh": ("单元格", "级别", "代码", "字段", "值", "说明", "处理建议"),
-}
+FINDINGS_HEADERS = (
+    Text("Cell", "单元格"), Text("Level", "级别"), Text("Code", "代码"), Text("Field", "字段"),
+    Text("Value", "值"), Text("Message", "说明"), Text("What to do", "处理建议"),
+)
 FINDINGS_WIDTHS = (16, 9, 22, 18, 24, 70, 50)
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 LEVEL_LABELS = {
-    "error": ("Error", "错误"), "warning": ("Warning", "警告"), "info": ("Info", "提示"),
+    "error": Text("Error", "错误"), "warning": Text("Warning", "警告"),
+    "info": Text("Info", "提示"),
 }
 
 FindingRow = tuple[tuple[Any, ...], str | None]  # the row's values and its link target
@@ -31,12 +33,12 @@ FindingRow = tuple[tuple[Any, ...], str | None]  # the row's values and its link
 
 def finding_rows(outcome: Outcome) -> list[FindingRow]:
     """The sheet's rows from A1 (the header first) with the link of each finding's cell."""
-    zh = outcome.lang.startswith("zh")
-    rows: list[FindingRow] = [(FINDINGS_HEADERS["zh" if zh else "en"], None)]
+    lang = Lang.of(outcome.lang)
+    rows: list[FindingRow] = [(tuple(said.in_(lang) for said in FINDINGS_HEADERS), None)]
     for item in sorted(outcome.findings, key=lambda f: LEVEL_ORDER[f.level]):
-        values = (item.cell, LEVEL_LABELS[item.level][zh], item.code,
+        values = (item.cell, LEVEL_LABELS[item.level].in_(lang), item.code,
                   _field_header(outcome, item), shown_value(item.value),
-                  item.message(outcome.lang), item.fix(outcome.lang))
+                  item.message(lang), item.fix(lang))
         rows.append((tuple(sheet_text(v) for v in values), link_location(item.cell)))
     return rows
 

@@ -11,17 +11,19 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from addin.core.text import Lang, Text
+
 from .cells import cell_value
 
 if TYPE_CHECKING:
     from addin.core.pipeline import Summary
 
-LOG_HEADERS = {
-    "en": ("When", "Who", "Tool version", "Rows", "Numbers assigned", "Classified",
-           "Cells changed", "Errors", "Warnings", "Overdue", "Note"),
-    "zh": ("时间", "操作人", "工具版本", "行数", "新分配编号", "自动分类", "修改单元格", "错误",
-           "警告", "已超期", "备注"),
-}
+LOG_HEADERS = (
+    Text("When", "时间"), Text("Who", "操作人"), Text("Tool version", "工具版本"),
+    Text("Rows", "行数"), Text("Numbers assigned", "新分配编号"), Text("Classified", "自动分类"),
+    Text("Cells changed", "修改单元格"), Text("Errors", "错误"), Text("Warnings", "警告"),
+    Text("Overdue", "已超期"), Text("Note", "备注"),
+)
 LOG_WIDTHS = (17, 14, 12, 8, 10, 10, 10, 8, 8, 8, 40)
 # The parts of a run's writes that earn a Log row; a refreshed Findings sheet or colouring rule
 # alone is not an entry.
@@ -50,8 +52,8 @@ def current_user(fallback: str = "") -> str:
         return fallback
 
 
-def log_header(lang: str) -> tuple[str, ...]:
-    return LOG_HEADERS["zh" if lang.startswith("zh") else "en"]
+def log_header(lang: Lang | str) -> tuple[str, ...]:
+    return tuple(said.in_(lang) for said in LOG_HEADERS)
 
 
 def log_row(summary: Summary, run: RunInfo, cells: int) -> tuple[Any, ...]:

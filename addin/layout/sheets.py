@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from addin.core.fields import fold
+from addin.core.text import Lang, Text
 
 # Sheets the core reads, in either language: the register and the settings sheets.
 SHEET_NAMES = {
@@ -33,6 +34,9 @@ ANALYSIS_SHEETS = {
     "monthly": ("Monthly", "月度报告"),
     "actions": ("Actions", "改进措施"),
 }
+# The name each role's sheet is given in a new workbook or by a run: the first two names above.
+SHEET_TITLES = {role: Text(*names[:2])
+                for role, names in {**SHEET_NAMES, **ANALYSIS_SHEETS}.items()}
 # Sheets a run rebuilds from scratch: never the register, whatever their headers say.
 OWNED_SHEETS = (FINDINGS_SHEET, LOG_SHEET, COUNTERS_SHEET,
                 *(name for names in ANALYSIS_SHEETS.values() for name in names))
@@ -53,10 +57,9 @@ def sheet_role(name: str) -> str | None:
     return None
 
 
-def sheet_name(role: str, lang: str) -> str:
+def sheet_name(role: str, lang: Lang | str) -> str:
     """The name a role's sheet gets in a workbook in ``lang``."""
-    names = SHEET_NAMES.get(role) or ANALYSIS_SHEETS[role]
-    return names[1] if lang.startswith("zh") else names[0]
+    return SHEET_TITLES[role].in_(lang)
 
 
 def is_named(name: str, names: Iterable[str]) -> bool:

@@ -27,12 +27,23 @@ from addin.core.analysis import (
     MonthAnalysis,
     overdue_ages,
 )
+from addin.core.fields import BY_KEY
 from addin.core.findings import column_letter
 from addin.core.masking import mask_email, mask_name, mask_phone
+from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
 
 from .sheets import sheet_name
-from .words import fmt_change, fmt_date, fmt_number, header, label, month_name, t, zh_lang
+from .words import (
+    fmt_change,
+    fmt_date,
+    fmt_number,
+    header,
+    label,
+    month_name,
+    separator,
+    t,
+)
 
 # Excel number formats by column kind; "text", "name" and "date" cells need none but dates'.
 EXCEL_FORMATS = {"count": "#,##0", "rate": "0.0%", "days": "0.0", "score": "0.00",
@@ -109,7 +120,7 @@ def excel_format(kind: str) -> str | None:
     return EXCEL_FORMATS.get(kind)
 
 
-def cell_text(value: Any, kind: str, lang: str, mask: bool = False) -> str:
+def cell_text(value: Any, kind: str, lang: Lang | str, mask: bool = False) -> str:
     """A table's value as the HTML report shows it (masked names and contacts when asked)."""
     if kind.startswith("change_"):
         return fmt_change(value, kind.removeprefix("change_"), lang)
@@ -163,7 +174,7 @@ def _column(frame: pd.DataFrame, key: str, days: bool = False) -> list[Any]:
     return plain_values.tolist()
 
 
-def _labels(frame: pd.DataFrame, key: str, lists: dict[str, Vocabulary], lang: str) -> list[str]:
+def _labels(frame: pd.DataFrame, key: str, lists: dict[str, Vocabulary], lang: Lang) -> list[str]:
     """A list field's values as staff read them, looked up once per distinct value."""
     values = _column(frame, key)
     known = {v: label(v, key, lists, lang) for v in set(values)}
@@ -172,9 +183,10 @@ def _labels(frame: pd.DataFrame, key: str, lists: dict[str, Vocabulary], lang: s
 
 # ----------------------------------------------------------------------------- Analysis tables
 
-def analysis_tables(figures: AnalysisFigures, lang: str,
+def analysis_tables(figures: AnalysisFigures, lang: Lang | str,
                     lists: dict[str, Vocabulary]) -> list[ReportTable]:
     """The whole register: category by month received, then one breakdown per dimension."""
+    lang = Lang.of(lang)
     by_month = figures.pivots["category_by_month"]
     months = [c for c in by_month.columns if c != "Total"]
     title = t("chart_category_month_all", lang)
@@ -194,7 +206,7 @@ def analysis_tables(figures: AnalysisFigures, lang: str,
     return tables
 
 
-def _breakdown(name: str, title: str, table: pd.DataFrame, key: str, columns, lang: str,
+def _breakdown(name: str, title: str, table: pd.DataFrame, key: str, columns, lang: Lang,
                lists: dict[str, Vocabulary]) -> ReportTable:
     values = table[[c for c, _ in columns]].itertuples(index=False, name=None)
     rows = [[label(group, key, lists, lang), *map(plain, row)]
@@ -205,17 +217,17 @@ def _breakdown(name: str, title: str, table: pd.DataFrame, key: str, columns, la
 
 # ----------------------------------------------------------------------------- Monthly tables
 
-def month_tables(month: MonthAnalysis, lang: str,
+def month_tables(month: MonthAnalysis, lang: Lang | str,
                  lists: dict[str, Vocabulary] | None = None) -> list[ReportTable]:
     """The month's tables in the order the Monthly sheet and the report show them."""
-    lists = lists or default_lists()
+    lists, lang = lists or default_lists(), Lang.of(lang)
     return [kpi_table(month, lang), trend_table(month, lang), rising_table(month, lang, lists),
             *(month_breakdown(month, key, lang, lists) for key in MONTH_BREAKDOWNS),
             regulatory_table(month, lang), overdue_table(month, lang, lists),
             repeats_table(month, lang, lists)]
 
 
-def kpi_table(month: MonthAnalysis, lang: str) -> ReportTable:
+def kpi_table(month: MonthAnalysis, lang: Lang | str) -> ReportTable:
     rows = [[t(f"kpi_{k.key}", lang), k.value, k.previous, k.change(k.previous), k.last_year,
              k.change(k.last_year)] for k in month.kpis]
     columns = [t("kpis", lang), month_name(month.month, lang), month_name(month.month - 1, lang),
@@ -234,7 +246,7 @@ TREND_COLUMNS = (("received", "count", "series_received"), ("resolved", "count",
                  ("satisfaction_mean", "score", "kpi_satisfaction_mean"))
 
 
-def trend_table(month: MonthAnalysis, lang: str) -> ReportTable:
+def trend_table(month: MonthAnalysis, lang: Lang | str) -> ReportTable:
     rows = [[m, *(plain(row[k]) for k, _, _ in TREND_COLUMNS)] for m, row in month.trend.iterrows()]
     return ReportTable(
         "Trend", t("chart_trend", lang),
@@ -244,7 +256,8 @@ def trend_table(month: MonthAnalysis, lang: str) -> ReportTable:
                 TableChart("line", t("chart_on_time", lang), 5, 6, percent=True)])
 
 
-def rising_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary]) -> ReportTable:
+def rising_table(month: MonthAnalysis, lang: Lang | str,
+                lists: dict[str, Vocabulary]) -> ReportTable:
     rows = [[label(cat, "category", lists, lang),
              *(plain(row[c]) for c in ("count", "baseline", "ratio", "p_value"))]
             for cat, row in month.rising.iterrows()]
@@ -257,7 +270,7 @@ def rising_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary]) 
         empty=t("rising_none", lang))
 
 
-def month_breakdown(month: MonthAnalysis, key: str, lang: str,
+def month_breakdown(month: MonthAnalysis, key: str, lang: Lang | str,
                     lists: dict[str, Vocabulary]) -> ReportTable:
     """The month's complaints by one field, largest groups first and "Not set" last."""
     whole = month.breakdowns[key]
@@ -268,14 +281,14 @@ def month_breakdown(month: MonthAnalysis, key: str, lang: str,
         table = table.iloc[:0]  # one "Not set" row tells nothing: say so in a sentence
     result = _breakdown(f"Month_{key}", t(f"by_{key}", lang), table, key, MONTH_COLUMNS, lang,
                         lists)
-    field_name = header(key, lang) if zh_lang(lang) else header(key, lang).lower()
+    field_name = Text(BY_KEY[key].en.lower(), BY_KEY[key].zh)  # inside a sentence
     result.empty = (t("none_recorded", lang, field=field_name) if len(whole)
                     else t("no_data", lang))
     result.shown = BREAKDOWN_SHOWN
     return result
 
 
-def regulatory_table(month: MonthAnalysis, lang: str) -> ReportTable:
+def regulatory_table(month: MonthAnalysis, lang: Lang | str) -> ReportTable:
     # Cases closed without a date get a column of their own, and only when there are any: a
     # column of zeros would only raise the question it answers.
     counts = ["met", "missed", "pending"] + (["undated"] if month.regulatory["undated"].sum()
@@ -289,7 +302,8 @@ def regulatory_table(month: MonthAnalysis, lang: str) -> ReportTable:
                        note=t("regulatory_note", lang))
 
 
-def overdue_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary]) -> ReportTable:
+def overdue_table(month: MonthAnalysis, lang: Lang | str,
+                lists: dict[str, Vocabulary]) -> ReportTable:
     overdue = month.overdue
     unassigned = t("unassigned", lang)
     clocks = {clock: t(f"clock_{clock}", lang) for clock in ("resolve", "acknowledge")}
@@ -313,18 +327,19 @@ def overdue_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary])
         note=_ages(month, lang), empty=t("overdue_none", lang), shown=OVERDUE_SHOWN)
 
 
-def _ages(month: MonthAnalysis, lang: str) -> str:
+def _ages(month: MonthAnalysis, lang: Lang) -> str:
     if month.overdue.empty:
         return ""
     bands = [t("overdue_band", lang, n=n, low=low, high=high) if high is not None
              else t("overdue_band_open", lang, n=n, above=low - 1)
              for low, high, n in overdue_ages(month.overdue) if n]
     return t("overdue_ages", lang, total=len(month.overdue),
-             bands=("；" if zh_lang(lang) else "; ").join(bands))
+             bands=separator("clauses", lang).join(bands))
 
 
-def repeats_table(month: MonthAnalysis, lang: str, lists: dict[str, Vocabulary]) -> ReportTable:
-    joiner = "、" if zh_lang(lang) else ", "
+def repeats_table(month: MonthAnalysis, lang: Lang | str,
+                lists: dict[str, Vocabulary]) -> ReportTable:
+    joiner = separator("items", lang)
     rows = [[_text(row.get("customer_name")), _text(row.get("phone")) or _text(row.get("email")),
              plain(row["in_month"]), plain(row["total"]), ", ".join(row["case_nos"]),
              joiner.join(label(c, "category", lists, lang) for c in row["categories"])]
@@ -385,10 +400,10 @@ class SheetPlan:
         return block
 
 
-def plan_sheets(figures: AnalysisFigures, lang: str,
+def plan_sheets(figures: AnalysisFigures, lang: Lang | str,
                 lists: dict[str, Vocabulary] | None = None) -> list[SheetPlan]:
     """The Analysis sheet and, when the figures hold a month, the Monthly sheet."""
-    lists = lists or default_lists()
+    lists, lang = lists or default_lists(), Lang.of(lang)
     analysis = _Cursor(SheetPlan("analysis", sheet_name("analysis", lang)))
     analysis.title(f"{t('analysis_title', lang)} — {fmt_date(figures.today, lang)}",
                    t("analysis_note", lang))
@@ -405,7 +420,7 @@ def plan_sheets(figures: AnalysisFigures, lang: str,
     return plans
 
 
-def monthly_plan(tables: list[ReportTable], month: MonthAnalysis, lang: str) -> SheetPlan:
+def monthly_plan(tables: list[ReportTable], month: MonthAnalysis, lang: Lang | str) -> SheetPlan:
     monthly = _Cursor(SheetPlan("monthly", sheet_name("monthly", lang)))
     monthly.title(f"{t('report_title', lang)} — {month_name(month.month, lang)}",
                   t("as_of_sheet", lang, day=fmt_date(month.figures.as_of, lang),

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from addin.core.errors import about_file
 from addin.core.limits import settings_range_finding
+from addin.core.text import Text
 from addin.layout.sheets import GRID_ROLES, sheet_role
 
 from .oserrors import os_refusal
@@ -196,56 +198,66 @@ def check_settings_range(file: str, sheet: str, last_row: int, last_col: int) ->
     """Refuse a settings sheet whose used range reaches past the area read (see core limits)."""
     problem = settings_range_finding(sheet, last_row, last_col)
     if problem is not None:
-        raise WorkbookRefused(f"{file}: {problem.message('en')} {problem.fix('en')}",
-                              f"{file}：{problem.message('zh-CN')}{problem.fix('zh-CN')}")
+        raise WorkbookRefused(about_file(file, problem))
 
 
 def _mb(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MB"
 
 
+# The refusals of a file the checks above stop, in both languages.
+SAYS: dict[str, Text] = {
+    "too_big": Text(
+        "{file} is refused: {part} is {found}, over the limit of {limit} this program reads (a "
+        "damaged file or a zip bomb). Open it in Excel, remove what is not needed, save it and "
+        "run again.",
+        "{file} 被拒绝：{part} 为 {found}，超出本程序读取上限 {limit}（文件可能已损坏或为"
+        "压缩炸弹）。请在 Excel 中打开，删除不需要的内容，保存后重新运行。"),
+    "encrypted": Text(
+        "{file} is password-protected (encrypted), so it cannot be read. In Excel open it with "
+        "its password, choose File > Info > Protect Workbook > Encrypt with Password, clear the "
+        "password, save, and run again.",
+        "{file} 设置了打开密码（已加密），无法读取。请在 Excel 中用密码打开，"
+        "选择“文件 > 信息 > 保护工作簿 > 用密码进行加密”，清空密码并保存后重新运行。"),
+    "legacy": Text(
+        "{file} is an Excel 97-2003 workbook (.xls format) under another name. Open it in "
+        "Excel, save it as .xlsx or .xlsm (File > Save As) and run again.",
+        "{file} 是 Excel 97-2003 工作簿（.xls 格式），只是扩展名不同。请在 Excel 中打开，"
+        "另存为 .xlsx 或 .xlsm 后重新运行。"),
+    "corrupt": Text(
+        "{file} cannot be read as a workbook: it is damaged or incomplete (not a whole "
+        ".xlsx/.xlsm zip: {detail}). If it was copied or downloaded, copy it again; otherwise "
+        "open it in Excel, which offers to repair it, save it and run again. A backup may be in "
+        "the backups folder beside it.",
+        "{file} 无法作为工作簿读取：文件已损坏或不完整"
+        "（不是完整的 .xlsx/.xlsm 压缩包：{detail}）。如果是复制或下载得到的，请重新复制；"
+        "否则请在 Excel 中打开（Excel 会提示修复），保存后重新运行。旁边的 "
+        "backups 文件夹中可能有备份。"),
+    "entities": Text(
+        "{file} is refused: its part {part} declares XML entities (a DOCTYPE), which Excel "
+        "never writes and which can make a reader expand text without end. Open the file in "
+        "Excel, save it as a new .xlsx/.xlsm and run again.",
+        "{file} 被拒绝：其中的 {part} 声明了 XML 实体（DOCTYPE），Excel 从不写入这种内容，"
+        "它可能让读取程序无限展开文本。请在 Excel 中打开并另存为新的 .xlsx/.xlsm 后重新运行。"),
+}
+
+
 def _too_big(path: Path, part: str, found: str, limit: str) -> WorkbookRefused:
-    return WorkbookRefused(
-        f"{path.name} is refused: {part} is {found}, over the limit of {limit} this program reads "
-        "(a damaged file or a zip bomb). Open it in Excel, remove what is not needed, save it "
-        "and run again.",
-        f"{path.name} 被拒绝：{part} 为 {found}，超出本程序读取上限 {limit}（文件可能已损坏或为"
-        "压缩炸弹）。请在 Excel 中打开，删除不需要的内容，保存后重新运行。")
+    return WorkbookRefused(SAYS["too_big"].format(file=path.name, part=part, found=found,
+                                                  limit=limit))
 
 
 def _encrypted(path: Path) -> WorkbookRefused:
-    return WorkbookRefused(
-        f"{path.name} is password-protected (encrypted), so it cannot be read. In Excel open it "
-        "with its password, choose File > Info > Protect Workbook > Encrypt with Password, clear "
-        "the password, save, and run again.",
-        f"{path.name} 设置了打开密码（已加密），无法读取。请在 Excel 中用密码打开，"
-        "选择“文件 > 信息 > 保护工作簿 > 用密码进行加密”，清空密码并保存后重新运行。")
+    return WorkbookRefused(SAYS["encrypted"].format(file=path.name))
 
 
 def _legacy(path: Path) -> WorkbookRefused:
-    return WorkbookRefused(
-        f"{path.name} is an Excel 97-2003 workbook (.xls format) under another name. Open it in "
-        "Excel, save it as .xlsx or .xlsm (File > Save As) and run again.",
-        f"{path.name} 是 Excel 97-2003 工作簿（.xls 格式），只是扩展名不同。请在 Excel 中打开，"
-        "另存为 .xlsx 或 .xlsm 后重新运行。")
+    return WorkbookRefused(SAYS["legacy"].format(file=path.name))
 
 
 def _corrupt(path: Path, detail: str) -> WorkbookRefused:
-    return WorkbookRefused(
-        f"{path.name} cannot be read as a workbook: it is damaged or incomplete (not a whole "
-        f".xlsx/.xlsm zip: {detail}). If it "
-        "was copied or downloaded, copy it again; otherwise open it in Excel, which offers to "
-        "repair it, save it and run again. A backup may be in the backups folder beside it.",
-        f"{path.name} 无法作为工作簿读取：文件已损坏或不完整"
-        f"（不是完整的 .xlsx/.xlsm 压缩包：{detail}）。如果是复制或下载得到的，请重新复制；"
-        "否则请在 Excel 中打开（Excel 会提示修复），保存后重新运行。旁边的 "
-        "backups 文件夹中可能有备份。")
+    return WorkbookRefused(SAYS["corrupt"].format(file=path.name, detail=detail))
 
 
 def _entities(path: Path, part: str) -> WorkbookRefused:
-    return WorkbookRefused(
-        f"{path.name} is refused: its part {part} declares XML entities (a DOCTYPE), which "
-        "Excel never writes and which can make a reader expand text without end. Open the file "
-        "in Excel, save it as a new .xlsx/.xlsm and run again.",
-        f"{path.name} 被拒绝：其中的 {part} 声明了 XML 实体（DOCTYPE），Excel 从不写入这种内容，"
-        "它可能让读取程序无限展开文本。请在 Excel 中打开并另存为新的 .xlsx/.xlsm 后重新运行。")
+    return WorkbookRefused(SAYS["entities"].format(file=path.name, part=part))

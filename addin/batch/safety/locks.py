@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from addin.core.text import Text
+
 from .refusal import WorkbookRefused
 
 STALE_AFTER = dt.timedelta(hours=2)  # a run lock this old is taken over even if its owner lives
@@ -218,15 +220,17 @@ def _release(lock: Path, token: str) -> None:
             lock.unlink()
 
 
+_BUSY = Text("{name} is being processed by another run (pid {pid}{where} since {since}). Wait "
+             "for it to finish.",
+             "{name} 正在被另一次运行处理（进程 {pid}{where}，开始于 {since}）。请等待其完成。")
+
+
 def _busy(path: Path, holder: dict[str, Any] | None) -> WorkbookRefused:
     holder = holder or {}
     pid = holder.get("pid", "?")
     started = _lock_started(run_lock_path(path), holder)
     since = started.astimezone().strftime("%H:%M") if started else "?"
     host = holder.get("host")
-    where = f" on {host}" if host and host != socket.gethostname() else ""
-    where_zh = f"，主机 {host}" if where else ""
-    return WorkbookRefused(
-        f"{path.name} is being processed by another run (pid {pid}{where} since {since}). "
-        "Wait for it to finish.",
-        f"{path.name} 正在被另一次运行处理（进程 {pid}{where_zh}，开始于 {since}）。请等待其完成。")
+    elsewhere = host and host != socket.gethostname()
+    where = Text(" on {host}", "，主机 {host}").format(host=host) if elsewhere else Text("", "")
+    return WorkbookRefused(_BUSY.format(name=path.name, pid=pid, where=where, since=since))

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from addin.core.text import Lang, Text
+
 from .package import local_name, part_relationships, rel_id, workbook_part
 from .refusal import WorkbookRefused
 
@@ -201,54 +203,56 @@ def feature_totals(features: dict[str, int]) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- what a save lost
 
-FEATURE_LABELS: dict[str, tuple[str, str]] = {
-    "vba_project": ("the VBA project (macros)", "VBA 项目（宏）"),
-    "pivot_caches": ("pivot caches", "数据透视表缓存"),
-    "slicer_caches": ("slicer caches", "切片器缓存"),
-    "timeline_caches": ("timeline caches", "日程表缓存"),
-    "external_links": ("links to other workbooks", "外部工作簿链接"),
-    "custom_xml": ("custom XML parts", "自定义 XML 部件"),
-    "custom_ui": ("the custom ribbon", "自定义功能区"),
-    "connections": ("data connections", "数据连接"),
-    "query_tables": ("query tables", "查询表"),
-    "custom_properties": ("custom document properties", "自定义文档属性"),
-    "defined_names": ("defined names", "定义的名称"),
-    "workbook_protection": ("workbook protection", "工作簿保护"),
-    "sheets": ("sheets", "工作表"),
-    "tables": ("tables", "表格"),
-    "comments": ("comments (notes)", "批注"),
-    "threaded_comments": ("threaded comments", "会话式批注"),
-    "drawings": ("drawing layers", "绘图层"),
-    "buttons": ("macro buttons", "宏按钮"),
-    "vml_form_controls": ("form controls (check boxes, lists ...)", "表单控件（复选框、列表等）"),
-    "background_pictures": ("background pictures", "背景图片"),
-    "header_footer_pictures": ("pictures in headers and footers", "页眉页脚中的图片"),
-    "cell_checkboxes": ("checkboxes in cells", "单元格复选框"),
-    "pivot_tables": ("pivot tables", "数据透视表"),
-    "form_controls": ("form control properties (Excel 2010+ form)",
-                      "表单控件属性（Excel 2010 及以上格式）"),
-    "slicers": ("slicers", "切片器"),
-    "timelines": ("timelines", "日程表"),
-    "printer_settings": ("printer settings", "打印机设置"),
-    "embedded_objects": ("embedded objects", "嵌入对象"),
-    "activex_controls": ("ActiveX controls", "ActiveX 控件"),
-    "charts": ("charts", "图表"),
-    "images": ("pictures", "图片"),
-    "shapes": ("shapes and text boxes", "形状和文本框"),
-    "data_validations": ("data validations (dropdowns)", "数据验证（下拉列表）"),
-    "x14_data_validations": ("data validations of Excel 2010+ (dropdowns from other sheets)",
-                             "Excel 2010 及以上的数据验证（引用其他工作表的下拉列表）"),
-    "conditional_formats": ("conditional formats", "条件格式"),
-    "x14_conditional_formats": ("conditional formats of Excel 2010+ (data bars, icon sets)",
+FEATURE_LABELS: dict[str, Text] = {
+    "vba_project": Text("the VBA project (macros)", "VBA 项目（宏）"),
+    "pivot_caches": Text("pivot caches", "数据透视表缓存"),
+    "slicer_caches": Text("slicer caches", "切片器缓存"),
+    "timeline_caches": Text("timeline caches", "日程表缓存"),
+    "external_links": Text("links to other workbooks", "外部工作簿链接"),
+    "custom_xml": Text("custom XML parts", "自定义 XML 部件"),
+    "custom_ui": Text("the custom ribbon", "自定义功能区"),
+    "connections": Text("data connections", "数据连接"),
+    "query_tables": Text("query tables", "查询表"),
+    "custom_properties": Text("custom document properties", "自定义文档属性"),
+    "defined_names": Text("defined names", "定义的名称"),
+    "workbook_protection": Text("workbook protection", "工作簿保护"),
+    "sheets": Text("sheets", "工作表"),
+    "tables": Text("tables", "表格"),
+    "comments": Text("comments (notes)", "批注"),
+    "threaded_comments": Text("threaded comments", "会话式批注"),
+    "drawings": Text("drawing layers", "绘图层"),
+    "buttons": Text("macro buttons", "宏按钮"),
+    "vml_form_controls": Text("form controls (check boxes, lists ...)",
+                              "表单控件（复选框、列表等）"),
+    "background_pictures": Text("background pictures", "背景图片"),
+    "header_footer_pictures": Text("pictures in headers and footers", "页眉页脚中的图片"),
+    "cell_checkboxes": Text("checkboxes in cells", "单元格复选框"),
+    "pivot_tables": Text("pivot tables", "数据透视表"),
+    "form_controls": Text("form control properties (Excel 2010+ form)",
+                          "表单控件属性（Excel 2010 及以上格式）"),
+    "slicers": Text("slicers", "切片器"),
+    "timelines": Text("timelines", "日程表"),
+    "printer_settings": Text("printer settings", "打印机设置"),
+    "embedded_objects": Text("embedded objects", "嵌入对象"),
+    "activex_controls": Text("ActiveX controls", "ActiveX 控件"),
+    "charts": Text("charts", "图表"),
+    "images": Text("pictures", "图片"),
+    "shapes": Text("shapes and text boxes", "形状和文本框"),
+    "data_validations": Text("data validations (dropdowns)", "数据验证（下拉列表）"),
+    "x14_data_validations": Text("data validations of Excel 2010+ (dropdowns from other sheets)",
+                                 "Excel 2010 及以上的数据验证（引用其他工作表的下拉列表）"),
+    "conditional_formats": Text("conditional formats", "条件格式"),
+    "x14_conditional_formats": Text("conditional formats of Excel 2010+ (data bars, icon sets)",
                                 "Excel 2010 及以上的条件格式（数据条、图标集）"),
-    "x14_sparkline_groups": ("sparklines", "迷你图"),
-    "sparkline_groups": ("sparklines", "迷你图"),
-    "controls": ("buttons and controls (Excel 2010+ form)", "按钮与控件（Excel 2010 及以上格式）"),
-    "legacy_drawing_refs": ("the layer of notes and buttons", "批注与按钮层"),
-    "drawing_refs": ("references to drawings", "绘图引用"),
-    "table_refs": ("references to tables", "表格引用"),
-    "sheet_protection": ("sheet protection", "工作表保护"),
-    "hyperlinks": ("hyperlinks", "超链接"),
+    "x14_sparkline_groups": Text("sparklines", "迷你图"),
+    "sparkline_groups": Text("sparklines", "迷你图"),
+    "controls": Text("buttons and controls (Excel 2010+ form)",
+                     "按钮与控件（Excel 2010 及以上格式）"),
+    "legacy_drawing_refs": Text("the layer of notes and buttons", "批注与按钮层"),
+    "drawing_refs": Text("references to drawings", "绘图引用"),
+    "table_refs": Text("references to tables", "表格引用"),
+    "sheet_protection": Text("sheet protection", "工作表保护"),
+    "hyperlinks": Text("hyperlinks", "超链接"),
 }
 # A reference element goes with its parts: report the parts alone when they dropped too.
 _IMPLIED_BY = {"drawing_refs": ("drawings",), "legacy_drawing_refs": ("comments", "buttons"),
@@ -259,19 +263,30 @@ _IMPLIED_BY = {"drawing_refs": ("drawings",), "legacy_drawing_refs": ("comments"
 _NEWER_CONTROL_FORMS = ("controls", "form_controls")
 
 
+_VBA_CHANGED = Text("VBA project changed", "VBA 项目（宏）已改变")
+_SHEET_MISSING = Text("sheet {sheet} is missing", "缺少工作表 {sheet}")
+_FEATURE_DROPPED = Text("{where}: {feature} {was} → {now}", "{where}：{feature} {was} → {now}")
+_WORKBOOK = Text("workbook", "工作簿")
+
+
 def lost_features(before: dict[str, int], after: dict[str, int],
-                  owned_sheets: Iterable[str] = (), lang: str = "en") -> list[str]:
-    """One line per feature whose count dropped, e.g. "Dashboard: charts 2 → 0".
+                  owned_sheets: Iterable[str] = (), lang: Lang | str = Lang.EN) -> list[str]:
+    """One line per feature whose count dropped, e.g. "Dashboard: charts 2 → 0"."""
+    return [line.in_(lang) for line in lost_lines(before, after, owned_sheets)]
+
+
+def lost_lines(before: dict[str, int], after: dict[str, int],
+               owned_sheets: Iterable[str] = ()) -> list[Text]:
+    """``lost_features`` in both languages.
 
     ``owned_sheets`` are sheets the door itself rebuilds (its findings or log sheets): what they
     lose is expected and not reported.
     """
-    zh = lang.startswith("zh")
     owned = {name.casefold() for name in owned_sheets}
-    lines: list[str] = []
+    lines: list[Text] = []
     if "vba_sha256" in before and before.get("vba_project", 0) <= after.get("vba_project", 0) \
             and before["vba_sha256"] != after.get("vba_sha256"):
-        lines.append("VBA 项目（宏）已改变" if zh else "VBA project changed")
+        lines.append(_VBA_CHANGED)
     dropped = {key for key, n in before.items()
                if key not in ("vba_sha256", "sheets") and after.get(key, 0) < n}
     order = {key: i for i, key in enumerate(before)}
@@ -281,9 +296,11 @@ def lost_features(before: dict[str, int], after: dict[str, int],
                                                                before, after)):
             continue
         if feature == "sheet":
-            lines.append(f"缺少工作表 {sheet}" if zh else f"sheet {sheet} is missing")
+            lines.append(_SHEET_MISSING.format(sheet=sheet))
         else:
-            lines.append(_loss_line(sheet, feature, before[key], after.get(key, 0), zh))
+            named = FEATURE_LABELS.get(feature, Text(feature, feature))
+            lines.append(_FEATURE_DROPPED.format(where=sheet or _WORKBOOK, feature=named,
+                                                 was=before[key], now=after.get(key, 0)))
     return lines
 
 
@@ -299,9 +316,3 @@ def _explained(sheet: str, feature: str, dropped: set[str], before: dict[str, in
         return vml >= max(before.get(f"{sheet}!{name}", 0) for name in _NEWER_CONTROL_FORMS)
     return False
 
-
-def _loss_line(sheet: str, feature: str, was: int, now: int, zh: bool) -> str:
-    en_label, zh_label = FEATURE_LABELS.get(feature, (feature, feature))
-    if sheet:
-        return f"{sheet}：{zh_label} {was} → {now}" if zh else f"{sheet}: {en_label} {was} → {now}"
-    return f"工作簿：{zh_label} {was} → {now}" if zh else f"workbook: {en_label} {was} → {now}"

@@ -7,6 +7,7 @@ written) raises ``WorkbookRefused``; the command line shows its message to staff
 from __future__ import annotations
 
 from addin.core.errors import Refusal
+from addin.core.text import Text
 
 
 class WorkbookRefused(Refusal):
@@ -15,7 +16,7 @@ class WorkbookRefused(Refusal):
     ``lost`` names what a save would drop (the refusal ``--allow-loss`` overrides).
     """
 
-    def __init__(self, message: str, message_zh: str | None = None,
+    def __init__(self, message: Text | str, message_zh: str | None = None,
                  lost: list[str] | None = None) -> None:
         super().__init__(message, message_zh)
         self.lost = lost or []

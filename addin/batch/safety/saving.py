@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from addin.core.text import Text
+
 from .locks import check_not_open
-from .losses import lost_features, workbook_features
+from .losses import lost_lines, workbook_features
 from .oserrors import os_refusal
 from .package import missing_parts
 from .refusal import WorkbookRefused
@@ -151,13 +153,8 @@ def _verify(temp: Path, target: Path, original: Path | None) -> None:
             "The original is unchanged.",
             f"{target.name} 的新版本不完整，因此未保存。原文件未改动。")
     if kind is not None:
-        what_en, what_zh = (("a workbook with macros", "含宏工作簿") if kind == "macro"
-                            else ("a workbook without macros", "不含宏的工作簿"))
-        raise WorkbookRefused(
-            f"The new version of {target.name} is marked as {what_en}, which Excel does not open "
-            f"under a {target.suffix} name, so it was not saved. The original is unchanged.",
-            f"{target.name} 的新版本被标记为{what_zh}，Excel 无法以 {target.suffix} 文件名打开，"
-            "因此未保存。原文件未改动。")
+        raise WorkbookRefused(_WRONG_KIND.format(name=target.name, kind=_KINDS[kind],
+                                                 suffix=target.suffix))
     if missing and original is not None and Path(original).exists():
         with contextlib.suppress(zipfile.BadZipFile, ElementTree.ParseError, OSError), \
                 zipfile.ZipFile(original) as archive:
@@ -190,19 +187,28 @@ def _wrong_kind(archive: zipfile.ZipFile, target: Path) -> str | None:
     return None
 
 
+_KINDS = {"macro": Text("a workbook with macros", "含宏工作簿"),
+          "plain": Text("a workbook without macros", "不含宏的工作簿")}
+_WRONG_KIND = Text("The new version of {name} is marked as {kind}, which Excel does not open "
+                   "under a {suffix} name, so it was not saved. The original is unchanged.",
+                   "{name} 的新版本被标记为{kind}，Excel 无法以 {suffix} 文件名打开，"
+                   "因此未保存。原文件未改动。")
+_WOULD_LOSE = Text("Saving {file} would lose: {lost}. Nothing was changed. Run again with "
+                   "--allow-loss to save anyway.",
+                   "保存 {file} 将丢失：{lost}。未做任何改动。"
+                   "如仍要保存，请加上 --allow-loss 重新运行。")
+
+
 def _check_losses(original: Path, temp: Path, target: Path, owned_sheets: Iterable[str],
                   allow_loss: bool) -> list[str]:
     owned = list(owned_sheets)
     before, after = workbook_features(original), workbook_features(temp)
-    lost = lost_features(before, after, owned)
+    lost = lost_lines(before, after, owned)
     if lost and not allow_loss:
-        lost_zh = lost_features(before, after, owned, "zh-CN")
-        raise WorkbookRefused(
-            f"Saving {target.name} would lose: {'; '.join(lost)}. Nothing was changed. Run again "
-            "with --allow-loss to save anyway.",
-            f"保存 {target.name} 将丢失：{'；'.join(lost_zh)}。未做任何改动。如仍要保存，请加上 "
-            "--allow-loss 重新运行。", lost)
-    return lost
+        raise WorkbookRefused(_WOULD_LOSE.format(file=target.name,
+                                                 lost=Text("; ", "；").join(lost)),
+                              lost=[line.en for line in lost])
+    return [line.en for line in lost]
 
 
 _STAMP = "%Y%m%d-%H%M%S"
