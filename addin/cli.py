@@ -22,11 +22,15 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .batch.safety import WorkbookRefused
 from .core.errors import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, Refusal
 from .core.text import Lang, Text
+
+if TYPE_CHECKING:
+    from .batch.jobs import Done
 
 __all__ = ["EXIT_BUG", "EXIT_FINDINGS", "EXIT_OK", "EXIT_REFUSED", "build_parser", "main"]
 
@@ -88,6 +92,7 @@ def _process(args: argparse.Namespace) -> int:
     options = Options(_date(args.today, "today"), args.output, args.allow_loss, args.debug)
     jobs, total = _jobs(args.jobs), len(args.workbooks)
     results, worst = [], EXIT_OK
+
     def starting(index: int, path: str) -> None:
         if total > 1 and not args.json:
             print(f"[{index + 1}/{total}] {path}", file=sys.stderr, flush=True)
@@ -103,7 +108,7 @@ def _process(args: argparse.Namespace) -> int:
     return worst
 
 
-def _workbook_result(args: argparse.Namespace, done) -> tuple[int, dict]:
+def _workbook_result(args: argparse.Namespace, done: Done) -> tuple[int, dict]:
     """One workbook's exit status and JSON entry; says its line unless --json."""
     if done.report is not None:
         if not args.json:

@@ -26,12 +26,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from addin.core.errors import Refusal
 from addin.core.text import Text
 
-from .run import RunReport
 from .safety import WorkbookRefused
+
+if TYPE_CHECKING:  # the command line imports this module to name a bug: no pandas for that
+    from .run import RunReport
 
 # Imported once by the fork server, so each worker starts with pandas and openpyxl loaded.
 PRELOAD = ["addin.batch.run"]
