@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the bug is planted in every Python the command starts, through Python's standard start-up
 # hook: a sitecustomize module on PYTHONPATH.
 PLANTED_BUG = '''
+import os
 from pathlib import Path
 
 import addin.batch.run as run
@@ -34,6 +35,8 @@ _process_file = run.process_file
 def process_file(path, **options):
     if Path(path).name.startswith("bug"):
         raise ValueError("cannot convert float NaN to integer")
+    if Path(path).name.startswith("die"):  # as the system kills a process short of memory
+        os._exit(9)
     return _process_file(path, **options)
 
 
@@ -158,3 +161,19 @@ def test_a_bad_number_of_jobs_is_refused_before_any_file_is_read(books, value, c
         f"complaint-record: --jobs {value!r} is not a number of workbooks to process at once. "
         "Give a whole number from 1 up, e.g. --jobs 2, or leave it out to use every core.\n")
     assert books[0].read_bytes() == before
+
+
+def test_a_worker_that_dies_is_named_and_the_status_says_so(books, tmp_path):
+    folder = tmp_path / "dying"
+    workbooks = copies(books[:2], folder)
+    dying = Path(shutil.copy(books[0], folder / "die.xlsx"))
+    before = dying.read_bytes()
+    done = run_command([dying, *workbooks], 2, tmp_path)
+    assert done.returncode == EXIT_BUG
+    said = as_seen(done.stderr, folder)
+    assert said[0] == "[1/3] FOLDER/die.xlsx"
+    assert said[1].startswith("complaint-record: the process working on FOLDER/die.xlsx stopped "
+                              "before it finished (BrokenProcessPool: ")
+    assert said[1].endswith("Run `process` on it again with fewer workbooks at once, e.g. "
+                            "--jobs 1.")
+    assert dying.read_bytes() == before
