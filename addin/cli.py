@@ -22,11 +22,15 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .batch.safety import WorkbookRefused
 from .core.errors import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, Refusal
 from .core.text import Lang, Text
+
+if TYPE_CHECKING:
+    from .batch.jobs import Done
 
 __all__ = ["EXIT_BUG", "EXIT_FINDINGS", "EXIT_OK", "EXIT_REFUSED", "build_parser", "main"]
 
@@ -59,6 +63,17 @@ SAYS: dict[str, Text] = {
                             "it, then run again.",
                             "{path}：无法读取或写入（{reason}）。请确认文件存在、您有权写入其所在文件夹、"
                             "且没有其他程序占用该文件，然后重新运行。"),
+    "bad_jobs": Text("--jobs {value!r} is not a number of workbooks to process at once. Give a "
+                     "whole number from 1 up, e.g. --jobs 2, or leave it out to use every core.",
+                     "--jobs 的值“{value}”不是同时处理的工作簿数。请填写不小于 1 的整数，"
+                     "例如 --jobs 2，或去掉该选项以使用全部处理器核心。"),
+    "worker_lost": Text("the process working on {files} stopped before it finished ({error}); "
+                        "perhaps the computer ran out of memory. The workbook is either as it "
+                        "was or fully processed. Run `{command}` on it again with fewer "
+                        "workbooks at once, e.g. --jobs 1.",
+                        "处理 {files} 的进程在完成前中止（{error}），可能是计算机内存不足。该工作簿"
+                        "要么保持原样，要么已完整处理。请以更少的并行数（例如 --jobs 1）对它重新"
+                        "运行 `{command}`。"),
     "bug": Text("a bug in ComplaintRecord stopped `{command}` on {files} ({error}). This is not "
                 "a mistake in your file or command. Run the same command with --debug to see the "
                 "full trace, and send it with the file to whoever looks after ComplaintRecord.",
@@ -72,35 +87,40 @@ NO_FILE = Text("(no file)", "（无文件）")
 # --------------------------------------------------------------------------- the commands
 
 def _process(args: argparse.Namespace) -> int:
-    from .batch.run import process_file
+    from .batch.jobs import Options, process_in_order
 
     if args.output and len(args.workbooks) > 1:
         raise Refusal(SAYS["one_output"].format(count=len(args.workbooks)))
-    today = _date(args.today, "today")
+    options = Options(_date(args.today, "today"), args.output, args.allow_loss, args.debug)
+    jobs, total = _jobs(args.jobs), len(args.workbooks)
     results, worst = [], EXIT_OK
-    for n, path in enumerate(args.workbooks, 1):
-        args.at = path  # the file a bug message names
-        if len(args.workbooks) > 1 and not args.json:
-            print(f"[{n}/{len(args.workbooks)}] {path}", file=sys.stderr, flush=True)
-        try:
-            report = process_file(Path(path), today=today, output=args.output,
-                                  allow_loss=args.allow_loss)
-        except (Refusal, WorkbookRefused) as err:  # one refused file does not stop the others
-            message = err.text(_speaking(args, path))
-            results.append({"workbook": str(path), "status": "refused", "message": message})
-            worst = EXIT_REFUSED
-            if not args.json:
-                _say(message)
-            continue
-        results.append(report.as_dict())
-        if report.summary.errors and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
-        if not args.json:
-            print(report.describe(getattr(args, "ui_lang", None)))
+
+    def starting(index: int, path: str) -> None:
+        if total > 1 and not args.json:
+            print(f"[{index + 1}/{total}] {path}", file=sys.stderr, flush=True)
+
+    for done in process_in_order(args.workbooks, options, jobs, starting):
+        args.at = done.path  # the file a message names
+        status, result = _workbook_result(args, done)
+        results.append(result)
+        worst = max(worst, status)  # 0 ok < 1 findings < 2 refused < 3 bug
     if args.json:
         print(json.dumps({"version": __version__, "results": results}, ensure_ascii=False,
                          indent=2, default=str))
     return worst
+
+
+def _workbook_result(args: argparse.Namespace, done: Done) -> tuple[int, dict]:
+    """One workbook's exit status and JSON entry; says its line unless --json."""
+    if done.report is not None:
+        if not args.json:
+            print(done.report.describe(getattr(args, "ui_lang", None)), flush=True)
+        return (EXIT_FINDINGS if done.report.summary.errors else EXIT_OK), done.report.as_dict()
+    status, message = _explain(args, done.problem)
+    if not args.json:
+        _say(message)
+    kind = "bug" if status == EXIT_BUG else "refused"
+    return status, {"workbook": str(done.path), "status": kind, "message": message}
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -195,6 +215,20 @@ def _month(text: str | None) -> str | None:
         raise Refusal(SAYS["bad_month"].format(value=text)) from err
 
 
+def _jobs(text: str | None) -> int:
+    """--jobs N: how many workbooks at once (default: one per core this process may use)."""
+    if text is None:
+        cores = getattr(os, "process_cpu_count", os.cpu_count)()  # Python 3.13 has the former
+        return cores or 1
+    try:
+        jobs = int(text.strip())
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise Refusal(SAYS["bad_jobs"].format(value=text))
+    return jobs
+
+
 def _must_exist(path: str | Path) -> None:
     if not Path(path).exists():
         raise Refusal(SAYS["no_such_file"].format(path=path))
@@ -229,18 +263,36 @@ def _say(line: str) -> None:
     print(f"{PROG}: {' '.join(line.split())}", file=sys.stderr)
 
 
-def _bug(args: argparse.Namespace, err: BaseException) -> int:
+def _explain(args: argparse.Namespace, err: Exception) -> tuple[int, str]:
+    """The exit status and the one line staff read for what stopped a command (or one of its
+    workbooks, ``args.at``)."""
+    if isinstance(err, Refusal | WorkbookRefused):
+        return getattr(err, "status", EXIT_REFUSED), err.text(_speaking(args))
+    if isinstance(err, OSError) and _not_allowed(err):
+        where = err.filename or ", ".join(_files(args)[:1]) or NO_FILE
+        said = SAYS["cannot_use_file"].format(path=where, reason=err.strerror or err)
+        return EXIT_REFUSED, said.in_(_speaking(args))
+    return EXIT_BUG, _bug(args, err)
+
+
+def _bug(args: argparse.Namespace, err: Exception) -> str:
     """One line that says it is our bug, not the user's mistake; the trace only with --debug."""
-    if args.debug:
+    from .batch.jobs import Crashed, WorkerLost
+
+    if args.debug and isinstance(err, Crashed):  # a bug in a worker brings its trace as text
+        sys.stderr.write(err.trace)
+    elif args.debug:
         traceback.print_exception(err)
     try:
         lang = _speaking(args)
     except Exception:  # noqa: BLE001 - the bug report itself must get out, in English at worst
         lang = Lang.EN
     error = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    if isinstance(err, Crashed):
+        error = err.error[:200]
     files = ", ".join(_files(args)[:1]) or NO_FILE
-    _say(SAYS["bug"].format(command=args.command, files=files, error=error).in_(lang))
-    return EXIT_BUG
+    said = SAYS["worker_lost" if isinstance(err, WorkerLost) else "bug"]
+    return said.format(command=args.command, files=files, error=error).in_(lang)
 
 
 # --------------------------------------------------------------------------- the parser
@@ -262,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-loss", action="store_true",
                    help="save even when parts of the workbook would be lost (they are listed)")
     p.add_argument("--json", action="store_true", help="print a JSON summary for scripts")
+    p.add_argument("--jobs", metavar="N", help="workbooks processed at once, each in its own "
+                   "process (default: one per core; --jobs 1 processes them one by one)")
 
     p = _command(commands, "demo", "write a realistic example workbook and process it", _demo)
     p.add_argument("folder", nargs="?", default="demo", help="where to write it (default: demo)")
@@ -349,18 +403,10 @@ def main(argv: list[str] | None = None) -> int:
             return args.run(args)
         except BrokenPipeError:  # the reader of our output went away (`| head`): not a failure
             return EXIT_OK
-        except (Refusal, WorkbookRefused) as err:
-            _say(err.text(_speaking(args)))
-            return getattr(err, "status", EXIT_REFUSED)
-        except OSError as err:
-            if not _not_allowed(err):
-                return _bug(args, err)
-            where = err.filename or ", ".join(_files(args)[:1]) or NO_FILE
-            said = SAYS["cannot_use_file"].format(path=where, reason=err.strerror or err)
-            _say(said.in_(_speaking(args)))
-            return EXIT_REFUSED
-        except Exception as err:  # anything else is ours to fix, never the user's mistake
-            return _bug(args, err)
+        except Exception as err:  # a refusal is the user's to fix; anything else is our bug
+            status, message = _explain(args, err)
+            _say(message)
+            return status
 
 
 if __name__ == "__main__":

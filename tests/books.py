@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
+
+from addin.layout.sheets import LOG_SHEET
 
 # A register's headers in each language, with a column of the office's own (Internal memo)
 # between card columns.
@@ -37,3 +42,27 @@ def saved(wb: Workbook, tmp_path: Path, name: str = "book.xlsx") -> Workbook:
     path = tmp_path / name
     wb.save(path)
     return load_workbook(path)
+
+
+# What changes from one run to the next and is no difference: the dates openpyxl writes into
+# docProps/core.xml, and the time of each run in the Log sheet's first column.
+_PROPS_DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+_LOG_TIMES = re.compile(rb'(<c r="A(?!1")\d+"[^>]*>)<v>[^<]*</v>')
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def saved_parts(path: Path) -> dict[str, bytes]:
+    """A saved workbook part by part, with what differs between two runs' saves blanked."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    log = _part_of_sheet(parts, LOG_SHEET)
+    return {name: _LOG_TIMES.sub(rb"\1<v/>", data) if name == log else _PROPS_DATES.sub(b"", data)
+            for name, data in parts.items()}
+
+
+def _part_of_sheet(parts: dict[str, bytes], title: str) -> str | None:
+    sheets = ElementTree.fromstring(parts["xl/workbook.xml"]).iter()
+    ids = {s.get(_RELS) for s in sheets if s.tag.endswith("}sheet") and s.get("name") == title}
+    rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    targets = [rel.get("Target", "") for rel in rels if rel.get("Id") in ids]
+    return "xl/" + targets[0].removeprefix("/xl/") if targets else None

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from addin.core.fields import BY_KEY, FIELDS
+from addin.core.fields import BY_KEY
 from addin.core.text import Lang, Text
 from addin.importer import SOURCE_REF, load_mapping, map_rows, new_rows, read_csv
 from addin.layout.cells import cell_value

@@ -170,10 +170,13 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
 
 
 def _beside(block: Block, header_row: int, last_col: int) -> list[tuple[int, int, Any]]:
-    return [(block.first_row + i, block.first_col + j, value)
-            for i, row in enumerate(block.rows) if block.first_row + i >= header_row
-            for j, value in enumerate(row)
-            if block.first_col + j > last_col and not is_blank(value)]
+    # Only the columns right of the table are looked at: on a big register, going through
+    # every cell of the used range cost more than reading it.
+    right = last_col - block.first_col + 1
+    top = max(header_row - block.first_row, 0)
+    return [(block.first_row + i, last_col + 1 + j, value)
+            for i, row in enumerate(block.rows[top:], top)
+            for j, value in enumerate(row[right:]) if not is_blank(value)]
 
 
 def _last_used_row(sheets: Any, objects: dict[str, Any], name: str) -> int:

@@ -60,16 +60,16 @@ def _apply(sheets: Any, objects: dict[str, Any], write: Write) -> None:
 
 
 def _rectangle(values: tuple[tuple[Any, ...], ...]) -> list[list[Any]]:
-    """Rows of equal width (Excel needs a rectangle), text kept as text."""
-    width = max((len(r) for r in values), default=0)
-    return [[_as_text(v) for v in r] + [None] * (width - len(r)) for r in values]
+    """Rows of equal width (Excel needs a rectangle), text kept as text.
 
-
-def _as_text(value: Any) -> Any:
-    """Excel reads text written into a cell as if staff typed it: '0571' becomes the number 571,
+    Excel reads text written into a cell as if staff typed it: '0571' becomes the number 571,
     '2026-03-01' a date, '=A1' a formula. A leading apostrophe keeps it text, and Excel does not
-    store the apostrophe, so every text gets one: the batch door writes all text as text too."""
-    return "'" + value if isinstance(value, str) and value else value
+    store the apostrophe, so every text gets one: the batch door writes all text as text too.
+    (Done inline, not by a call per cell: a big register's blocks hold hundreds of thousands.)
+    """
+    width = max((len(r) for r in values), default=0)
+    return [["'" + v if isinstance(v, str) and v else v for v in r] + [None] * (width - len(r))
+            for r in values]
 
 
 def _undo(sheets: Any, objects: dict[str, Any], done: list[Write]) -> bool:

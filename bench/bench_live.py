@@ -1,0 +1,143 @@
+"""Benchmark: the live door's Python time for the Run all button on a big register.
+
+The button runs against the recording stand-in for xlwings that the tests use (tests/
+xl_standin.py), over the demo workbook (bench_process.make_workbook) as staff would have it open
+in Excel before the first press: every number, class and deadline still to write. Loading the
+file into the stand-in is not timed (Excel has the workbook open already).
+
+Time is split by the door's steps (read, process, plan, write, and what is left: the status bar
+and selecting the first error). Inside read and write, the stand-in's own work (turning openpyxl
+cells into the values xlwings would hand over, and back) stands for Excel's side of each call;
+it is printed apart, and the door's Python time is the rest. Target: under 3 s of the door's
+Python at 50,000 rows, with as many calls to Excel as at 10 rows.
+
+    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench_process import TODAY, make_workbook  # bench/: the scripts run from their own folder
+
+ROOT = Path(__file__).resolve().parents[1]
+# This checkout's code (not an installed copy) and the tests' stand-in for xlwings.
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import xl_standin  # noqa: E402 - the tests' stand-in for xlwings, found through the line above
+
+import addin.core.pipeline  # noqa: E402
+from addin.xl import macros  # noqa: E402
+
+STEPS = {"read": (macros, "read_workbook"), "process": (addin.core.pipeline, "process"),
+         "plan": (macros, "plan_writes"), "write": (macros, "apply_writes")}
+
+
+class Clock:
+    """Seconds spent in each step, and in the stand-in (Excel's side) within it."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = defaultdict(float)
+        self.excel: dict[str, float] = defaultdict(float)
+        self.step = "other"
+
+    def time_step(self, name: str, function):
+        def timed(*args, **kwargs):
+            outer, self.step = self.step, name
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.steps[name] += time.perf_counter() - started
+                self.step = outer
+        return timed
+
+    def time_excel(self, function):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.excel[self.step] += time.perf_counter() - started
+        return timed
+
+
+def instrumented(clock: Clock) -> None:
+    """Wrap the door's steps and the stand-in's data-moving operations with the clock."""
+    for name, (module, attribute) in STEPS.items():
+        setattr(module, attribute, clock.time_step(name, getattr(module, attribute)))
+    value = xl_standin.StandinRange.value
+    xl_standin.StandinRange.value = property(clock.time_excel(value.fget),
+                                             clock.time_excel(value.fset))
+    fmt = xl_standin.StandinRange.number_format
+    xl_standin.StandinRange.number_format = property(fmt.fget, clock.time_excel(fmt.fset))
+    for cls in (xl_standin.StandinRange, xl_standin.StandinSheet):
+        cls.clear_contents = clock.time_excel(cls.clear_contents)
+
+
+def press_run_all(path: Path, clock: Clock, profile: int) -> dict:
+    loaded = time.perf_counter()
+    book = xl_standin.StandinBook(path)
+    loaded = time.perf_counter() - loaded
+    clock.steps.clear()
+    clock.excel.clear()
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = macros.run_button(book, "run_all", today=TODAY)
+    if profiler:
+        profiler.disable()
+    total = time.perf_counter() - started
+    if not result.ok:
+        sys.exit(f"Run all failed: {result.message}")
+    if profiler:
+        # The door's and the core's own functions, costliest first (the stand-in left out).
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(r"addin[/\\]", profile)
+    return {"total": total, "loaded": loaded, "calls": book.log.count,
+            "lookups": len(book.log.lookups), "cells": result.plan.cells_changed}
+
+
+def report(rows: int, run: dict, clock: Clock) -> None:
+    excel = sum(clock.excel.values())
+    door = run["total"] - excel
+    target = "within" if door < 3 else "over"
+    print(f"{rows:>6} rows: the door's Python {door:.2f} s ({target} the 3 s target); "
+          f"with the stand-in's side {run['total']:.2f} s; {run['calls']} calls, "
+          f"{run['lookups']} lookups, {run['cells']:,} cells changed "
+          f"(loading the file into the stand-in, not timed: {run['loaded']:.1f} s)")
+    other = run["total"] - sum(clock.steps.values())
+    steps = [*((name, clock.steps[name]) for name in STEPS), ("other", other)]
+    print("        " + ", ".join(
+        f"{name} {seconds - clock.excel[name]:.2f}"
+        + (f" (+ stand-in {clock.excel[name]:.2f})" if clock.excel[name] >= 0.005 else "")
+        for name, seconds in steps))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions of each press (cProfile)")
+    args = parser.parse_args()
+    clock = Clock()
+    instrumented(clock)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for rows in args.rows:
+            path = folder / f"bench-{rows}.xlsx"
+            if not path.exists():
+                make_workbook(path, rows)
+            report(rows, press_run_all(path, clock, args.profile), clock)
+
+
+if __name__ == "__main__":
+    main()
