@@ -20,13 +20,13 @@ from .classify import classify
 from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
-from .findings import CATALOGUE, Finding, finding
+from .findings import CATALOGUE, Finding, findings_at
 from .register import Grid, Register
 from .repeats import find_repeats
 from .risk import apply_risks, escalations
 from .settings import Config, load_config
 from .stages import check_stages, follow_ups_overdue
-from .validate import validate
+from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
@@ -141,8 +141,8 @@ def _escalations(register: Register, config: Config, cases: pd.DataFrame,
 
 def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:
     missing = is_empty(case_no) & ~blank
-    return [finding("not-numbered", register.cell(row, "case_no"), field="case_no", row=int(row))
-            for row in case_no.index[missing.to_numpy()]]
+    rows = case_no.index[missing.to_numpy()].tolist()
+    return findings_at("not-numbered", cell_refs(register, "case_no", rows), rows, field="case_no")
 
 
 def _clock_inputs(register: Register, checked: pd.DataFrame,

@@ -35,7 +35,7 @@ import pandas as pd
 from .cells import distinct_values, is_empty
 from .dates import format_example, read_dates
 from .fields import REQUIRED_COLUMNS
-from .findings import Finding, finding
+from .findings import Finding, finding, findings_at
 from .register import Register
 from .settings import Config
 from .vocab import ANONYMOUS_NAMES, DONE_STATUSES, STARTED_STATUSES, SUGGESTION_BOX, Vocabulary
@@ -474,16 +474,20 @@ def row_findings(register: Register, checks: list[RowCheck], live: pd.Series) ->
         params = {name: _at(p, rows) if isinstance(p, pd.Series) else [p] * len(rows)
                   for name, p in check.params.items()}
         column = register.columns.get(check.key, -1)
-        # "Complaints!F" once per check: the row number is all that differs between its cells.
-        header_ref = register.cell(register.header_row, check.key)
-        prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
-        for i, row in enumerate(rows):
-            item = finding(check.code, f"{prefix}{row}", field=check.key,
-                           value=values[i], row=int(row), level=check.level,
-                           **{name: given[i] for name, given in params.items()})
-            placed.append((int(row), column, order, item))
+        numbers = rows.tolist()
+        items = findings_at(check.code, cell_refs(register, check.key, numbers), numbers,
+                            field=check.key, values=values, level=check.level, **params)
+        placed += [(row, column, order, item) for row, item in zip(numbers, items, strict=True)]
     placed.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in placed]
+
+
+def cell_refs(register: Register, key: str, rows: list[int]) -> list[str]:
+    """``register.cell(row, key)`` of each row: "Complaints!F" worked out once, as only the row
+    number differs between the cells."""
+    header_ref = register.cell(register.header_row, key)
+    prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
+    return [f"{prefix}{row}" for row in rows]
 
 
 def _at(values: pd.Series, rows: pd.Index) -> list[object]:
