@@ -211,8 +211,23 @@ def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
     before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
     same = np.fromiter(map(operator.is_, before, after), dtype=bool, count=len(before))
     rest = np.flatnonzero(~same)
+    if _plainly_comparable(before[rest]) and _plainly_comparable(after[rest]):
+        # A written date or number is a new object equal to the one read: == settles it.
+        same[rest] = before[rest] == after[rest]
+        rest = rest[~same[rest]]
     same[rest] = _same_cells(old.iloc[rest], new.iloc[rest], kind)
     return new[~same]
+
+
+# Cells of these types compare with == in C without raising, and a cell equal to another is
+# the same cell (an equal pair is either both empty or both filled: nothing equals NaN or None
+# but None, and blank text equals only blank text).
+_PLAIN_CELLS = frozenset({type(None), str, int, float, bool, dt.datetime, dt.date, dt.time,
+                          pd.Timestamp})
+
+
+def _plainly_comparable(cells: np.ndarray) -> bool:
+    return set(map(type, cells)) <= _PLAIN_CELLS
 
 
 def _same_cells(old: pd.Series, new: pd.Series, kind: str) -> np.ndarray:
