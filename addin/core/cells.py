@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -103,7 +104,7 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[object]]:
     """
     cells = values.to_numpy(dtype=object)
     codes, distinct = pd.factorize(cells)
-    if all(type(v) is str for v in distinct):
+    if set(map(type, distinct)) <= {str}:
         return codes, list(distinct)
     return _factorize_typed(cells)
 
@@ -121,6 +122,14 @@ def _factorize_typed(cells: np.ndarray) -> tuple[np.ndarray, list[object]]:
     out[present] = typed
     first = np.unique(typed, return_index=True)[1]  # numbered in order of first appearance
     return out, [cells[present[i]] for i in first]
+
+
+def blank_texts(values: list[object]) -> np.ndarray:
+    """Which values are text that is empty or whitespace only (text subclasses included)."""
+    if set(map(type, values)) <= {str}:  # plain text, the usual case: str's own methods in C
+        return np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool,
+                           count=len(values))
+    return np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
 
 
 def python_ints(values: pd.Series) -> pd.Series:

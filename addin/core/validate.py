@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import distinct_values, is_empty
+from .cells import blank_texts, distinct_values, is_empty
 from .dates import format_example, read_dates
 from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding, findings_at
@@ -148,7 +148,7 @@ class _Cells:
         of them are blank text."""
         if key not in self._distinct:
             codes, values = distinct_values(self.raw(key))
-            blank = np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+            blank = blank_texts(values)
             self._distinct[key] = codes, values, blank
         return self._distinct[key]
 
