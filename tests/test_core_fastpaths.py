@@ -16,7 +16,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from addin.core import analysis, casenumbers, classify, dates, pipeline, validate
+from addin.core import (
+    analysis,
+    casenumbers,
+    cells,
+    classify,
+    dates,
+    findings,
+    pipeline,
+    risk,
+    stages,
+    validate,
+)
 from addin.core.cells import distinct_values, is_empty, map_distinct
 from addin.core.register import Register
 from addin.core.settings import load_config
@@ -345,3 +356,260 @@ def test_cells_left_as_they_were_need_no_change():
     for kind in ("text", "date", "int", "list"):
         expected = new[~pipeline._same_cells(old, new, kind)]
         pd.testing.assert_series_equal(pipeline._differences(old, new, kind), expected)
+
+
+# ----------------------------------------------------------------------------- the pipeline's steps
+
+# Cells of the types that take the quick ways (no text), and NaN, NaT and None among them.
+NO_TEXT_VALUES = [None, float("nan"), pd.NaT, 0, 1, 1.0, True, False, -0.0,
+                  dt.datetime(2026, 3, 18, 9, 30), dt.datetime(2026, 3, 18), dt.date(2026, 3, 18),
+                  pd.Timestamp("2026-03-18 09:30"), dt.time(9, 30)]
+
+
+@pytest.mark.parametrize("values", [
+    repeated(NO_TEXT_VALUES),
+    column([None, dt.datetime(2026, 1, 1), None]),
+    column([None, None]),
+    column([]),
+    repeated([*NO_TEXT_VALUES, np.float64("nan"), np.datetime64("NaT"), decimal.Decimal("NaN")]),
+    repeated([*NO_TEXT_VALUES, " ", np.str_(" ")]),
+])
+def test_is_empty_without_text_is_pd_isna(values):
+    assert is_empty(values).tolist() == reference_is_empty(values).tolist()
+
+
+@pytest.mark.parametrize("values", [
+    ["a", " ", "", "\u3000", "\t\n", "电话", "x "],
+    ["a", np.str_(" "), np.str_("b"), 1, None, " "],
+    [],
+])
+def test_blank_texts_are_the_blank_text_values(values):
+    expected = [isinstance(v, str) and not v.strip() for v in values]
+    assert cells.blank_texts(values).tolist() == expected
+
+
+def test_clocks_become_the_datetimes_pandas_makes():
+    stamps = pd.Series(pd.to_datetime(["2026-03-18 09:30:05", None, "1969-12-31 23:59:59",
+                                       "2261-12-31", "1678-01-02"], format="ISO8601"),
+                       index=[4, 5, 6, 7, 8])
+    for values in (stamps, stamps.astype("datetime64[s]"), stamps[stamps.notna()]):
+        got = cells.python_datetimes(values)
+        known = values.notna()
+        want = [None] * len(values)
+        for i, stamp in enumerate(values.dt.to_pydatetime()):
+            if known.iloc[i]:
+                want[i] = stamp
+        assert got.tolist() == want
+        assert {type(v) for v in got if v is not None} <= {dt.datetime}
+        assert got.index.equals(values.index)
+
+
+MOMENTS = [dt.datetime(2026, 3, 18, 9, 30), dt.datetime(2026, 3, 18), dt.date(2026, 3, 19),
+           pd.Timestamp("2026-03-20 10:00"), None, dt.datetime(9999, 12, 31),
+           dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ)]
+
+
+@pytest.mark.parametrize("cells_", [MOMENTS[:5], MOMENTS, [None, None], [dt.date(2026, 1, 1)]])
+def test_a_column_of_moments_reads_as_the_plain_way(cells_):
+    values = repeated(cells_)
+    got, bad, empty = dates.read_dates(values)
+    want, want_bad = reference_parse(values)
+    pd.testing.assert_series_equal(got, want)
+    assert bad.tolist() == want_bad.tolist()
+    assert empty.tolist() == is_empty(values).tolist()
+
+
+def reference_is_before(later: pd.Series, received: pd.Series) -> pd.Series:
+    same_day = later.dt.normalize() == received.dt.normalize()
+    timeless = (later == later.dt.normalize()) | (received == received.dt.normalize())
+    return (later < received) & ~(same_day & timeless)
+
+
+def reference_shown_dates(dates_: pd.Series) -> pd.Series:
+    with_time = dates_.dt.strftime("%Y-%m-%d %H:%M")
+    return with_time.where(dates_ != dates_.dt.normalize(), dates_.dt.strftime("%Y-%m-%d"))
+
+
+MOMENT_TEXTS = ["2026-03-18 09:30", "2026-03-18", "2026-03-17 23:59:59", "2026-03-18 00:00:01",
+                None, "1969-12-31 12:00", "1678-01-02 03:04:59", "2261-12-31", "2026-03-19"]
+
+
+def test_dates_compared_and_shown_on_numpy_arrays_as_in_pandas():
+    stamps = pd.to_datetime(pd.Series(MOMENT_TEXTS, index=range(3, 3 + len(MOMENT_TEXTS))),
+                            format="ISO8601")
+    for shift in range(len(MOMENT_TEXTS)):
+        other = pd.Series(np.roll(stamps.to_numpy(), shift), index=stamps.index)
+        assert validate.is_before(stamps, other).tolist() == reference_is_before(
+            stamps, other).tolist()
+    got, want = validate.shown_dates(stamps), reference_shown_dates(stamps)
+    assert got.index.equals(want.index)
+    assert [v if isinstance(v, str) else None for v in got] == [
+        v if isinstance(v, str) else None for v in want]
+
+
+def test_findings_of_one_check_at_once_are_those_made_one_by_one():
+    register = Register.from_values("Complaints 2", 3, 2, ["Case No", "Severity"], [[None, 1]] * 4)
+    rows = [4, 6, 7]
+    refs = validate.cell_refs(register, "severity", rows)
+    assert refs == [register.cell(row, "severity") for row in rows]
+    values, zh = [None, 1.5, "x"], ["甲", "乙", None]
+    built = findings.findings_at("escalate-proposed", refs, rows, field="severity", values=values,
+                                 level="error", reason=["a", "b", "c"], reason_zh=zh)
+    assert built == [findings.finding("escalate-proposed", cell, field="severity", value=value,
+                                      row=row, level="error", reason_zh=z, reason=r)
+                     for cell, row, value, r, z in zip(refs, rows, values, "abc", zh, strict=True)]
+    assert findings.findings_at("not-numbered", [], []) == []
+    with pytest.raises(KeyError):
+        findings.findings_at("no-such-code", refs, rows)
+
+
+def test_rows_by_status_are_the_rows_equal_to_it():
+    status = column(["New", None, "Closed", "New", "Reopened", None, "Closed"])
+    rows_of = stages._rows_by_status(status)
+    for name in ("New", "Closed", "Reopened", "Resolved", ""):
+        pd.testing.assert_series_equal(rows_of(name), status.eq(name))
+
+
+def test_cells_written_back_equal_are_settled_as_the_plain_way():
+    when = dt.datetime(2026, 3, 18, 9, 30)
+    old = column([when, dt.date(2026, 3, 18), None, 6, 6.0, True, float("nan"), " ", "a", when,
+                  pd.Timestamp(when), 0, None, dt.datetime(2026, 3, 18)])
+    new = column([dt.datetime(2026, 3, 18, 9, 30), dt.datetime(2026, 3, 18), None, 6.0, 6, 1,
+                  None, None, "a ", None, when, False, "", dt.date(2026, 3, 18)])
+    for kind in ("date", "datetime", "int", "text"):
+        expected = new[~pipeline._same_cells(old, new, kind)]
+        pd.testing.assert_series_equal(pipeline._differences(old, new, kind), expected)
+
+
+# ----------------------------------------------------------------------------- the whole pipeline
+
+
+def reference_row_findings(register, checks, live):
+    placed = []
+    for order, check in enumerate(checks):
+        rows = register.rows.index[(check.mask & live).to_numpy(dtype=bool)]
+        values = validate._at(check.value if check.value is not None
+                              else register.col(check.key), rows)
+        params = {name: validate._at(p, rows) if isinstance(p, pd.Series) else [p] * len(rows)
+                  for name, p in check.params.items()}
+        for i, row in enumerate(rows):
+            item = findings.finding(check.code, register.cell(row, check.key), field=check.key,
+                                    value=values[i], row=int(row), level=check.level,
+                                    **{name: given[i] for name, given in params.items()})
+            placed.append((int(row), register.columns.get(check.key, -1), order, item))
+    placed.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in placed]
+
+
+def reference_escalations(register, cases, reopened_again, overdue_days, margin):
+    status = cases["status"]
+    unhappy = cases["follow_up_result"].eq("Not satisfied") | (cases["satisfaction"] <= 2)
+    after = cases["reopened_at"].notna() & unhappy & status.ne("Reopened")
+    open_case = status.notna() & ~status.isin(("Resolved", "Closed")) & status.ne("Not accepted")
+    overdue = open_case & (overdue_days > margin)
+    out = []
+    for row in cases.index[((reopened_again | after | overdue)
+                            & ~cases["severity"].eq("Escalated")).to_numpy()]:
+        why = ("reopened-twice" if reopened_again[row] else
+               "unhappy-after-reopening" if after[row] else "overdue")
+        en, zh = (text.format(days=int(overdue_days[row]), margin=margin)
+                  for text in risk._REASONS[why])
+        out.append(findings.finding("escalate-proposed", register.cell(row, "severity"),
+                                    field="severity", value=why, row=int(row), reason=en,
+                                    reason_zh=zh))
+    return out
+
+
+def reference_differences(old, new, kind):
+    return new[~pipeline._same_cells(old, new, kind)]
+
+
+def reference_datetimes(values):
+    out = np.full(len(values), None, dtype=object)
+    known = values.notna().to_numpy()
+    out[known] = values[known].dt.to_pydatetime()
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def reference_anonymous(frame, empty, _cells):
+    names = frame["customer_name"].str.strip().str.casefold()
+    named = names.isin(validate._ANONYMOUS).to_numpy(dtype=bool)
+    return frame["channel"].eq(validate.SUGGESTION_BOX) | (~empty["customer_name"] & named)
+
+
+def plain_ways(monkeypatch):
+    """Every quick way of the pipeline replaced by the plain code it stands for."""
+    for module in (validate, stages):
+        monkeypatch.setattr(module, "is_before", reference_is_before)
+        monkeypatch.setattr(module, "shown_dates", reference_shown_dates)
+        monkeypatch.setattr(module, "row_findings", reference_row_findings)
+    monkeypatch.setattr(validate, "_anonymous", reference_anonymous)
+    monkeypatch.setattr(validate, "blank_texts", lambda values: np.array(
+        [isinstance(v, str) and not v.strip() for v in values], dtype=bool))
+    monkeypatch.setattr(stages, "_rows_by_status", lambda status: status.eq)
+    monkeypatch.setattr(pipeline, "escalations", reference_escalations)
+    monkeypatch.setattr(pipeline, "_differences", reference_differences)
+    monkeypatch.setattr(pipeline, "python_datetimes", reference_datetimes)
+    monkeypatch.setattr(cells, "_NO_TEXT", frozenset())
+    monkeypatch.setattr(dates, "_MOMENTS_OR_NONE", frozenset())
+
+
+def odd_rows(headers: list[str], body: list[list]) -> list[list]:
+    """Demo rows with cells typed the other ways staff and readers give them."""
+    at = {header: i for i, header in enumerate(headers)}
+    odd = {"受理时间": ["2026/3/18 9:30", 46000.5, " ", float("nan")],
+           "联系电话": [" 138 1234 5678 ", 13812345678.0, "0571-8888 转 12", None],
+           "处理状态": ["  ", "已结案", "Closed", 3],
+           "满意度": ["5", 2.0, True, "x"],
+           "赔偿金额": ["¥1,200", -5, "abc", 800.0],
+           "解决时间": [pd.NaT, "2026-03-20", dt.date(2026, 3, 19), np.nan]}
+    rows = [list(row) for row in body[:40]]
+    for i, row in enumerate(rows):
+        for header, values in odd.items():
+            row[at[header]] = values[i % len(values)]
+    return rows + [[None] * len(headers), [" "] * len(headers)]
+
+
+def rerun_register(outcome) -> Register:
+    """The register as a door leaves it after writing the outcome."""
+    register = outcome.register
+    headers = register.headers + [pipeline.BY_KEY[key].header(outcome.lang)
+                                  for key in outcome.new_columns]
+    rows = register.rows.copy()
+    for _ in outcome.new_columns:
+        rows[len(rows.columns)] = None
+    for key, values in outcome.changes.items():
+        rows.loc[values.index, register.columns.get(key, register.appended.get(key))] = (
+            values.to_numpy(dtype=object))
+    return Register.from_values("Complaints", 1, 1, headers, rows.to_numpy(dtype=object).tolist())
+
+
+def assert_same_outcome(fast, plain):
+    assert fast.changes.keys() == plain.changes.keys()
+    for key in fast.changes:
+        pd.testing.assert_series_equal(fast.changes[key], plain.changes[key])
+    assert fast.findings == plain.findings
+    assert fast.summary == plain.summary
+    assert fast.counters == plain.counters
+    assert fast.new_columns == plain.new_columns
+    pd.testing.assert_frame_equal(fast.cases, plain.cases)
+
+
+def test_process_gives_what_the_plain_ways_give(monkeypatch):
+    today = dt.date(2026, 11, 20)
+    headers, body = demo_rows(2000, 18, today, "zh-CN")
+    body += odd_rows(headers, body)
+
+    def run(register):
+        return pipeline.process(register, {}, today)
+
+    fast = run(Register.from_values("Complaints", 1, 1, headers, body))
+    fast_again = run(rerun_register(fast))
+    with monkeypatch.context() as patch:
+        plain_ways(patch)
+        plain = run(Register.from_values("Complaints", 1, 1, headers, body))
+        plain_again = run(rerun_register(plain))
+    assert len(fast.findings) > 500 and fast.summary.cells_changed > 10000  # not a quiet register
+    assert_same_outcome(fast, plain)
+    assert_same_outcome(fast_again, plain_again)
+    assert fast_again.summary.cells_changed < fast.summary.cells_changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -19,18 +20,28 @@ def is_empty(values: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, NaT, "" or whitespace only."""
     if values.dtype.kind in "biufcmM":  # numbers and dates hold no text: only NaN/NaT is empty
         return values.isna()
+    return pd.Series(empty_cells(values.to_numpy(dtype=object)), index=values.index, dtype=bool)
+
+
+def empty_cells(cells: np.ndarray) -> np.ndarray:
+    """``is_empty`` over an object array."""
+    # Dates and numbers (with None: a date column, a clock) hold no text, so only a missing
+    # value is empty, which pd.isna finds in one pass in C; the types are found in another.
+    if set(map(type, cells)) <= _NO_TEXT:
+        return pd.isna(cells)
     # One pass in Python, with text and None (nearly every cell) settled inline; pd.isna over an
     # object array plus a second pass for blank text took twice as long. ``not v.strip()`` is
     # ``not v or v.isspace()``, without building a stripped copy.
     filled = _NEVER_EMPTY
-    empty = [(not v or v.isspace()) if type(v) is str
-             else v is None or (type(v) not in filled and _empty_other(v))
-             for v in values.to_numpy(dtype=object)]
-    return pd.Series(np.array(empty, dtype=bool), index=values.index, dtype=bool)
+    return np.array([(not v or v.isspace()) if type(v) is str
+                     else v is None or (type(v) not in filled and _empty_other(v))
+                     for v in cells], dtype=bool)
 
 
 # Cell types that are never empty, so the general test is skipped for them.
 _NEVER_EMPTY = frozenset({int, bool, dt.datetime, dt.date, dt.time})
+# Cell types that are never text: such a cell is empty exactly where pd.isna says so.
+_NO_TEXT = frozenset({*_NEVER_EMPTY, float, type(None), pd.Timestamp, type(pd.NaT)})
 
 
 def _empty_other(value: object) -> bool:
@@ -93,7 +104,7 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[object]]:
     """
     cells = values.to_numpy(dtype=object)
     codes, distinct = pd.factorize(cells)
-    if all(type(v) is str for v in distinct):
+    if set(map(type, distinct)) <= {str}:
         return codes, list(distinct)
     return _factorize_typed(cells)
 
@@ -113,6 +124,14 @@ def _factorize_typed(cells: np.ndarray) -> tuple[np.ndarray, list[object]]:
     return out, [cells[present[i]] for i in first]
 
 
+def blank_texts(values: list[object]) -> np.ndarray:
+    """Which values are text that is empty or whitespace only (text subclasses included)."""
+    if set(map(type, values)) <= {str}:  # plain text, the usual case: str's own methods in C
+        return np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool,
+                           count=len(values))
+    return np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+
+
 def python_ints(values: pd.Series) -> pd.Series:
     """Whole numbers as Python ints (what a door writes and reads back), None where missing."""
     out = np.full(len(values), None, dtype=object)
@@ -124,7 +143,7 @@ def python_ints(values: pd.Series) -> pd.Series:
 
 def python_datetimes(values: pd.Series) -> pd.Series:
     """datetime64 values as datetime.datetime, None where missing (NaT)."""
-    out = np.full(len(values), None, dtype=object)
-    known = values.notna().to_numpy()
-    out[known] = values[known].dt.to_pydatetime().to_numpy(dtype=object)
+    # numpy turns microseconds into datetime.datetime in C (pandas' to_pydatetime loops).
+    out = values.to_numpy(dtype="datetime64[us]").astype(object)
+    out[values.isna().to_numpy()] = None
     return pd.Series(out, index=values.index, dtype=object)

@@ -84,9 +84,13 @@ def _parse_objects(values: pd.Series, date_order: str
                    ) -> tuple[pd.Series, pd.Series, pd.Series]:
     cells = values.to_numpy(dtype=object)
     common = _COMMON_KINDS
-    # Text and the types a reader hands over for nearly every cell are sorted inline.
-    kinds = np.array([(_TEXT if v.strip() else _EMPTY) if (kind := type(v)) is str
-                      else common.get(kind) or _kind(v) for v in cells], dtype=np.int8)
+    if set(map(type, cells)) <= _MOMENTS_OR_NONE:
+        # A column of dates as a reader hands them over: None is empty, the rest are moments.
+        kinds = np.where(pd.isna(cells), _EMPTY, _MOMENT).astype(np.int8)
+    else:
+        # Text and the types a reader hands over for nearly every cell are sorted inline.
+        kinds = np.array([(_TEXT if v.strip() else _EMPTY) if (kind := type(v)) is str
+                          else common.get(kind) or _kind(v) for v in cells], dtype=np.int8)
     out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
     for kind, read in ((_MOMENT, _from_moments), (_SERIAL, _from_serials),
                        (_TEXT, lambda part: _from_texts(part, date_order))):
@@ -105,6 +109,7 @@ _EMPTY, _MOMENT, _SERIAL, _TEXT, _BAD = 1, 2, 3, 4, 5
 # Floats are not among them: a NaN float is how a reader shows a blank.
 _COMMON_KINDS = {dt.datetime: _MOMENT, pd.Timestamp: _MOMENT, dt.date: _MOMENT, int: _SERIAL,
                  type(None): _EMPTY}
+_MOMENTS_OR_NONE = frozenset({dt.datetime, pd.Timestamp, dt.date, type(None)})
 
 
 def _kind(value: object) -> int:

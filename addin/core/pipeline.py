@@ -20,7 +20,7 @@ from .classify import classify
 from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
-from .findings import CATALOGUE, Finding, finding
+from .findings import CATALOGUE, Finding, finding, findings_at
 from .hints import KEYS as HINT_KEYS
 from .hints import hints
 from .register import Grid, Register
@@ -28,7 +28,7 @@ from .repeats import find_repeats
 from .risk import apply_risks, escalations
 from .settings import Config, load_config
 from .stages import check_stages, follow_ups_overdue
-from .validate import validate
+from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
@@ -154,8 +154,8 @@ def _escalations(register: Register, config: Config, cases: pd.DataFrame,
 
 def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:
     missing = is_empty(case_no) & ~blank
-    return [finding("not-numbered", register.cell(row, "case_no"), field="case_no", row=int(row))
-            for row in case_no.index[missing.to_numpy()]]
+    rows = case_no.index[missing.to_numpy()].tolist()
+    return findings_at("not-numbered", cell_refs(register, "case_no", rows), rows, field="case_no")
 
 
 def _clock_inputs(register: Register, checked: pd.DataFrame,
@@ -224,8 +224,23 @@ def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
     before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
     same = np.fromiter(map(operator.is_, before, after), dtype=bool, count=len(before))
     rest = np.flatnonzero(~same)
+    if _plainly_comparable(before[rest]) and _plainly_comparable(after[rest]):
+        # A written date or number is a new object equal to the one read: == settles it.
+        same[rest] = before[rest] == after[rest]
+        rest = rest[~same[rest]]
     same[rest] = _same_cells(old.iloc[rest], new.iloc[rest], kind)
     return new[~same]
+
+
+# Cells of these types compare with == in C without raising, and a cell equal to another is
+# the same cell (an equal pair is either both empty or both filled: nothing equals NaN or None
+# but None, and blank text equals only blank text).
+_PLAIN_CELLS = frozenset({type(None), str, int, float, bool, dt.datetime, dt.date, dt.time,
+                          pd.Timestamp})
+
+
+def _plainly_comparable(cells: np.ndarray) -> bool:
+    return set(map(type, cells)) <= _PLAIN_CELLS
 
 
 def _same_cells(old: pd.Series, new: pd.Series, kind: str) -> np.ndarray:

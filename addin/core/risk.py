@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .findings import Finding, finding
+from .findings import Finding, finding, findings_at
 from .register import Register
+from .validate import cell_refs
 from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, Vocabulary
 
 # Each risk and the words that signal it (Chinese as written; English as whole words).
@@ -174,12 +175,16 @@ def escalations(register: Register, cases: pd.DataFrame, reopened_again: pd.Seri
     open_case = status.notna() & ~status.isin(DONE_STATUSES) & status.ne(NOT_ACCEPTED)
     overdue = open_case & (overdue_days > margin)
     already = cases["severity"].eq("Escalated")
-    out: list[Finding] = []
-    for row in cases.index[((reopened_again | after_reopening | overdue) & ~already).to_numpy()]:
-        why = ("reopened-twice" if reopened_again[row] else
-               "unhappy-after-reopening" if after_reopening[row] else "overdue")
-        en, zh = (text.format(days=int(overdue_days[row]), margin=margin)
-                  for text in _REASONS[why])
-        out.append(finding("escalate-proposed", register.cell(row, "severity"),
-                           field="severity", value=why, row=int(row), reason=en, reason_zh=zh))
-    return out
+    proposed = ((reopened_again | after_reopening | overdue) & ~already).to_numpy(dtype=bool)
+    rows = cases.index[proposed].tolist()
+    # Positions rather than labels: a Series looked up by label once per row is slow.
+    again = reopened_again.to_numpy(dtype=bool)[proposed]
+    unhappy_again = after_reopening.to_numpy(dtype=bool)[proposed]
+    days = overdue_days.to_numpy()[proposed]
+    whys = ["reopened-twice" if a else "unhappy-after-reopening" if u else "overdue"
+            for a, u in zip(again, unhappy_again, strict=True)]
+    reasons = [[text.format(days=int(n), margin=margin) for text in _REASONS[why]]
+               for why, n in zip(whys, days, strict=True)]
+    return findings_at("escalate-proposed", cell_refs(register, "severity", rows), rows,
+                       field="severity", values=whys, reason=[en for en, _ in reasons],
+                       reason_zh=[zh for _, zh in reasons])

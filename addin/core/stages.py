@@ -73,20 +73,28 @@ def check_stages(register: Register, checked: Checked, config: Config, lang: str
     labels = status.map({name: config.lists["status"].label(name, lang)
                          for name in status.dropna().unique()})
     checks: list[RowCheck] = []
+    rows_of = _rows_by_status(status)
     for name, keys in NEEDS.items():
         if name == "Closed" and not settings.cause_type_to_close:
             keys = tuple(k for k in keys if k != "root_cause_type")
         level = settings.closing_checks if name in CLOSING else settings.stage_checks
-        checks += _status_checks("stage-missing", register, status.eq(name), keys,
+        checks += _status_checks("stage-missing", register, rows_of(name), keys,
                                  lambda key: empty[key], labels, level)
     for name, keys in NOT_YET.items():
-        checks += _status_checks("stage-too-early", register, status.eq(name), keys,
+        checks += _status_checks("stage-too-early", register, rows_of(name), keys,
                                  lambda key: ~empty[key], labels, settings.stage_checks)
     checks += _order(register, frame, settings.order_checks)
     checks += _unhappy(frame, labels)
     checks += _compensation(register, checked, settings.approval_above, labels,
                             settings.closing_checks)
     return row_findings(register, checks, ~checked.blank)
+
+
+def _rows_by_status(status: pd.Series):
+    """``status.eq(name)`` for any name, from one pass over the column instead of one per name."""
+    codes, names = pd.factorize(status.to_numpy(dtype=object))
+    position = {name: i for i, name in enumerate(names)}
+    return lambda name: pd.Series(codes == position.get(name, -2), index=status.index)
 
 
 def _compensation(register: Register, checked: Checked, threshold: float, labels: pd.Series,

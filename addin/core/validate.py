@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import distinct_values, is_empty
+from .cells import blank_texts, distinct_values, is_empty
 from .dates import format_example, read_dates
 from .fields import REQUIRED_COLUMNS
-from .findings import Finding, finding
+from .findings import Finding, finding, findings_at
 from .register import Register
 from .settings import Config
 from .vocab import ANONYMOUS_NAMES, DONE_STATUSES, STARTED_STATUSES, SUGGESTION_BOX, Vocabulary
@@ -108,17 +108,18 @@ def validate(register: Register, config: Config, today: dt.date
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
 
     sheet_findings = _missing_columns(register, frame)
+    contact_ok = _contact_ok(frame, empty, cells)
     checks = [
         *_required(register, frame, empty),
         *_conditional(register, frame, empty, status_label),
-        *_contact(register, frame, empty),
+        *_contact(register, contact_ok),
         *_dates(register, frame, bad_dates, end_of_today, today, order),
         *_lists(register, config, frame, empty, lang),
         *_formats(cells, empty),
         *_satisfaction(register, frame, empty, status_label),
     ]
     findings = sheet_findings + row_findings(register, checks, ~blank)
-    numberable = _numberable(register, frame, empty, blank, end_of_today)
+    numberable = _numberable(register, frame, empty, blank, end_of_today, contact_ok)
     return Checked(frame, numberable, blank, empty), findings
 
 
@@ -147,7 +148,7 @@ class _Cells:
         of them are blank text."""
         if key not in self._distinct:
             codes, values = distinct_values(self.raw(key))
-            blank = np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+            blank = blank_texts(values)
             self._distinct[key] = codes, values, blank
         return self._distinct[key]
 
@@ -350,23 +351,25 @@ def _conditional(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Se
             for key in needed if register.has(key)]
 
 
-def _contact(register: Register, frame: pd.DataFrame,
-             empty: dict[str, pd.Series]) -> list[RowCheck]:
+def _contact(register: Register, contact_ok: pd.Series) -> list[RowCheck]:
     if not register.has("phone") and not register.has("email"):
         return []  # one missing-column finding says it for every row
     key = "phone" if register.has("phone") else "email"
-    return [RowCheck("contact-missing", key, ~_contact_ok(frame, empty))]
+    return [RowCheck("contact-missing", key, ~contact_ok)]
 
 
-def _contact_ok(frame: pd.DataFrame, empty: dict[str, pd.Series]) -> pd.Series:
+def _contact_ok(frame: pd.DataFrame, empty: dict[str, pd.Series], cells: _Cells) -> pd.Series:
     return (~empty["phone"] | ~empty["email"] | frame["channel"].eq(NO_CONTACT_CHANNEL)
-            | _anonymous(frame, empty))
+            | _anonymous(frame, empty, cells))
 
 
-def _anonymous(frame: pd.DataFrame, empty: dict[str, pd.Series]) -> pd.Series:
+def _anonymous(frame: pd.DataFrame, empty: dict[str, pd.Series], cells: _Cells) -> pd.Series:
     """Complaints that may come without a name or a way to reply."""
-    names = frame["customer_name"].str.strip().str.casefold()
-    named_anonymous = names.isin(_ANONYMOUS).to_numpy(dtype=bool)
+    # Names repeat: each distinct name is looked up once.
+    _, names, blanks = cells.distinct("customer_name")
+    anonymous = [not is_blank and _as_raw_text(name).strip().casefold() in _ANONYMOUS
+                 for name, is_blank in zip(names, blanks, strict=True)]
+    named_anonymous = cells.spread("customer_name", anonymous, missing=False, dtype=bool)
     return frame["channel"].eq(SUGGESTION_BOX) | (~empty["customer_name"] & named_anonymous)
 
 
@@ -395,15 +398,23 @@ def _dates(register: Register, frame: pd.DataFrame, bad: dict[str, pd.Series],
 
 def is_before(later: pd.Series, received: pd.Series) -> pd.Series:
     """Earlier than received, except a date typed without a time on the received day."""
-    same_day = later.dt.normalize() == received.dt.normalize()
-    timeless = (later == later.dt.normalize()) | (received == received.dt.normalize())
-    return (later < received) & ~(same_day & timeless)
+    # On numpy's arrays: a day is the moment cast to days (NaT compares false, as in pandas).
+    after, before = later.to_numpy("datetime64[ns]"), received.to_numpy("datetime64[ns]")
+    after_day, before_day = after.astype("datetime64[D]"), before.astype("datetime64[D]")
+    same_day = after_day == before_day
+    timeless = (after == after_day) | (before == before_day)
+    return pd.Series((after < before) & ~(same_day & timeless), index=later.index)
 
 
 def shown_dates(dates: pd.Series) -> pd.Series:
-    """Dates as staff would type them: with the time only when there is one."""
-    with_time = dates.dt.strftime("%Y-%m-%d %H:%M")
-    return with_time.where(dates != dates.dt.normalize(), dates.dt.strftime("%Y-%m-%d"))
+    """Dates as staff would type them: with the time only when there is one (NaN for NaT)."""
+    # Each distinct moment written once; numpy writes 2026-03-18T09:30 for the minute.
+    codes, moments = pd.factorize(dates.to_numpy("datetime64[ns]"))
+    minutes = np.datetime_as_string(moments, unit="m").tolist()
+    timeless = (moments == moments.astype("datetime64[D]")).tolist()
+    texts = [m[:10] if t else f"{m[:10]} {m[11:]}" for m, t in zip(minutes, timeless, strict=True)]
+    shown = np.array([*texts, np.nan], dtype=object)[codes]  # code -1 (NaT): the last
+    return pd.Series(shown, index=dates.index, dtype=object)
 
 
 def _lists(register: Register, config: Config, frame: pd.DataFrame,
@@ -446,7 +457,8 @@ def _satisfaction(register: Register, frame: pd.DataFrame, empty: dict[str, pd.S
 
 
 def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Series],
-                blank: pd.Series, end_of_today: pd.Timestamp) -> pd.Series:
+                blank: pd.Series, end_of_today: pd.Timestamp, contact_ok: pd.Series
+                ) -> pd.Series:
     received = frame["received_at"]
     ok = ~blank & received.notna() & (received < end_of_today)
     for key in ("channel", "status"):
@@ -455,7 +467,7 @@ def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Ser
     ok &= ~empty["customer_name"] | frame["channel"].eq(SUGGESTION_BOX)
     if not register.has("phone") and not register.has("email"):
         return ok & frame["channel"].eq(NO_CONTACT_CHANNEL)
-    return ok & _contact_ok(frame, empty)
+    return ok & contact_ok
 
 
 # ----------------------------------------------------------------------------- findings
@@ -474,16 +486,20 @@ def row_findings(register: Register, checks: list[RowCheck], live: pd.Series) ->
         params = {name: _at(p, rows) if isinstance(p, pd.Series) else [p] * len(rows)
                   for name, p in check.params.items()}
         column = register.columns.get(check.key, -1)
-        # "Complaints!F" once per check: the row number is all that differs between its cells.
-        header_ref = register.cell(register.header_row, check.key)
-        prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
-        for i, row in enumerate(rows):
-            item = finding(check.code, f"{prefix}{row}", field=check.key,
-                           value=values[i], row=int(row), level=check.level,
-                           **{name: given[i] for name, given in params.items()})
-            placed.append((int(row), column, order, item))
+        numbers = rows.tolist()
+        items = findings_at(check.code, cell_refs(register, check.key, numbers), numbers,
+                            field=check.key, values=values, level=check.level, **params)
+        placed += [(row, column, order, item) for row, item in zip(numbers, items, strict=True)]
     placed.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in placed]
+
+
+def cell_refs(register: Register, key: str, rows: list[int]) -> list[str]:
+    """``register.cell(row, key)`` of each row: "Complaints!F" worked out once, as only the row
+    number differs between the cells."""
+    header_ref = register.cell(register.header_row, key)
+    prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
+    return [f"{prefix}{row}" for row in rows]
 
 
 def _at(values: pd.Series, rows: pd.Index) -> list[object]:
