@@ -20,7 +20,7 @@ from .classify import classify
 from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
-from .findings import CATALOGUE, Finding, finding, findings_at
+from .findings import CATALOGUE, Finding, findings_at
 from .hints import KEYS as HINT_KEYS
 from .hints import hints
 from .register import Grid, Register
