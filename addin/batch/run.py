@@ -27,9 +27,17 @@ from addin.core.fields import WRITTEN_KEYS
 from addin.core.pipeline import Outcome, Summary, process
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
-from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
+from addin.layout.sheets import (
+    APPENDED_SHEETS,
+    FINDINGS_SHEET,
+    GRID_ROLES,
+    OWNED_SHEETS,
+    is_named,
+    sheet_role,
+)
 
 from .analysis_sheets import write_analysis_sheets
+from .caselog import apply_case_log, case_log_pending, read_case_state
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
 from .safety.merged import check_merged_writes
@@ -124,11 +132,12 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         sheets, counters = read_grids(wb), read_counters(wb)
         timings["read"] = _lap(clock)
         clock = time.perf_counter()
-        outcome = process(register, sheets, today, counters)
+        outcome = process(register, sheets, today, counters, last_state=read_case_state(wb))
         _check_room(path, loc, outcome, below)
         check_merged_writes(path, loc, outcome.changes)
         del below  # the register frame holds the values now
-        noop = outcome_is_noop(wb, loc, outcome) and target == path
+        noop = (outcome_is_noop(wb, loc, outcome) and not case_log_pending(wb, outcome)
+                and target == path)
         timings["compute"] = _lap(clock)
         report = RunReport(path, target, outcome.summary, outcome.lang, changed=not noop,
                            timings=timings, first_error=_first_error(outcome))
@@ -138,6 +147,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
                       __version__)
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
+        apply_case_log(wb, outcome, run)
         if analysis:
             figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
                                        lists=outcome.config.lists)
@@ -206,7 +216,7 @@ def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
 
 def _kept_whole(title: str) -> bool:
     """Sheets a run reads in full or rebuilds: never cut, whatever their size."""
-    return sheet_role(title) in GRID_ROLES or is_named(title, OWNED_SHEETS)
+    return sheet_role(title) in GRID_ROLES or is_named(title, (*OWNED_SHEETS, *APPENDED_SHEETS))
 
 
 def _has_vba(path: Path) -> bool:

@@ -37,13 +37,14 @@ _ORDER = {"New": 0, "Acknowledged": 1, "Investigating": 2, "In progress": 3,
 BY = "ComplaintRecord"  # who wrote an event the add-in recorded
 
 
-def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime,
+def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | None,
                 register: Register | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
                                                            list[Finding]]:
     """Events to append, the new last known state and findings for statuses gone backwards.
 
     ``cases`` has the pipeline's canonical columns (``Outcome.cases``: index = Excel rows);
-    rows without a case number are left for a later run.
+    rows without a case number are left for a later run. ``when`` may be None for a door
+    that stamps the time as it writes.
     """
     now = _state(cases)
     before = _state(last).set_index("case_no") if len(last) else None

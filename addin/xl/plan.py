@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from addin.core.fields import BY_KEY
+from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
 from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
@@ -135,9 +135,10 @@ def _column_writes(snap: Snapshot, outcome: Any, changes: dict[str, pd.Series],
     columns = _columns(snap, outcome)
     new = set(outcome.new_columns)
     by_col = {columns[key]: key for key in keys | new if key in columns}
+    bridges = {columns[key]: key for key in WRITTEN_KEYS if key in columns}
     writes: list[Write] = []
-    for run in _runs(sorted(by_col)):
-        run_keys = [by_col[c] for c in run]
+    for run in _runs(sorted(by_col), set(bridges)):
+        run_keys = [by_col.get(c) or bridges[c] for c in run]
         changed = [changes[k] for k in run_keys if k in changes]
         adds = [k for k in run_keys if k in new]
         if not changed and not adds:
@@ -158,11 +159,14 @@ def _by_rows(columns: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
     return tuple(zip(*columns, strict=True))
 
 
-def _runs(cols: list[int]) -> list[list[int]]:
+def _runs(cols: list[int], bridges: set[int] = frozenset()) -> list[list[int]]:
+    """Adjacent columns in one run; a gap made only of the add-in's own columns (``bridges``)
+    is spanned, its cells written back as they are, so that how many columns change (the Check
+    column alone, or Repeat of too, which depends on the rows) never adds a call."""
     runs: list[list[int]] = []
     for col in cols:
-        if runs and col == runs[-1][-1] + 1:
-            runs[-1].append(col)
+        if runs and set(range(runs[-1][-1] + 1, col)) <= bridges:
+            runs[-1] += range(runs[-1][-1] + 1, col + 1)
         else:
             runs.append([col])
     return runs
