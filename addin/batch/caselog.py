@@ -18,6 +18,7 @@ from addin.layout.caselog import (
     case_log_name,
     case_log_rows,
     find_case_log,
+    state_changed,
     state_from_rows,
     state_rows,
 )
@@ -42,7 +43,9 @@ def case_log_pending(wb: Workbook, outcome: Outcome) -> bool:
     """True when the run has events to append or a state to keep."""
     if outcome.case_state is None:
         return False
-    return len(outcome.case_events) > 0 or _stored_state(wb) != state_rows(outcome.case_state)
+    stored = _stored_state(wb)
+    return len(outcome.case_events) > 0 or stored is None or state_changed(stored,
+                                                                           outcome.case_state)
 
 
 def apply_case_log(wb: Workbook, outcome: Outcome, run: RunInfo) -> int:

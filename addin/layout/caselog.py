@@ -49,15 +49,16 @@ def find_case_log(names: Iterable[str]) -> str | None:
     return next((n for n in names if fold(n) in wanted), None)
 
 
-def events_written(outcome: Any, written: set[str] | None = None) -> pd.DataFrame | None:
+def events_written(outcome: Any, written: set[str] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The events of a run that writes only the add-in's columns ``written`` (None: all).
 
     A button that leaves case numbers or deadlines unwritten must not log them: those columns
     keep their last known values (the run that writes them logs the change) and a case without
     a number in the sheet is not created yet. Status and handler are staff's, always current.
     """
-    if outcome.case_events is None or written is None:
-        return outcome.case_events
+    if written is None:
+        return outcome.case_events, outcome.case_state
     cases = outcome.cases.copy()
     if "case_no" not in written:
         cases["case_no"] = cases["case_no"].where(~outcome.register.col("case_no").map(is_blank))
@@ -68,8 +69,8 @@ def events_written(outcome: Any, written: set[str] | None = None) -> pd.DataFram
             continue
         old = cases["case_no"].map(known[key].to_dict())
         cases[key] = old.where(cases["case_no"].isin(known.index), cases[key])
-    events, _, _ = case_events(last, cases, None)
-    return events
+    events, state, _ = case_events(last, cases, None)
+    return events, state
 
 
 def case_log_rows(events: pd.DataFrame, when: dt.datetime, lang: Lang | str,
@@ -100,6 +101,15 @@ def state_rows(state: pd.DataFrame) -> list[tuple[Any, ...]]:
     body = state[list(STATE_COLUMNS)].astype(object)
     return [STATE_COLUMNS, *(tuple(_cell(v) for v in row)
                              for row in body.itertuples(index=False))]
+
+
+def state_changed(stored: Sequence[Sequence[Any]], state: pd.DataFrame) -> bool:
+    """Whether the Case state sheet's rows (as read, padded or not) differ from ``state``."""
+    width = len(STATE_COLUMNS)
+    rows = [tuple((list(r) + [None] * width)[:width]) for r in stored]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows != state_rows(state)
 
 
 def state_from_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:

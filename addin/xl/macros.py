@@ -23,7 +23,7 @@ from addin.layout.log import RunInfo, current_user
 
 from . import feedback
 from .plan import ALL_PARTS, Plan, plan_writes
-from .read import NoRegister, Refused, Snapshot, read_workbook, today_in_excel
+from .read import NoRegister, Refused, Snapshot, case_state, read_workbook, today_in_excel
 from .write import WriteFailed, apply_writes
 
 BUTTON_PARTS: dict[str, frozenset[str]] = {
@@ -61,7 +61,8 @@ def run_button(book: Any, macro: str, today: dt.date | None = None,
         lang = snap.register.lang
         from addin.core.pipeline import process
 
-        outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters)
+        outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters,
+                          last_state=case_state(snap))
         lang = outcome.lang
         run = RunInfo(when or dt.datetime.now().replace(microsecond=0), current_user(), __version__,
                       feedback.TITLES[macro][0])

@@ -17,12 +17,26 @@ import pandas as pd
 
 from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
+from addin.layout.caselog import (
+    case_log_header,
+    case_log_name,
+    case_log_rows,
+    events_written,
+    state_changed,
+    state_rows,
+)
 from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
 from addin.layout.findings_sheet import finding_rows
 from addin.layout.formats import DATE_FORMAT
 from addin.layout.log import RunInfo, log_header, log_row
-from addin.layout.sheets import COUNTERS_SHEET, FINDINGS_SHEET, LOG_SHEET
+from addin.layout.sheets import (
+    CASE_LOG_NAMES,
+    CASE_STATE_SHEET,
+    COUNTERS_SHEET,
+    FINDINGS_SHEET,
+    LOG_SHEET,
+)
 
 from .read import Refused, Snapshot
 
@@ -97,13 +111,16 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     writes = counter_writes + register_writes + _findings_writes(snap, outcome)
     if not noop:
         writes += _log_writes(snap, outcome, run, cells)
-    return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop)
+    logged = _case_log_writes(snap, outcome, None if set(parts) >= ALL_PARTS else keys, run)
+    writes += logged
+    return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop and not logged)
 
 
 def _adds_first(snap: Snapshot, writes: list[Write]) -> list[Write]:
     """New sheets are added before anything is written, in the order the batch door adds them
     (Findings, Counters, Log), each after the last sheet."""
-    order = {FINDINGS_SHEET: 0, COUNTERS_SHEET: 1, LOG_SHEET: 2}
+    order = {FINDINGS_SHEET: 0, COUNTERS_SHEET: 1, LOG_SHEET: 2,
+             **dict.fromkeys(CASE_LOG_NAMES, 3), CASE_STATE_SHEET: 4}
     adds = sorted((w for w in writes if w.kind == "add"), key=lambda w: order.get(w.sheet, 3))
     last = snap.sheet_names[-1] if snap.sheet_names else None
     placed = []
@@ -234,6 +251,32 @@ def _log_writes(snap: Snapshot, outcome: Any, run: RunInfo, cells: int) -> list[
     if snap.log_last_row == 0:
         return writes + [Write("values", sheet, 1, 1, (tuple(header), row), (blank, blank))]
     return writes + [Write("values", sheet, snap.log_last_row + 1, 1, (row,), (blank,))]
+
+
+def _case_log_writes(snap: Snapshot, outcome: Any, written: set[str] | None, run: RunInfo
+                     ) -> list[Write]:
+    """The events appended below the Case log's last row (one call) and the hidden state
+    rewritten from A1 when it changed (one call), as the batch door writes them."""
+    if outcome.case_state is None or snap.case_state_rows is None:
+        return []
+    events, state = events_written(outcome, written)
+    rows = tuple(case_log_rows(events, run.when, outcome.lang, outcome.config.lists))
+    writes: list[Write] = []
+    if rows:
+        sheet = snap.case_log_sheet or case_log_name(outcome.lang)
+        if snap.case_log_sheet is None:
+            writes.append(Write("add", sheet))
+        top = snap.case_log_last_row + 1
+        if snap.case_log_last_row == 0:
+            rows, top = (case_log_header(outcome.lang), *rows), 1
+        writes.append(Write("values", sheet, top, 1, rows, tuple((None,) * len(r) for r in rows)))
+    if snap.case_state_sheet is None or state_changed(snap.case_state_rows, state):
+        new = tuple(state_rows(state))
+        if snap.case_state_sheet is None:
+            writes += [Write("add", CASE_STATE_SHEET), Write("hide", CASE_STATE_SHEET)]
+        # The state never loses a case, so the new block covers every row of the old one.
+        writes.append(Write("values", snap.case_state_sheet or CASE_STATE_SHEET, 1, 1, new))
+    return writes
 
 
 def first_error(outcome: Any) -> str | None:
