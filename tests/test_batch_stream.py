@@ -70,12 +70,13 @@ def excel_style_book(path: Path, rows: int = 80, extra_sheet: bool = True) -> Pa
 
 
 def snapshot(path: Path) -> dict:
-    """Every cell's value and look, per sheet; the Log's time stamp left out."""
+    """Every cell's value and look, per sheet; the time stamps of the Log and the Case log
+    left out."""
     wb = load_workbook(path)
     seen = {}
     for ws in wb.worksheets:
         for (row, col), cell in ws._cells.items():
-            if ws.title == "Log" and col == 1 and row > 1:
+            if (ws.title, col) in (("Log", 1), ("Case log", 2)) and row > 1:
                 continue
             look = (cell.value, cell.number_format, cell.data_type, cell.fill.fgColor.rgb,
                     cell.font.b, cell.font.color.rgb if cell.font.color else None)

@@ -30,9 +30,17 @@ from addin.core.pipeline import Outcome, Summary, process
 from addin.core.text import Lang, Text
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
-from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
+from addin.layout.sheets import (
+    APPENDED_SHEETS,
+    FINDINGS_SHEET,
+    GRID_ROLES,
+    OWNED_SHEETS,
+    is_named,
+    sheet_role,
+)
 
 from .analysis_sheets import write_analysis_sheets
+from .caselog import apply_case_log, case_log_pending, read_case_state
 from .glance import Glance, glance
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
@@ -166,6 +174,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
                       __version__)
         outcome = work.outcome
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
+        apply_case_log(wb, outcome, run)
         if work.figures is not None:
             write_analysis_sheets(wb, work.figures, outcome.lang, outcome.config.lists)
         timings["write"] = _lap(clock)
@@ -192,7 +201,8 @@ class _Work:
         columns, colouring rules, Findings, counters (the Log gains a row only with those) and
         the analysis sheets."""
         outcome = self.outcome
-        return outcome_is_noop(self.wb, self.loc, outcome) and (
+        return (outcome_is_noop(self.wb, self.loc, outcome)
+                and not case_log_pending(self.wb, outcome)) and (
             self.figures is None or analysis_is_current(self.wb, self.figures, outcome.lang,
                                                         outcome.config.lists))
 
@@ -205,7 +215,7 @@ def _work(path: Path, wb: Any, loc: RegisterLocation,
     grids, counters = read_grids(wb), read_counters(wb)
     timings["read"] = timings.get("read", 0.0) + _lap(clock)
     clock = time.perf_counter()
-    outcome = process(register, grids, today, counters)
+    outcome = process(register, grids, today, counters, last_state=read_case_state(wb))
     _check_room(path, loc, outcome, below)
     check_merged_writes(path, loc, outcome.changes)
     figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
@@ -225,7 +235,12 @@ def _same_inputs(work: _Work, wb: Any, cut: CutBook | None, loc: RegisterLocatio
             (seen.sheet, seen.header_row, seen.first_col, seen.last_col)
             and (loc.table is None) == (seen.table is None)
             and _values(loc.ws) == _values(seen.ws)
-            and read_grids(wb) == work.grids and read_counters(wb) == work.counters)
+            and read_grids(wb) == work.grids and read_counters(wb) == work.counters
+            and _same_state(read_case_state(wb), work.outcome.last_state))
+
+
+def _same_state(now: Any, seen: Any) -> bool:
+    return seen is not None and now.equals(seen)
 
 
 def _values(ws: Any) -> dict[tuple[int, int], Any]:
@@ -307,7 +322,7 @@ def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
 
 def _kept_whole(title: str) -> bool:
     """Sheets a run reads in full or rebuilds: never cut, whatever their size."""
-    return sheet_role(title) in GRID_ROLES or is_named(title, OWNED_SHEETS)
+    return sheet_role(title) in GRID_ROLES or is_named(title, (*OWNED_SHEETS, *APPENDED_SHEETS))
 
 
 def _has_vba(path: Path) -> bool:

@@ -37,16 +37,17 @@ _ORDER = {"New": 0, "Acknowledged": 1, "Investigating": 2, "In progress": 3,
 BY = "ComplaintRecord"  # who wrote an event the add-in recorded
 
 
-def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime,
+def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | None,
                 register: Register | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
                                                            list[Finding]]:
     """Events to append, the new last known state and findings for statuses gone backwards.
 
     ``cases`` has the pipeline's canonical columns (``Outcome.cases``: index = Excel rows);
-    rows without a case number are left for a later run.
+    rows without a case number are left for a later run. ``when`` may be None for a door
+    that stamps the time as it writes.
     """
-    now = _state(cases)
     before = _state(last).set_index("case_no") if len(last) else None
+    now = _paused(_state(cases), before)
     events: list[tuple] = []
     findings: list[Finding] = []
     for row, case in now.iterrows():
@@ -71,7 +72,31 @@ def _state(frame: pd.DataFrame) -> pd.DataFrame:
     columns = {key: frame[key] if key in frame else None for key in STATE_COLUMNS}
     state = pd.DataFrame(columns, index=frame.index).astype(object)
     state = state.where(state.notna(), None)
-    return state[state["case_no"].notna()]
+    # A number given twice is a finding of its own; the log follows its first row.
+    numbered = state[state["case_no"].notna()]
+    return numbered[~numbered["case_no"].duplicated()]
+
+
+def _paused(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """Deadlines of a case still waiting on the customer stay as they were before the wait.
+
+    A paused clock moves its deadlines every day; logging each move would bury the log in
+    noise. The status change records the pause, and the deadlines' one event comes when the
+    wait ends: from where they stood to where the pause has put them.
+    """
+    if before is None:
+        return now
+    waiting = now["status"].eq(_WAITING) & now["case_no"].map(
+        before["status"].to_dict()).eq(_WAITING)
+    if not waiting.any():
+        return now
+    now = now.copy()
+    for key in _DEADLINE_NOTES:
+        now.loc[waiting, key] = now.loc[waiting, "case_no"].map(before[key].to_dict())
+    return now.astype(object).where(now.notna(), None)
+
+
+_WAITING = "Waiting on customer"
 
 
 def _changes(number: str, old: pd.Series, new: pd.Series, when: dt.datetime) -> list[tuple]:

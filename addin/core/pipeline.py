@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import as_days
+from .caselog import case_events
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -71,6 +72,11 @@ class Outcome:
     counters: dict[str, int]
     summary: Summary
     cases: pd.DataFrame = field(repr=False)  # canonical values of every row, for analyses
+    # The case log's events since the last known state (Time left empty: the door stamps it)
+    # and the new last known state; both None when the door gave no state (reports).
+    case_events: pd.DataFrame | None = field(default=None, repr=False)
+    case_state: pd.DataFrame | None = field(default=None, repr=False)
+    last_state: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def check_tag(header: str) -> str:
@@ -79,9 +85,13 @@ def check_tag(header: str) -> str:
 
 
 def process(register: Register, sheets: dict[str, Grid], today: dt.date,
-            counters: dict[str, int] | None = None, *, changes: bool = True) -> Outcome:
+            counters: dict[str, int] | None = None, *, changes: bool = True,
+            last_state: pd.DataFrame | None = None) -> Outcome:
     """Run every step over the register.
 
+    ``last_state`` is the case log's last known state (``caselog.STATE_COLUMNS``; an empty
+    frame for a workbook never logged): with it, the outcome carries the events to append and
+    the new state, and a status gone backwards is a finding.
     ``changes=False`` is for readers that never write (reports): the canonical ``cases``,
     findings and summary are computed as always, but not the cells a door would change
     (``changes`` is then empty and ``summary.cells_changed`` 0).
@@ -123,6 +133,10 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk
     findings += _escalations(register, config, cases, clock_inputs, today)
+    events = state = None
+    if last_state is not None:
+        events, state, backwards = case_events(last_state, cases, None, register)
+        findings += backwards
 
     diffs: dict[str, pd.Series] = {}
     if changes:
@@ -135,7 +149,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     cases = extra.record(cases, summary)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
-                   cases)
+                   cases, events, state, last_state)
 
 
 def _escalations(register: Register, config: Config, cases: pd.DataFrame,

@@ -41,6 +41,11 @@ SHEET_TITLES = {role: Text(*names[:2])
 OWNED_SHEETS = (FINDINGS_SHEET, LOG_SHEET, COUNTERS_SHEET,
                 *(name for names in ANALYSIS_SHEETS.values() for name in names))
 
+# The case log (appended to, never rebuilt: staff add rows) and its hidden last known state.
+CASE_LOG_NAMES = ("Case log", "处理记录")
+CASE_STATE_SHEET = "Case state"
+APPENDED_SHEETS = (*CASE_LOG_NAMES, CASE_STATE_SHEET)
+
 # The built workbook's register table.
 TABLE_NAME = "Complaints"
 # Header colours are cell formats, which every office suite shows; the table style only adds
@@ -74,4 +79,4 @@ def find_sheet(names: Iterable[str], wanted: str) -> str | None:
 
 def is_own_sheet(name: str) -> bool:
     """A sheet the add-in writes (or xlwings reads its settings from): never the register."""
-    return is_named(name, (*OWNED_SHEETS, CONF_SHEET))
+    return is_named(name, (*OWNED_SHEETS, *APPENDED_SHEETS, CONF_SHEET))

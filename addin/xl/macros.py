@@ -25,7 +25,14 @@ from addin.layout.sheets import ANALYSIS_SHEETS, is_named
 
 from . import feedback
 from .plan import ALL_PARTS, Plan, plan_writes
-from .read import Refused, Snapshot, read_block, read_workbook, today_in_excel
+from .read import (
+    Refused,
+    Snapshot,
+    case_state,
+    read_block,
+    read_workbook,
+    today_in_excel,
+)
 from .write import WriteFailed, apply_writes
 
 BUTTON_PARTS: dict[str, frozenset[str]] = {
@@ -80,7 +87,8 @@ def _press(book: Any, macro: str, today: dt.date | None, when: dt.datetime | Non
         lang = snap.register.lang
         from addin.core.pipeline import process
 
-        outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters)
+        outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters,
+                          last_state=case_state(snap))
         lang = outcome.lang
         run = RunInfo(when or dt.datetime.now().replace(microsecond=0), current_user(), __version__,
                       feedback.TITLES[macro][0])

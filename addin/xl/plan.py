@@ -15,14 +15,28 @@ from typing import Any
 
 import pandas as pd
 
-from addin.core.fields import BY_KEY
+from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
+from addin.layout.caselog import (
+    case_log_header,
+    case_log_name,
+    case_log_rows,
+    events_written,
+    state_changed,
+    state_rows,
+)
 from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
 from addin.layout.findings_sheet import finding_rows
 from addin.layout.formats import DATE_FORMAT
 from addin.layout.log import RunInfo, log_header, log_row
-from addin.layout.sheets import COUNTERS_SHEET, FINDINGS_SHEET, LOG_SHEET
+from addin.layout.sheets import (
+    CASE_LOG_NAMES,
+    CASE_STATE_SHEET,
+    COUNTERS_SHEET,
+    FINDINGS_SHEET,
+    LOG_SHEET,
+)
 
 from .read import Refused, Snapshot
 
@@ -98,13 +112,16 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     writes = counter_writes + register_writes + _findings_writes(snap, outcome)
     if not noop:
         writes += _log_writes(snap, outcome, run, cells)
-    return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop)
+    logged = _case_log_writes(snap, outcome, None if set(parts) >= ALL_PARTS else keys, run)
+    writes += logged
+    return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop and not logged)
 
 
 def _adds_first(snap: Snapshot, writes: list[Write]) -> list[Write]:
     """New sheets are added before anything is written, in the order the batch door adds them
     (Findings, Counters, Log), each after the last sheet."""
-    order = {FINDINGS_SHEET: 0, COUNTERS_SHEET: 1, LOG_SHEET: 2}
+    order = {FINDINGS_SHEET: 0, COUNTERS_SHEET: 1, LOG_SHEET: 2,
+             **dict.fromkeys(CASE_LOG_NAMES, 3), CASE_STATE_SHEET: 4}
     adds = sorted((w for w in writes if w.kind == "add"), key=lambda w: order.get(w.sheet, 3))
     last = snap.sheet_names[-1] if snap.sheet_names else None
     placed = []
@@ -136,9 +153,10 @@ def _column_writes(snap: Snapshot, outcome: Any, changes: dict[str, pd.Series],
     columns = _columns(snap, outcome)
     new = set(outcome.new_columns)
     by_col = {columns[key]: key for key in keys | new if key in columns}
+    bridges = {columns[key]: key for key in WRITTEN_KEYS if key in columns}
     writes: list[Write] = []
-    for run in _runs(sorted(by_col)):
-        run_keys = [by_col[c] for c in run]
+    for run in _runs(sorted(by_col), set(bridges)):
+        run_keys = [by_col.get(c) or bridges[c] for c in run]
         changed = [changes[k] for k in run_keys if k in changes]
         adds = [k for k in run_keys if k in new]
         if not changed and not adds:
@@ -159,11 +177,14 @@ def _by_rows(columns: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
     return tuple(zip(*columns, strict=True))
 
 
-def _runs(cols: list[int]) -> list[list[int]]:
+def _runs(cols: list[int], bridges: set[int] = frozenset()) -> list[list[int]]:
+    """Adjacent columns in one run; a gap made only of the add-in's own columns (``bridges``)
+    is spanned, its cells written back as they are, so that how many columns change (the Check
+    column alone, or Repeat of too, which depends on the rows) never adds a call."""
     runs: list[list[int]] = []
     for col in cols:
-        if runs and col == runs[-1][-1] + 1:
-            runs[-1].append(col)
+        if runs and set(range(runs[-1][-1] + 1, col)) <= bridges:
+            runs[-1] += range(runs[-1][-1] + 1, col + 1)
         else:
             runs.append([col])
     return runs
@@ -231,6 +252,32 @@ def _log_writes(snap: Snapshot, outcome: Any, run: RunInfo, cells: int) -> list[
     if snap.log_last_row == 0:
         return writes + [Write("values", sheet, 1, 1, (tuple(header), row), (blank, blank))]
     return writes + [Write("values", sheet, snap.log_last_row + 1, 1, (row,), (blank,))]
+
+
+def _case_log_writes(snap: Snapshot, outcome: Any, written: set[str] | None, run: RunInfo
+                     ) -> list[Write]:
+    """The events appended below the Case log's last row (one call) and the hidden state
+    rewritten from A1 when it changed (one call), as the batch door writes them."""
+    if outcome.case_state is None or snap.case_state_rows is None:
+        return []
+    events, state = events_written(outcome, written)
+    rows = tuple(case_log_rows(events, run.when, outcome.lang, outcome.config.lists))
+    writes: list[Write] = []
+    if rows:
+        sheet = snap.case_log_sheet or case_log_name(outcome.lang)
+        if snap.case_log_sheet is None:
+            writes.append(Write("add", sheet))
+        top = snap.case_log_last_row + 1
+        if snap.case_log_last_row == 0:
+            rows, top = (case_log_header(outcome.lang), *rows), 1
+        writes.append(Write("values", sheet, top, 1, rows, tuple((None,) * len(r) for r in rows)))
+    if snap.case_state_sheet is None or state_changed(snap.case_state_rows, state):
+        new = tuple(state_rows(state))
+        if snap.case_state_sheet is None:
+            writes += [Write("add", CASE_STATE_SHEET), Write("hide", CASE_STATE_SHEET)]
+        # The state never loses a case, so the new block covers every row of the old one.
+        writes.append(Write("values", snap.case_state_sheet or CASE_STATE_SHEET, 1, 1, new))
+    return writes
 
 
 def first_error(outcome: Any) -> str | None:

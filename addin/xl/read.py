@@ -19,10 +19,12 @@ from addin.core.findings import Finding, finding
 from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register
 from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
+from addin.layout.caselog import find_case_log, state_from_rows
 from addin.layout.cells import is_blank
 from addin.layout.counters import COUNTERS_HEADER, counters_from_rows
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import (
+    CASE_STATE_SHEET,
     COUNTERS_SHEET,
     FINDINGS_SHEET,
     GRID_ROLES,
@@ -62,6 +64,11 @@ class Snapshot:
     findings_sheet: str | None
     log_sheet: str | None
     log_last_row: int = 0
+    # The case log: the hidden state's rows as read, where the next event goes.
+    case_state_rows: list[list[Any]] | None = None
+    case_state_sheet: str | None = None
+    case_log_sheet: str | None = None
+    case_log_last_row: int = 0
     sheet_objects: dict[str, Any] = field(default_factory=dict, repr=False)
     # (row, column, value) of the filled cells right of the table, from its header row down:
     # a run must not add columns over them.
@@ -92,8 +99,8 @@ def read_settings_block(sheet: Any, name: str) -> Block:
     return trimmed(name, [[excel_value(v) for v in row] for row in values])
 
 
-def read_counters_sheet(sheet: Any, name: str) -> Block:
-    """The Counters sheet in one call where it is as the add-in writes it.
+def read_counters_sheet(sheet: Any, name: str, corner_text: str = COUNTERS_HEADER[0]) -> Block:
+    """The Counters sheet (or Case state) in one call where it is as the add-in writes it.
 
     The add-in writes that sheet from A1 with its header there, so a used range whose top-left
     value is that header starts at A1 and needs no address. Otherwise (someone edited the hidden
@@ -102,7 +109,7 @@ def read_counters_sheet(sheet: Any, name: str) -> Block:
     used = sheet.used_range
     values = used.options(ndim=2).value or []
     corner = values[0][0] if values and values[0] else None
-    if isinstance(corner, str) and fold(corner) == fold(COUNTERS_HEADER[0]):
+    if isinstance(corner, str) and fold(corner) == fold(corner_text):
         return block_from_values(name, values, 1, 1)
     return block_from_values(name, values, *parse_address(used.address))
 
@@ -164,9 +171,33 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
                                                            counters_name))
     log_name = find_sheet(names, LOG_SHEET)
     log_last = _last_used_row(sheets, objects, log_name) if log_name else 0
-    return Snapshot(book.name, names, register, found.last_col, grids, counters, counters_name,
-                    find_sheet(names, FINDINGS_SHEET), log_name, log_last, objects,
-                    _beside(blocks[register.sheet], register.header_row, found.last_col))
+    snap = Snapshot(book.name, names, register, found.last_col, grids, counters, counters_name,
+                    find_sheet(names, FINDINGS_SHEET), log_name, log_last,
+                    sheet_objects=objects,
+                    beside=_beside(blocks[register.sheet], register.header_row, found.last_col))
+    if roles:  # the data buttons; the report buttons never write the case log
+        _read_case_log(snap, sheets, objects, names)
+    return snap
+
+
+def _read_case_log(snap: Snapshot, sheets: Any, objects: dict[str, Any], names: list[str]
+                   ) -> None:
+    """The case log's last known state (one call) and where its next row goes (one call)."""
+    state_name = find_sheet(names, CASE_STATE_SHEET)
+    rows: list[list[Any]] = []
+    if state_name:
+        objects[state_name] = sheets[state_name]
+        block = read_counters_sheet(objects[state_name], state_name, "case_no")
+        rows = block.rows if (block.first_row, block.first_col) == (1, 1) else []
+    snap.case_state_rows, snap.case_state_sheet = rows, state_name
+    snap.case_log_sheet = find_case_log(names)
+    if snap.case_log_sheet:
+        snap.case_log_last_row = _last_used_row(sheets, objects, snap.case_log_sheet)
+
+
+def case_state(snap: Snapshot) -> Any:
+    """The last known state the pipeline compares with (None: the door does not log)."""
+    return None if snap.case_state_rows is None else state_from_rows(snap.case_state_rows)
 
 
 def _beside(block: Block, header_row: int, last_col: int) -> list[tuple[int, int, Any]]:
