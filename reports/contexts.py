@@ -11,7 +11,7 @@ Templates: ``monthly.html.j2`` (MonthlyReportContext), ``card.html.j2`` and ``su
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -82,6 +82,8 @@ class MonthlyReportContext:
     actions: list[Action]
     blank_action_rows: int  # empty rows to write new actions in on paper
     definitions: str
+    # Open, late and measured actions, then the archive's analyses (addin.layout.learning_tables)
+    learning: list[Table] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,13 @@ from openpyxl import load_workbook
 from addin import __version__
 from addin.core.analysis import analysis_figures
 from addin.core.fields import WRITTEN_KEYS
+from addin.core.learning import learn
 from addin.core.pipeline import Outcome, Summary, process
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, OWNED_SHEETS, is_named, sheet_role
 
-from .analysis_sheets import write_analysis_sheets
+from .analysis_sheets import write_action_results, write_analysis_sheets
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
 from .safety.merged import check_merged_writes
@@ -128,7 +129,9 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         _check_room(path, loc, outcome, below)
         check_merged_writes(path, loc, outcome.changes)
         del below  # the register frame holds the values now
-        noop = outcome_is_noop(wb, loc, outcome) and target == path
+        # The Actions sheet's Result and Verdict are outside the register: a change there alone
+        # is a reason to save too.
+        noop = outcome_is_noop(wb, loc, outcome) and not outcome.actions.writes and target == path
         timings["compute"] = _lap(clock)
         report = RunReport(path, target, outcome.summary, outcome.lang, changed=not noop,
                            timings=timings, first_error=_first_error(outcome))
@@ -138,9 +141,12 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         run = RunInfo(dt.datetime.now().replace(microsecond=0), user or current_user("batch"),
                       __version__)
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
+        write_action_results(wb, outcome.actions)
         if analysis:
             figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
                                        lists=outcome.config.lists)
+            figures.learning = learn(outcome.cases, outcome.config.calendar, today,
+                                     actions=outcome.actions, volume=outcome.volume)
             write_analysis_sheets(wb, figures, outcome.lang, outcome.config.lists)
         timings["write"] = _lap(clock)
         saved = save_atomically(cut or wb, target, default_backup_dir(target), path, allow_loss,

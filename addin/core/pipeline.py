@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .actions import ActionReview, review_actions
 from .calendar import as_days
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
@@ -28,6 +29,7 @@ from .settings import Config, load_config
 from .stages import check_stages, follow_ups_overdue
 from .validate import validate
 from .vocab import NOT_ACCEPTED
+from .volume import read_volume
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
 OUTPUT_KEYS = ("case_no", "category", "severity", "urgency", "department", "ack_due",
@@ -64,6 +66,9 @@ class Outcome:
     counters: dict[str, int]
     summary: Summary
     cases: pd.DataFrame = field(repr=False)  # canonical values of every row, for analyses
+    # The Actions sheet measured (its Result and Verdict cells to write) and the Volume sheet.
+    actions: ActionReview = field(default_factory=ActionReview)
+    volume: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
 
 
 def check_tag(header: str) -> str:
@@ -120,9 +125,13 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
+    # After the Check column is worked out: these findings are about other sheets' rows.
+    actions = review_actions(sheets.get("actions"), cases, today, lang, config.lists)
+    volume, volume_findings = read_volume(sheets.get("volume"))
+    findings += actions.findings + volume_findings
     summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
-                   cases)
+                   cases, actions, volume)
 
 
 def _escalations(register: Register, config: Config, cases: pd.DataFrame,

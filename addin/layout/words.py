@@ -124,18 +124,6 @@ TEXT: dict[str, tuple[str, str]] = {
                               "15 天内回复（美国 CFPB）"),
 }
 
-# The Actions sheet's headers: staff's own sheet, created once by either door and read by the
-# report. The doors write the English or the Chinese name; the report also reads the others.
-ACTION_HEADERS = {
-    "month": ("Month", "月份"), "category": ("Category", "投诉类别", "类别"),
-    "action": ("Action", "改进措施", "措施"), "owner": ("Owner", "负责人"),
-    "due": ("Due", "完成期限"), "status": ("Status", "状态"),
-}
-
-
-def action_headers(lang: str) -> list[str]:
-    return [names[1] if zh_lang(lang) else names[0] for names in ACTION_HEADERS.values()]
-
 
 def pick(words: tuple[str, str], lang: str, **params: object) -> str:
     """The English or Chinese text of a pair, with its ``{placeholders}`` filled in."""

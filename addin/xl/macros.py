@@ -203,6 +203,7 @@ def _analysis_sheets(book: Any, today: dt.date | None) -> None:
     more than the data buttons' budget: so it belongs to the manager's button, not to Run all.
     """
     from addin.core.analysis import analysis_figures
+    from addin.core.learning import learn
     from addin.core.pipeline import process
     from reports.monthly import default_month
 
@@ -213,6 +214,8 @@ def _analysis_sheets(book: Any, today: dt.date | None) -> None:
     outcome = process(snap.register, snap.grids, day, snap.counters)
     figures = analysis_figures(outcome.cases, outcome.config.calendar, day,
                                month=default_month(day), lists=outcome.config.lists)
+    figures.learning = learn(outcome.cases, outcome.config.calendar, day,
+                             actions=outcome.actions, volume=outcome.volume)
     write_analysis(book, figures, outcome.lang, outcome.config.lists)
 
 

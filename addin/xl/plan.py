@@ -17,6 +17,7 @@ import pandas as pd
 
 from addin.core.fields import BY_KEY
 from addin.core.register import Register
+from addin.layout.actions_sheet import written_blocks
 from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
 from addin.layout.findings_sheet import finding_rows
@@ -94,10 +95,22 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     counter_writes = _counter_writes(snap, counters)
     noop = not changes and not outcome.new_columns and not counter_writes
     cells = sum(len(v) for v in changes.values())
-    writes = counter_writes + register_writes + _findings_writes(snap, outcome)
+    writes = (counter_writes + register_writes + _findings_writes(snap, outcome)
+              + _action_writes(snap, outcome))
     if not noop:
         writes += _log_writes(snap, outcome, run, cells)
     return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop)
+
+
+def _action_writes(snap: Snapshot, outcome: Any) -> list[Write]:
+    """The Actions sheet's Result and Verdict: one block write per column."""
+    review = getattr(outcome, "actions", None)
+    if review is None or not review.writes:
+        return []
+    old = snap.grids.get("actions")
+    return [Write("values", review.sheet, row, col, tuple((v,) for v in new),
+                  old=tuple((v,) for v in held), height=len(new))
+            for row, col, new, held in written_blocks(review.writes, old)]
 
 
 def _adds_first(snap: Snapshot, writes: list[Write]) -> list[Write]:
