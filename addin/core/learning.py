@@ -9,7 +9,8 @@ them into report tables. Definitions:
   reopening (``reopened_at``);
 - follow-up is *complete* on a done case (Resolved or Closed) with a follow-up result or date;
 - compensation sums the Compensation cells that hold a number above zero;
-- workload counts the cases open (received, not done) at the end of each month, per handler;
+- workload counts the cases open (received, not done, not refused) at the end of each month,
+  per handler;
 - the complaint rate is complaints received per thousand orders of the same month (Volume sheet).
 """
 
@@ -114,13 +115,15 @@ def root_causes(cases: pd.DataFrame) -> pd.DataFrame:
     named = text[text != NOT_SET]
     if named.empty:
         return pd.DataFrame(columns=["cases", "root_cause_type", "category"])
-    frame = pd.DataFrame({"text": named, "type": _groups(_col(cases, "root_cause_type"))[
-        named.index], "category": _groups(_col(cases, "category"))[named.index]})
-    grouped = frame.groupby("text")
-    table = pd.DataFrame({"cases": grouped.size(),
+    # Staff write the same cause with other capitals or spaces: those are one cause.
+    frame = pd.DataFrame({"text": named, "key": named.str.casefold().str.split().str.join(" "),
+                          "type": _groups(_col(cases, "root_cause_type"))[named.index],
+                          "category": _groups(_col(cases, "category"))[named.index]})
+    grouped = frame.groupby("key")
+    table = pd.DataFrame({"cases": grouped.size(), "text": grouped["text"].agg(_most),
                           "root_cause_type": grouped["type"].agg(_most),
                           "category": grouped["category"].agg(_most)})
-    table = table[table["cases"] > 1]  # a cause seen once is not a recurring one
+    table = table[table["cases"] > 1].set_index("text")  # a cause seen once does not recur
     table.index.name = "root_cause"
     return table.sort_values("cases", ascending=False, kind="stable").head(TOP_TEXTS)
 
@@ -203,11 +206,13 @@ def compensation(cases: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def workload(prep: Prepared, last: pd.Period, months: int = WORKLOAD_MONTHS) -> pd.DataFrame:
-    """Open cases per handler at the end of each of the last ``months`` months."""
+    """Open cases per handler at the end of each of the last ``months`` months (a complaint not
+    accepted is nobody's work)."""
     handler = _groups(_col(prep.cases, "handler")).to_numpy()
+    refused = (_col(prep.cases, "status") == NOT_ACCEPTED).to_numpy()
     columns = {}
     for month in (last - k for k in range(months - 1, -1, -1)):
-        is_open = open_mask(prep, month_bounds(month)[1])
+        is_open = open_mask(prep, month_bounds(month)[1]) & ~refused
         columns[str(month)] = pd.Series(is_open).groupby(handler).sum()
     table = pd.DataFrame(columns).fillna(0).astype(int)
     table = table[table.sum(axis=1) > 0]
@@ -222,7 +227,8 @@ def complaint_rate(prep: Prepared, volume: pd.Series | None, last: pd.Period,
     columns = ["complaints", "orders", "per_thousand"]
     if volume is None or volume.empty:
         return pd.DataFrame(columns=columns).rename_axis("month")
-    received = pd.Series(prep.months[~np.isnat(prep.months)]).astype(str).value_counts()
+    received = pd.Series(np.datetime_as_string(prep.months[~np.isnat(prep.months)], unit="M")
+                         ).value_counts()
     rows = []
     for month in (last - k for k in range(months - 1, -1, -1)):
         orders = volume.get(month)
