@@ -9,8 +9,8 @@ import pytest
 
 from addin.core.calendar import WorkCalendar
 from addin.core.learning import learn
-from addin.layout.learning_tables import learning_tables
 from addin.core.vocab import default_lists
+from addin.layout.learning_tables import learning_tables
 
 AS_OF = dt.date(2026, 3, 31)
 

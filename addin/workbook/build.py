@@ -49,7 +49,8 @@ CREATED = dt.datetime(2026, 3, 20, 0, 0, 0)
 # Sheet code names (what the VBA project's document modules are called), in sheet order.
 _CODE_NAMES = {"complaints": "shComplaints", "card": "shCard", "settings": "shSettings",
                "lists": "shLists", "rules": "shRules", "holidays": "shHolidays",
-               "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters"}
+               "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters",
+               "actions": "shActions"}
 _FIXED_NAMES = {"card": ("Card", "记录卡"), "help": ("Help", "帮助"), "log": ("Log", "Log"),
                 "conf": ("xlwings.conf", "xlwings.conf"), "counters": ("Counters", "Counters")}
 _TITLE = {"en": "Customer complaint record card", "zh": "客户投诉记录卡"}
@@ -147,9 +148,7 @@ def _fill(wb: Any, lang: str, vba: bytes | None,
     if macros:
         write_conf(sheets["conf"], lang, styles)
     write_counters(sheets["counters"], counters, styles)
-    # Staff's own sheet, with no code module of its own: the macros never address it by name.
-    write_actions(wb.add_worksheet(sheet_name("actions", lang)), lang, styles,
-                  side_rows.get("actions", [])[1:])
+    write_actions(sheets["actions"], lang, styles, side_rows.get("actions", [])[1:])
     if "volume" in side_rows:
         write_rows(wb.add_worksheet(sheet_name("volume", lang)), side_rows["volume"], styles,
                    widths=tuple(VOLUME_WIDTHS.values()))
