@@ -186,3 +186,27 @@ def test_the_demo_report_shows_every_new_section_with_content(tmp_path, lang):
     verdicts = _section(text, "ActionsResults")
     words = ("Met", "Not met", "Too early") if lang == "en" else ("达成", "未达成", "为时尚早")
     assert all(f">{word}<" in verdicts for word in words)
+
+
+def test_the_live_door_writes_the_same_results_in_one_block_a_column(tmp_path):
+    from xl_standin import StandinBook
+
+    from addin.batch.run import process_file
+    from addin.workbook import build_workbook
+    from addin.xl.macros import run_button
+
+    card = build_workbook(tmp_path / "card.xlsx", "en", headers=HEADERS, rows=_register(),
+                          side_rows={"actions": ACTIONS})
+    book = StandinBook(card)
+    result = run_button(book, "run_all", today=TODAY)
+    assert result.ok, result.message
+    blocks = [w for w in result.plan.writes if w.sheet == "Actions"]
+    assert [(w.address, len(w.values)) for w in blocks] == [("L2:L5", 4), ("M2:M5", 4)]
+    book.wb.save(tmp_path / "live.xlsx")
+    process_file(card, output=tmp_path / "batch.xlsx", today=TODAY)
+
+    def results(path):
+        ws = openpyxl.load_workbook(path)["Actions"]
+        return [[c.value for c in row[11:13]] for row in ws.iter_rows(min_row=2)]
+    assert results(tmp_path / "live.xlsx") == results(tmp_path / "batch.xlsx")
+    assert results(tmp_path / "live.xlsx")[0] == ["4.0 → 1.0 complaints/month (-75.0%)", "Met"]
