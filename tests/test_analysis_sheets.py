@@ -160,8 +160,9 @@ def test_two_batch_runs_leave_one_analysis_sheet_with_its_charts(tmp_path):
     assert [n for n in wb.sheetnames if n in ("Analysis", "分析")] == ["Analysis"]
     ws = wb["Analysis"]
     # Category x month, channel, severity, department, then the archive's analyses: causes,
-    # repeat and reopen rates by category, workload (openpyxl reads charts back from the file).
-    assert len(ws._charts) == 7
+    # repeat and reopen rates by category, workload and, as the demo has a Volume sheet, the
+    # complaints per thousand orders (openpyxl reads charts back from the file).
+    assert len(ws._charts) == 8
     assert ws["A1"].value == "Complaint analysis — 20 May 2026"  # the second run's day
     assert {"CategoryByMonth", "By_channel", "Causes", "Profile_category", "Workload"} <= set(
         ws.tables)
