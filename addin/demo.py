@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .batch.newfile import save_new_workbook
 from .batch.run import process_file
+from .core.fields import BY_KEY
+from .demo_actions import demo_action_rows, demo_volume_rows
 from .demo_data import make_demo
 from .workbook import RecordBook
 
@@ -24,7 +26,10 @@ def write_demo_workbook(path: Path | str, rows: int = 3000, lang: str = "zh-CN",
     backed up)."""
     today = today or dt.date.today()
     demo = make_demo(rows, months=18, end=today, lang=lang)
-    book = RecordBook(lang, demo.headers, demo.rows)
+    received = demo.headers.index(BY_KEY["received_at"].header(lang))
+    book = RecordBook(lang, demo.headers, demo.rows, side_rows={
+        "actions": demo_action_rows(demo, received, today, lang),
+        "volume": demo_volume_rows(demo, received, lang)})
     return save_new_workbook(book, path, overwrite=overwrite)
 
 

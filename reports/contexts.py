@@ -86,6 +86,8 @@ class MonthlyReportContext:
     # measure; None and [] in a branch's own report.
     branches: Table | None = None
     league: list[Table] = field(default_factory=list)
+    # Open, late and measured actions, then the archive's analyses (addin.layout.learning_tables)
+    learning: list[Table] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

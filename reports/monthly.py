@@ -15,18 +15,19 @@ from typing import Any
 
 import pandas as pd
 
+from addin.core.actions import ActionReview, review_actions
 from addin.core.analysis import (
     MonthAnalysis,
     MonthlyFigures,
     analyse_month,
     default_month,
 )
-from addin.core.fields import fold
+from addin.core.learning import Learning, learn
 from addin.core.register import Grid, Register
 from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
+from addin.layout.learning_tables import learning_tables
 from addin.layout.tables import NUMERIC_KINDS, ReportTable, TableChart, cell_text, month_tables
-from addin.layout.words import ACTION_HEADERS, action_header_names
 
 from . import charts
 from .contexts import Action, Chart, KpiCard, MonthlyReportContext, Table
@@ -37,6 +38,7 @@ BLANK_ACTION_ROWS = 4
 # The report file's language tag, and a month under a chart's axis.
 _FILE_TAG = Text("en", "zh")
 _AXIS_MONTH = Text("{short}", "{month.month}月")
+LEARNING_MONTHS = 12  # the report's analyses cover the year up to the month's end
 
 
 @dataclass
@@ -50,6 +52,8 @@ class MonthInputs:
     mask: bool
     workbook: str  # file name shown in the report
     actions: Grid | None = None
+    review: ActionReview | None = None  # the Actions sheet as the pipeline measured it
+    volume: pd.Series | None = None  # orders per month from the Volume sheet
 
 
 def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, today: dt.date,
@@ -65,7 +69,7 @@ def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, toda
     outcome = process(register, grids, today, counters or {}, changes=False)
     return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,
                        outcome.lang, outcome.config.settings.mask_personal_data,
-                       workbook, grids.get("actions"))
+                       workbook, grids.get("actions"), outcome.actions, outcome.volume)
 
 
 def load_month_inputs(path: Path, today: dt.date) -> MonthInputs:
@@ -130,7 +134,8 @@ def report_from_register(register: Register, grids: dict[str, Grid], workbook: s
     analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists)
     context = monthly_context(analysis, inputs.lists, lang, mask=inputs.mask,
                               workbook=inputs.workbook,
-                              actions=read_actions(inputs.actions, period, lang))
+                              actions=read_actions(inputs.actions, period, lang),
+                              learning=month_learning(inputs, analysis))
     html = render(environment(templates), "monthly.html.j2", context)
     names = report_names(Path(workbook).stem, period, lang)
     return MonthReport(html, names, write_html(html, folder, names, pdf), analysis, inputs)
@@ -157,8 +162,8 @@ def write_report(path: Path, month: pd.Period | str | None = None, lang: str | N
 # ----------------------------------------------------------------------------- the context
 
 def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None, lang: str,
-                    *, mask: bool, workbook: str, actions: list[Action] | None = None
-                    ) -> MonthlyReportContext:
+                    *, mask: bool, workbook: str, actions: list[Action] | None = None,
+                    learning: Learning | None = None) -> MonthlyReportContext:
     lists, lang = lists or default_lists(), Lang.of(lang)
     month, figures = analysis.month, analysis.figures
     # The same tables the Monthly sheet holds, built once; the report shows them as text.
@@ -187,6 +192,8 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
         repeats=html_table(tables["Repeats"], lang, mask),
         actions=actions or [],
         blank_action_rows=BLANK_ACTION_ROWS,
+        learning=[html_table(table, lang, mask) for table in
+                  learning_tables(learning, lang, lists)] if learning is not None else [],
         definitions=t("definitions_text", lang),
     )
 
@@ -307,39 +314,19 @@ def _filled(value: Any) -> bool:
 
 # ----------------------------------------------------------------------------- the Actions sheet
 
+def month_learning(inputs: MonthInputs, analysis: MonthAnalysis) -> Learning:
+    """The actions and the archive's analyses over the 12 months up to the month's end."""
+    return learn(inputs.cases, inputs.calendar, analysis.figures.as_of, months=LEARNING_MONTHS,
+                 actions=inputs.review, volume=inputs.volume)
+
+
 def read_actions(grid: Grid | None, month: pd.Period, lang: str) -> list[Action]:
-    """The Actions sheet's rows for the month (rows without a month are shown every month)."""
+    """The actions to show for the month: every one still open (carried into every report until
+    done) and those opened in the month, as the Actions sheet holds them."""
     if grid is None or not grid.rows:
         return []
-    where = {}
-    for j, text in enumerate(grid.rows[0]):
-        for key in ACTION_HEADERS:
-            if text is not None and fold(text) in {fold(n) for n in action_header_names(key)}:
-                where.setdefault(key, j)
-    if "action" not in where:
-        return []
-    found = []
-    for i in range(1, len(grid.rows)):
-        cell = {key: grid.value(i, j) for key, j in where.items()}
-        if not _filled(cell.get("action")) or not _same_month(cell.get("month"), month):
-            continue
-        found.append(Action(*(_shown(cell.get(k), lang) for k in
-                              ("category", "action", "owner", "due", "status"))))
-    return found
-
-
-def _same_month(value: Any, month: pd.Period) -> bool:
-    if not _filled(value):
-        return True
-    text = str(value).strip().replace("年", "-").replace("月", "").replace("/", "-")
-    try:
-        return pd.Period(pd.Timestamp(value) if isinstance(value, dt.date) else text,
-                         freq="M") == month
-    except (ValueError, TypeError):
-        return False
-
-
-def _shown(value: Any, lang: str) -> str:
-    if isinstance(value, dt.date):
-        return fmt_date(value, lang)
-    return str(value).strip() if _filled(value) else ""
+    review = review_actions(grid, pd.DataFrame(), month.end_time.date(), lang)
+    return [Action(label(a.category, "category", default_lists(), lang) if a.category else "",
+                   a.text, a.owner, fmt_date(a.due, lang) if a.due else "", a.status)
+            for a in review.actions
+            if not a.done or (a.opened is not None and pd.Period(a.opened, freq="M") == month)]

@@ -84,7 +84,8 @@ def test_switching_language_keeps_one_sheet_in_the_same_place(workbook, cases, c
     write_analysis_sheets(workbook, figures, "en")
     workbook.create_sheet("Notes")
     write_analysis_sheets(workbook, figures, "zh-CN")
-    assert workbook.sheetnames == ["Complaints", "Settings", "分析", "Notes"]
+    # The Actions sheet (staff's) is created with the first Analysis sheet and kept as it is.
+    assert workbook.sheetnames == ["Complaints", "Settings", "分析", "Actions", "Notes"]
     assert workbook["分析"]["A1"].value == "投诉分析 — 2026年4月10日"
 
 
@@ -113,11 +114,12 @@ def test_actions_sheet_is_created_once_and_never_overwritten(workbook, cases, ca
     figures = analysis_figures(cases, calendar, TODAY, month="2026-03")
     write_analysis_sheets(workbook, figures, "zh-CN")
     actions = workbook["改进措施"]
-    assert [c.value for c in actions[1]] == ["月份", "投诉类别", "改进措施", "负责人", "完成期限",
-                                             "状态"]
-    actions.append(["2026-03", "交付时效", "与快递每周对账", "李四", None, "进行中"])
+    assert [c.value for c in actions[1]] == [
+        "措施编号", "提出日期", "投诉类别", "原因类别", "产品/服务", "关联案件", "改进措施",
+        "负责人", "完成期限", "状态", "预期目标", "实际效果", "评价"]
+    actions.append(["A-1", "2026-03", "交付时效", None, None, None, "与快递每周对账", "李四"])
     write_analysis_sheets(workbook, figures, "zh-CN")
-    assert workbook["改进措施"]["C2"].value == "与快递每周对账"
+    assert workbook["改进措施"]["G2"].value == "与快递每周对账"
     assert workbook.sheetnames.count("改进措施") == 1
 
 
@@ -157,7 +159,10 @@ def test_two_batch_runs_leave_one_analysis_sheet_with_its_charts(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert [n for n in wb.sheetnames if n in ("Analysis", "分析")] == ["Analysis"]
     ws = wb["Analysis"]
-    # Category x month, channel, severity, department; openpyxl reads charts back from the file.
-    assert len(ws._charts) == 4
+    # Category x month, channel, severity, department, then the archive's analyses: causes,
+    # repeat and reopen rates by category, workload and, as the demo has a Volume sheet, the
+    # complaints per thousand orders (openpyxl reads charts back from the file).
+    assert len(ws._charts) == 8
     assert ws["A1"].value == "Complaint analysis — 20 May 2026"  # the second run's day
-    assert len(ws.tables) == 8
+    assert {"CategoryByMonth", "By_channel", "Causes", "Profile_category", "Workload"} <= set(
+        ws.tables)

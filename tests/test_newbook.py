@@ -94,9 +94,9 @@ def zh_book(tmp_path_factory):
 
 def test_new_book_has_every_sheet_of_the_card_but_the_macro_ones(en_path, en_book, zh_book):
     assert en_book.sheetnames == ["Complaints", "Card", "Settings", "Lists", "Rules", "Holidays",
-                                  "Help", "Log", "Counters"]
+                                  "Help", "Log", "Counters", "Actions"]
     assert zh_book.sheetnames == ["投诉登记", "记录卡", "设置", "列表", "规则", "节假日", "帮助",
-                                  "Log", "Counters"]
+                                  "Log", "Counters", "改进措施"]
     assert [ws.title for ws in en_book if ws.sheet_state == "hidden"] == ["Counters"]
     with zipfile.ZipFile(en_path) as archive:
         assert "xl/vbaProject.bin" not in archive.namelist()
@@ -214,7 +214,7 @@ def test_door_reads_the_new_workbook_without_setting_findings(request, book, lan
     assert (loc.sheet, loc.header_row, loc.table.displayName) == (
         sheet_names(lang)["complaints"], HEADER_ROW, "Complaints")
     grids = read_grids(wb)
-    assert set(grids) == {"settings", "lists", "rules", "holidays"}
+    assert set(grids) == {"settings", "lists", "rules", "holidays", "actions"}
     outcome = process(read_register(loc), grids, dt.date(2026, 3, 20))
     assert not [f.code for f in outcome.findings if f.code in SETTINGS_CODES]
     assert outcome.new_columns == [] and outcome.summary.rows == 2

@@ -93,7 +93,7 @@ def test_door_reads_the_fresh_workbook_without_setting_findings(built, lang):
     assert (loc.sheet, loc.header_row, loc.table.displayName) == (
         sheet_names(lang)["complaints"], 2, "Complaints")
     grids = read_grids(wb)
-    assert set(grids) == {"settings", "lists", "rules", "holidays"}
+    assert set(grids) == {"settings", "lists", "rules", "holidays", "actions"}
     outcome = process(read_register(loc), grids, EXAMPLE_TODAY, read_counters(wb))
     assert not [f.code for f in outcome.findings if f.code in SETTINGS_CODES]
     assert outcome.config.settings.language == lang

@@ -19,9 +19,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from addin.core.actions import ActionReview
 from addin.core.analysis import AnalysisFigures
 from addin.core.fields import fold
 from addin.core.vocab import Vocabulary
+from addin.layout.actions_sheet import action_headers, action_widths
 from addin.layout.sheets import ANALYSIS_SHEETS, sheet_name
 from addin.layout.tables import (
     CHART_HEIGHT,
@@ -30,9 +32,8 @@ from addin.layout.tables import (
     SheetPlan,
     plan_sheets,
 )
-from addin.layout.words import action_headers
 
-__all__ = ["apply_plan", "write_analysis_sheets"]
+__all__ = ["apply_plan", "write_action_results", "write_analysis_sheets"]
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADING_FONT = Font(bold=True, size=12)
@@ -47,8 +48,7 @@ def write_analysis_sheets(wb: Workbook, figures: AnalysisFigures, lang: str,
     Returns the names of the sheets written.
     """
     written = [apply_plan(wb, plan, lang).title for plan in plan_sheets(figures, lang, lists)]
-    if figures.month is not None:
-        _ensure_actions_sheet(wb, lang)
+    _ensure_actions_sheet(wb, lang)
     return written
 
 
@@ -124,9 +124,20 @@ def _ensure_actions_sheet(wb: Workbook, lang: str) -> None:
     if any(fold(ws.title) in names for ws in wb.worksheets):
         return
     ws = wb.create_sheet(sheet_name("actions", lang))
-    for j, text in enumerate(action_headers(lang), start=1):
+    for j, (text, width) in enumerate(zip(action_headers(lang), action_widths(), strict=True),
+                                      start=1):
         cell = ws.cell(1, j, text)
         cell.font, cell.fill = Font(bold=True), BAND
         cell.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(j)].width = 40 if j == 3 else 14
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"
+
+
+def write_action_results(wb: Workbook, review: ActionReview) -> int:
+    """Write the Actions sheet's Result and Verdict cells that changed; returns how many."""
+    if not review.writes or review.sheet not in wb.sheetnames:
+        return 0
+    ws = wb[review.sheet]
+    for row, col, value in review.writes:
+        ws.cell(row, col).value = value
+    return len(review.writes)

@@ -26,6 +26,7 @@ from addin import __version__
 from addin.core.analysis import AnalysisFigures, analysis_figures
 from addin.core.errors import about_file
 from addin.core.fields import WRITTEN_KEYS
+from addin.core.learning import learn
 from addin.core.pipeline import Outcome, Summary, process
 from addin.core.text import Lang, Text
 from addin.layout.cells import column_taken
@@ -39,7 +40,7 @@ from addin.layout.sheets import (
     sheet_role,
 )
 
-from .analysis_sheets import write_analysis_sheets
+from .analysis_sheets import write_action_results, write_analysis_sheets
 from .caselog import apply_case_log, case_log_pending, read_case_state
 from .glance import Glance, glance
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
@@ -175,6 +176,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         outcome = work.outcome
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
         apply_case_log(wb, outcome, run)
+        write_action_results(wb, outcome.actions)
         if work.figures is not None:
             write_analysis_sheets(wb, work.figures, outcome.lang, outcome.config.lists)
         timings["write"] = _lap(clock)
@@ -201,7 +203,9 @@ class _Work:
         columns, colouring rules, Findings, counters (the Log gains a row only with those) and
         the analysis sheets."""
         outcome = self.outcome
-        return (outcome_is_noop(self.wb, self.loc, outcome)
+        # The Actions sheet's Result and Verdict and the case log are outside the register: a
+        # change there alone is a reason to save too.
+        return (outcome_is_noop(self.wb, self.loc, outcome) and not outcome.actions.writes
                 and not case_log_pending(self.wb, outcome)) and (
             self.figures is None or analysis_is_current(self.wb, self.figures, outcome.lang,
                                                         outcome.config.lists))
@@ -218,8 +222,12 @@ def _work(path: Path, wb: Any, loc: RegisterLocation,
     outcome = process(register, grids, today, counters, last_state=read_case_state(wb))
     _check_room(path, loc, outcome, below)
     check_merged_writes(path, loc, outcome.changes)
-    figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
-                               lists=outcome.config.lists) if analysis else None
+    figures = None
+    if analysis:
+        figures = analysis_figures(outcome.cases, outcome.config.calendar, today,
+                                   lists=outcome.config.lists)
+        figures.learning = learn(outcome.cases, outcome.config.calendar, today,
+                                 actions=outcome.actions, volume=outcome.volume)
     timings["compute"] = timings.get("compute", 0.0) + _lap(clock)
     return _Work(wb, loc, outcome, figures, grids, counters)
 

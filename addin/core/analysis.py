@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ import pandas as pd
 from .calendar import NAT, WorkCalendar, as_days
 from .cells import distinct_values, map_distinct
 from .vocab import DONE_STATUSES, Vocabulary, default_lists
+
+if TYPE_CHECKING:
+    from .learning import Learning
 
 NOT_SET = "Not set"  # the group of rows where a field is empty; translated by the renderers
 DIMENSIONS = ("channel", "category", "severity", "urgency", "department", "handler", "status")
@@ -792,6 +796,7 @@ class AnalysisFigures:
     # How far to trust the Suggested column (suggest.Quality), as the pipeline left it on the
     # cases; None when the run made no suggestions (a report).
     suggester: object = None
+    learning: Learning | None = None  # actions and the archive's analyses (learning.py)
 
 
 def analysis_figures(cases: pd.DataFrame, calendar: WorkCalendar, today: dt.date,

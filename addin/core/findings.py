@@ -225,6 +225,35 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "{cell} 的文本有 {length} 个字符；Excel 单元格最多容纳 {limit} 个字符。",
        "Shorten the text (keep the full text in a file and refer to it), then run again.",
        "请缩短该文本（完整内容可另存为文件并注明），然后重新运行。"),
+    # The Actions sheet (addin/core/actions.py, addin/core/targets.py).
+    _c("action-target-unreadable", "warning", "Target not understood", "预期目标无法识别",
+       "{cell}: the target {value!r} does not follow the target grammar, so the action's effect "
+       "cannot be judged.",
+       "{cell}：预期目标“{value}”不符合目标写法，无法评价该措施的效果。",
+       "Write it as a figure: \"-20% in 3 months\", \"≤ 5 per month\" or \"reopen rate < 5%\" "
+       "(the Help sheet lists every form).",
+       "请写成可衡量的数字，如“减少20% 3个月内”“每月不超过5件”“重开率低于5%”"
+       "（帮助表列出全部写法）。"),
+    _c("action-date-unreadable", "warning", "Date not understood", "日期无法识别",
+       "{cell} holds {value!r}, which is not a date.", "{cell} 中的“{value}”不是日期。",
+       "Type a date such as 2026-03-31 (or pick one), then run again.",
+       "请输入日期（如 2026-03-31），然后重新运行。"),
+    _c("volume-not-number", "warning", "Orders not a number", "订单量不是数字",
+       "{cell} holds {value!r}, which is not a number of orders.",
+       "{cell} 中的“{value}”不是订单数量。",
+       "Type the month's number of orders (digits only), then run again.",
+       "请填写当月订单数量（只填数字），然后重新运行。"),
+    _c("action-late", "warning", "Improvement action late", "改进措施已逾期",
+       "{cell}: the action {value!r} (owner {owner}) was due on {due} and is not done.",
+       "{cell}：措施“{value}”（负责人 {owner}）应于 {due} 完成，目前尚未完成。",
+       "Finish it and set its Status to Done, or agree a new Due date with the owner.",
+       "请完成该措施并将状态改为“已完成”，或与负责人商定新的完成期限。"),
+    _c("action-not-met", "warning", "Action did not meet its target", "措施未达到预期目标",
+       "{cell}: the action {value!r} aimed at {target} but measured {result}.",
+       "{cell}：措施“{value}”的目标是 {target}，实际为 {result}。",
+       "Re-assess the cause and add a new action with a new plan and target on the Actions "
+       "sheet.",
+       "请重新评估原因，并在改进措施表中新增一条带有新计划和目标的措施。"),
 )}
 
 

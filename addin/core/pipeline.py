@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .actions import ActionReview, review_actions
 from .calendar import as_days
 from .caselog import case_events
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
@@ -31,6 +32,7 @@ from .settings import Config, load_config
 from .stages import check_stages, follow_ups_overdue
 from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
+from .volume import read_volume
 
 # Fields the pipeline may write, in the card's order; the door appends missing ones in this order.
 # The hints follow the Rule column, so the Classify button writes them in the same block.
@@ -77,6 +79,9 @@ class Outcome:
     case_events: pd.DataFrame | None = field(default=None, repr=False)
     case_state: pd.DataFrame | None = field(default=None, repr=False)
     last_state: pd.DataFrame | None = field(default=None, repr=False)
+    # The Actions sheet measured (its Result and Verdict cells to write) and the Volume sheet.
+    actions: ActionReview = field(default_factory=ActionReview)
+    volume: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
 
 
 def check_tag(header: str) -> str:
@@ -146,10 +151,14 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
+    # After the Check column is worked out: these findings are about other sheets' rows.
+    actions = review_actions(sheets.get("actions"), cases, today, lang, config.lists)
+    volume, volume_findings = read_volume(sheets.get("volume"))
+    findings += actions.findings + volume_findings
     summary = _summary(register, classes, case_no, findings, clocks, diffs, cases)
     cases = extra.record(cases, summary)
     return Outcome(register, lang, config, diffs, new_columns, findings, new_counters, summary,
-                   cases, events, state, last_state)
+                   cases, events, state, last_state, actions, volume)
 
 
 def _escalations(register: Register, config: Config, cases: pd.DataFrame,

@@ -18,9 +18,12 @@ SHEET_NAMES = {
     "lists": ("Lists", "列表"),
     "rules": ("Rules", "规则"),
     "holidays": ("Holidays", "节假日"),
+    # Staff's sheets for learning from the archive: improvement actions and business volume.
+    "actions": ("Actions", "改进措施"),
+    "volume": ("Volume", "业务量"),
 }
-# The settings sheets, read whole by every door.
-GRID_ROLES = ("settings", "lists", "rules", "holidays")
+# The settings sheets, read whole by every door (the Actions and Volume sheets too).
+GRID_ROLES = ("settings", "lists", "rules", "holidays", "actions", "volume")
 
 # Sheets the add-in writes. Findings, Log and Counters keep their English names in a Chinese
 # workbook: the doors find them by these names.

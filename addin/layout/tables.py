@@ -47,8 +47,10 @@ from .words import (
 
 # Excel number formats by column kind; "text", "name" and "date" cells need none but dates'.
 EXCEL_FORMATS = {"count": "#,##0", "rate": "0.0%", "days": "0.0", "score": "0.00",
-                 "ratio": "0.0", "p_value": "0.000", "date": "yyyy-mm-dd", "contact": "@"}
-NUMERIC_KINDS = {"count", "rate", "days", "score", "ratio", "p_value", "figure", "change"}
+                 "ratio": "0.0", "p_value": "0.000", "date": "yyyy-mm-dd", "contact": "@",
+                 "money": "#,##0.00"}
+NUMERIC_KINDS = {"count", "rate", "days", "score", "ratio", "p_value", "figure", "change",
+                 "money"}
 ALL_TIME_COLUMNS = (("cases", "count"), ("open", "count"), ("overdue", "count"),
                     ("resolved", "count"), ("on_time_rate", "rate"), ("median_days", "days"),
                     ("satisfaction", "score"))
@@ -126,6 +128,8 @@ def cell_text(value: Any, kind: str, lang: Lang | str, mask: bool = False) -> st
         return fmt_change(value, kind.removeprefix("change_"), lang)
     if kind in ("count", "rate", "days", "score", "ratio"):
         return fmt_number(value, "days" if kind == "ratio" else kind, lang)
+    if kind == "money":
+        return "–" if value is None else f"{value:,.2f}"
     if kind == "p_value":
         return "–" if value is None else "<0.001" if value < 0.001 else f"{value:.3f}"
     if kind == "date":
@@ -412,6 +416,11 @@ def plan_sheets(figures: AnalysisFigures, lang: Lang | str,
         analysis.row += 1
     for table in analysis_tables(figures, lang, lists):
         analysis.table(table)
+    if figures.learning is not None:
+        from .learning_tables import learning_tables  # it builds on this module's tables
+
+        for table in learning_tables(figures.learning, lang, lists):
+            analysis.table(table)
     analysis.plan.widths = {1: 24} | {j: 12 for j in range(2, 16)}
     analysis.plan.freeze = "A3"
     plans = [analysis.plan]

@@ -125,29 +125,12 @@ TEXT: dict[str, Text] = {
                                   "15 天内回复（美国 CFPB）"),
 }
 
-# The Actions sheet's headers: staff's own sheet, created once by either door and read by the
-# report. The doors write these names; the report also reads the shorter Chinese ones staff use.
-ACTION_HEADERS: dict[str, Text] = {
-    "month": Text("Month", "月份"), "category": Text("Category", "投诉类别"),
-    "action": Text("Action", "改进措施"), "owner": Text("Owner", "负责人"),
-    "due": Text("Due", "完成期限"), "status": Text("Status", "状态"),
-}
-_OTHER_ACTION_HEADERS = {"category": ("类别",), "action": ("措施",)}
 # How a day and a month are written: chosen by language, then filled in.
 _DAY = Text("{day.day} {day:%b %Y}", "{day.year}年{day.month}月{day.day}日")
 _MONTH = Text("{name} {month.year}", "{month.year}年{month.month}月")
 _POINTS = Text(" pt", " 个百分点")
 # What goes between the parts of a list ("items") or of a sentence ("clauses").
 SEPARATORS = {"items": Text(", ", "、"), "clauses": Text("; ", "；")}
-
-
-def action_headers(lang: Lang | str) -> list[str]:
-    return [names.in_(lang) for names in ACTION_HEADERS.values()]
-
-
-def action_header_names(key: str) -> tuple[str, ...]:
-    """Every header the report accepts for an Actions column, in either language."""
-    return (*ACTION_HEADERS[key], *_OTHER_ACTION_HEADERS.get(key, ()))
 
 
 def separator(kind: str, lang: Lang | str) -> str:

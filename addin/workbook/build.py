@@ -18,6 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
+from addin.layout.actions_sheet import VOLUME_WIDTHS
 from addin.layout.cells import cell_value
 from addin.vba.build import build_workbook_vba
 
@@ -30,6 +31,7 @@ from .side_sheets import (
     list_names,
     setting_sheets,
     sheet_name,
+    write_actions,
     write_conf,
     write_counters,
     write_help,
@@ -47,7 +49,8 @@ CREATED = dt.datetime(2026, 3, 20, 0, 0, 0)
 # Sheet code names (what the VBA project's document modules are called), in sheet order.
 _CODE_NAMES = {"complaints": "shComplaints", "card": "shCard", "settings": "shSettings",
                "lists": "shLists", "rules": "shRules", "holidays": "shHolidays",
-               "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters"}
+               "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters",
+               "actions": "shActions"}
 _FIXED_NAMES = {"card": ("Card", "记录卡"), "help": ("Help", "帮助"), "log": ("Log", "Log"),
                 "conf": ("xlwings.conf", "xlwings.conf"), "counters": ("Counters", "Counters")}
 _TITLE = {"en": "Customer complaint record card", "zh": "客户投诉记录卡"}
@@ -62,12 +65,15 @@ def sheet_names(lang: str) -> dict[str, str]:
 
 def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
                    cache_dir: Path | None = None, *, headers: Sequence[object] | None = None,
-                   rows: Sequence[Sequence[Any]] | None = None) -> Path:
+                   rows: Sequence[Sequence[Any]] | None = None,
+                   side_rows: dict[str, list[list[Any]]] | None = None) -> Path:
     """Write the record-card workbook in ``lang`` (zh-CN or en) to ``path``; return the path.
 
     A ``.xlsm`` gets the VBA project, the buttons and xlwings.conf; a ``.xlsx`` holds no macros,
     so it gets none of them and its register and Help sheet say what to run instead. The register
     holds ``rows`` (under ``headers``, in any order or language) or, without them, the examples.
+    ``side_rows`` may give staff's Actions rows and a Volume sheet ("actions", "volume": a header
+    row, then the rows), as the demo does.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
@@ -83,7 +89,7 @@ def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     try:
-        _fill(wb, lang, vba, given)
+        _fill(wb, lang, vba, given, side_rows or {})
     finally:
         wb.close()
     return path
@@ -94,15 +100,19 @@ class RecordBook:
     batch door's safe save asks of a workbook, so it checks, backs up and places the file."""
 
     def __init__(self, lang: str, headers: Sequence[object], rows: Sequence[Sequence[Any]],
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None,
+                 side_rows: dict[str, list[list[Any]]] | None = None) -> None:
         self.lang, self.headers, self.rows, self.cache_dir = lang, headers, rows, cache_dir
+        self.side_rows = side_rows
 
     def save(self, path: Path | str) -> None:
-        build_workbook(path, self.lang, self.cache_dir, headers=self.headers, rows=self.rows)
+        build_workbook(path, self.lang, self.cache_dir, headers=self.headers, rows=self.rows,
+                       side_rows=self.side_rows)
 
 
 def _fill(wb: Any, lang: str, vba: bytes | None,
-          given: tuple[list[Any], list[list[Any]]] | None) -> None:
+          given: tuple[list[Any], list[list[Any]]] | None,
+          side_rows: dict[str, list[list[Any]]]) -> None:
     macros = vba is not None
     names = {role: name for role, name in sheet_names(lang).items()
              if macros or role != "conf"}  # xlwings.conf serves the macros only
@@ -138,6 +148,10 @@ def _fill(wb: Any, lang: str, vba: bytes | None,
     if macros:
         write_conf(sheets["conf"], lang, styles)
     write_counters(sheets["counters"], counters, styles)
+    write_actions(sheets["actions"], lang, styles, side_rows.get("actions", [])[1:])
+    if "volume" in side_rows:
+        write_rows(wb.add_worksheet(sheet_name("volume", lang)), side_rows["volume"], styles,
+                   widths=tuple(VOLUME_WIDTHS.values()))
     sheets["complaints"].activate()
 
 

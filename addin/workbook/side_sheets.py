@@ -8,6 +8,7 @@ examples follow exactly the settings staff see.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,15 @@ from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
 from addin.core.fields import BY_KEY, field_for_header, fold
 from addin.core.findings import CATALOGUE
 from addin.core.register import Grid
+from addin.layout.actions_sheet import (
+    ACTION_DATE_KEYS,
+    ACTION_HEADERS,
+    ACTION_STATUSES,
+    TARGET_EXAMPLES,
+    TARGET_RULE,
+    action_headers,
+    action_widths,
+)
 from addin.layout.counters import counters_rows
 from addin.layout.defaults import SETTINGS_HEADER, default_lists_rows, default_settings_rows
 from addin.layout.findings_sheet import LEVEL_LABELS
@@ -38,6 +48,9 @@ _HELP_TITLES = {
                  "校验结果说明（“校验结果”列与 Findings 工作表）"),
     "finding_header": (("Code", "Title", "Level", "Message", "What to do"),
                        ("代码", "名称", "级别", "说明", "处理建议")),
+    "targets": ("Targets of improvement actions (the Actions sheet's Target column)",
+                "改进措施的预期目标（“改进措施”工作表的“预期目标”列）"),
+    "target_header": (("English", "中文", None, "Meaning"), ("English", "中文", None, "含义")),
 }
 _CONF_NOTES = {
     "en": ("xlwings reads the keys from A1 down to the first empty row; rows below it are notes.",
@@ -169,6 +182,11 @@ def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
     for button in BUTTONS if buttons else ():
         rows.append(("wrap", [button.caption_zh if zh else button.caption_en, button.macro,
                               None, pick(BUTTON_HELP[button.macro], lang)]))
+    rows += [("", []), ("section", [pick(_HELP_TITLES["targets"], lang)]),
+             ("header", list(_HELP_TITLES["target_header"][zh]))]
+    rows += [("wrap", [en, cn, None, meaning_zh if zh else meaning_en])
+             for en, cn, meaning_en, meaning_zh in TARGET_EXAMPLES]
+    rows.append(("note", [pick(TARGET_RULE, lang)]))
     rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
              ("header", list(_HELP_TITLES["finding_header"][zh]))]
     for code in CATALOGUE.values():
@@ -202,3 +220,31 @@ def write_help(ws: Any, lang: str, styles: Any, buttons: bool = True) -> None:
     for j, width in enumerate(HELP_WIDTHS):
         ws.set_column(j, j, width)
     print_setup(ws, repeat=False)
+
+
+ACTION_ROWS = 500  # rows of the Actions sheet that get the date formats and the Status dropdown
+
+
+def write_actions(ws: Any, lang: str, styles: Any, rows: Sequence[Sequence[Any]] = ()) -> None:
+    """The Actions sheet staff fill: its header row, widths, date columns and Status choices,
+    and ``rows`` of actions already written (the demo's)."""
+    zh = lang.startswith("zh")
+    for j, (text, width) in enumerate(zip(action_headers(lang), action_widths(), strict=True)):
+        ws.write_string(0, j, text, styles.header)
+        ws.set_column(j, j, width)
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if isinstance(value, dt.date):
+                ws.write_datetime(i, j, dt.datetime.combine(value, dt.time()), styles.date)
+            elif value is not None:
+                ws.write(i, j, value)
+    keys = list(ACTION_HEADERS)
+    for key in ACTION_DATE_KEYS:
+        ws.set_column(keys.index(key), keys.index(key), action_widths()[keys.index(key)],
+                      styles.date)
+    status = keys.index("status")
+    ws.data_validation(1, status, ACTION_ROWS, status, {
+        "validate": "list", "source": [pair[1] if zh else pair[0] for pair in ACTION_STATUSES],
+        "error_type": "information"})
+    ws.freeze_panes(1, 0)
+

@@ -21,6 +21,7 @@ from addin.core.analysis import AnalysisFigures
 from addin.core.fields import fold
 from addin.core.findings import column_letter
 from addin.core.vocab import Vocabulary
+from addin.layout.actions_sheet import action_headers, action_widths
 from addin.layout.sheets import ANALYSIS_SHEETS, sheet_name
 from addin.layout.tables import (
     CHART_HEIGHT,
@@ -29,7 +30,6 @@ from addin.layout.tables import (
     SheetPlan,
     plan_sheets,
 )
-from addin.layout.words import action_headers
 
 POINTS_PER_CM = 72 / 2.54
 TEXT_FORMAT = "@"
@@ -47,14 +47,13 @@ def write_analysis(book: Any, figures: AnalysisFigures, lang: str,
                    lists: dict[str, Vocabulary] | None = None) -> list[str]:
     """(Re)build the Analysis sheet, and the Monthly sheet when the figures hold a month.
 
-    Creates the Actions sheet when the figures hold a month and it is missing (it belongs to
+    Creates the Actions sheet when it is missing (it belongs to
     staff: never rewritten). Staff stay on the sheet they were on. Returns the sheets written.
     """
     names = list(book.sheet_names)
     active = book.sheets.active.name
     written = [rebuild_sheet(book, plan, names) for plan in plan_sheets(figures, lang, lists)]
-    if figures.month is not None:
-        ensure_actions_sheet(book, names, lang)
+    ensure_actions_sheet(book, names, lang)
     # Excel activates every sheet it adds; put staff back (on the new sheet if theirs was
     # rebuilt under a new name).
     back = active if active in names else written[0]
@@ -220,5 +219,5 @@ def ensure_actions_sheet(book: Any, names: list[str], lang: str) -> None:
     header = sheet.range((1, 1), (1, len(headers)))
     header.value = headers
     header.font.bold = True
-    sheet.range((1, 1), (1, len(headers))).column_width = 14
-    sheet.range((1, 3)).column_width = 40  # the action itself
+    for j, width in enumerate(action_widths(), start=1):
+        sheet.range((1, j)).column_width = width

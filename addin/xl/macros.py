@@ -237,6 +237,7 @@ def _monthly(book: Any, snap: Snapshot, folder: Path | None, day: dt.date) -> An
     more than the data buttons' budget: so it belongs to the manager's button, not to Run all.
     """
     from addin.core.analysis import AnalysisFigures, pivots
+    from addin.core.learning import learn
     from reports.monthly import report_from_register
 
     from .analysis import write_analysis
@@ -248,6 +249,8 @@ def _monthly(book: Any, snap: Snapshot, folder: Path | None, day: dt.date) -> An
     inputs = report.inputs
     figures = AnalysisFigures(day, pivots(inputs.cases, inputs.calendar, day, inputs.lists),
                               report.analysis)
+    figures.learning = learn(inputs.cases, inputs.calendar, day, actions=inputs.review,
+                             volume=inputs.volume)
     write_analysis(book, figures, inputs.lang, inputs.lists)
     return report
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
+from addin.layout.actions_sheet import written_blocks
 from addin.layout.caselog import (
     case_log_header,
     case_log_name,
@@ -109,12 +110,24 @@ def plan_writes(snap: Snapshot, outcome: Any, parts: Iterable[str], run: RunInfo
     counter_writes = _counter_writes(snap, counters)
     noop = not changes and not outcome.new_columns and not counter_writes
     cells = sum(len(v) for v in changes.values())
-    writes = counter_writes + register_writes + _findings_writes(snap, outcome)
+    writes = (counter_writes + register_writes + _findings_writes(snap, outcome)
+              + _action_writes(snap, outcome))
     if not noop:
         writes += _log_writes(snap, outcome, run, cells)
     logged = _case_log_writes(snap, outcome, None if set(parts) >= ALL_PARTS else keys, run)
     writes += logged
     return Plan(_adds_first(snap, writes), cells, first_error(outcome), noop and not logged)
+
+
+def _action_writes(snap: Snapshot, outcome: Any) -> list[Write]:
+    """The Actions sheet's Result and Verdict: one block write per column."""
+    review = getattr(outcome, "actions", None)
+    if review is None or not review.writes:
+        return []
+    old = snap.grids.get("actions")
+    return [Write("values", review.sheet, row, col, tuple((v,) for v in new),
+                  old=tuple((v,) for v in held), height=len(new))
+            for row, col, new, held in written_blocks(review.writes, old)]
 
 
 def _adds_first(snap: Snapshot, writes: list[Write]) -> list[Write]:
