@@ -14,11 +14,12 @@ import pandas as pd
 
 from addin.core.actions import Action
 from addin.core.learning import COMPENSATION_KEYS, Learning
+from addin.core.text import Text
 from addin.core.vocab import Vocabulary
 
 from .learning_words import w
 from .tables import ReportTable, TableChart, plain
-from .words import header, label, zh_lang
+from .words import header, label
 
 
 def learning_tables(learning: Learning, lang: str,
@@ -192,11 +193,15 @@ def volume_table(learning: Learning, lang: str) -> ReportTable:
                        charts=[TableChart("line", title, 4, 4, legend=False)] if rows else [])
 
 
+# Chinese sentences follow each other without a space.
+_SENTENCE_GAP = Text(" ", "")
+
+
 def _trend_note(table: pd.DataFrame, lang: str) -> str:
     """First against last month shown: the direction of the complaint rate."""
     if len(table) < 2:
         return ""
     first, last = table["per_thousand"].iloc[0], table["per_thousand"].iloc[-1]
-    sep = "" if zh_lang(lang) else " "
+    sep = _SENTENCE_GAP.in_(lang)
     return w("volume_trend", lang, first=f"{first:.2f}", last=f"{last:.2f}",
              months=len(table)) + sep + w("volume_up" if last > first else "volume_down", lang)
