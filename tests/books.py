@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.layout.sheets import LOG_SHEET
+from addin.layout.sheets import CASE_LOG_NAMES, LOG_SHEET
 
 # A register's headers in each language, with a column of the office's own (Internal memo)
 # between card columns.
@@ -48,6 +48,7 @@ def saved(wb: Workbook, tmp_path: Path, name: str = "book.xlsx") -> Workbook:
 # docProps/core.xml, and the time of each run in the Log sheet's first column.
 _PROPS_DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 _LOG_TIMES = re.compile(rb'(<c r="A(?!1")\d+"[^>]*>)<v>[^<]*</v>')
+_CASE_LOG_TIMES = re.compile(rb'(<c r="B(?!1")\d+"[^>]*>)<v>[^<]*</v>')
 _RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -56,8 +57,16 @@ def saved_parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     log = _part_of_sheet(parts, LOG_SHEET)
-    return {name: _LOG_TIMES.sub(rb"\1<v/>", data) if name == log else _PROPS_DATES.sub(b"", data)
-            for name, data in parts.items()}
+    case_log = next(filter(None, (_part_of_sheet(parts, n) for n in CASE_LOG_NAMES)), None)
+
+    def blanked(name: str, data: bytes) -> bytes:
+        if name == log:
+            return _LOG_TIMES.sub(rb"\1<v/>", data)
+        if name == case_log:  # the case log's Time column: when each run stamped its events
+            return _CASE_LOG_TIMES.sub(rb"\1<v/>", data)
+        return _PROPS_DATES.sub(b"", data)
+
+    return {name: blanked(name, data) for name, data in parts.items()}
 
 
 def _part_of_sheet(parts: dict[str, bytes], title: str) -> str | None:

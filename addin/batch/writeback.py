@@ -99,10 +99,12 @@ def analysis_is_current(wb: Workbook, figures: AnalysisFigures, lang: str,
         present = [n for n in wb.sheetnames if is_named(n, ANALYSIS_SHEETS[plan.role])]
         if present != [sheet_name(plan.role, lang)]:
             return False
+        # Empty text is no value once saved: openpyxl writes no cell for it.
         have = {(row, col): _as_stored(cell.value)
-                for (row, col), cell in wb[present[0]]._cells.items() if cell.value is not None}
+                for (row, col), cell in wb[present[0]]._cells.items()
+                if cell.value not in (None, "")}
         if have != {(c.row, c.col): _as_stored(c.value) for c in plan.cells
-                    if c.value is not None}:
+                    if c.value not in (None, "")}:
             return False
     return figures.month is None or any(is_named(n, ANALYSIS_SHEETS["actions"])
                                         for n in wb.sheetnames)
