@@ -16,6 +16,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from .core.text import Text
+
 _CAUSE_TYPES = {"Product quality": ("Product defect", "Supplier"),
                 "Service attitude": ("Staff conduct",), "Delivery": ("Logistics",),
                 "Price": ("Process or policy", "Customer misunderstanding"),
@@ -106,7 +108,7 @@ def _compensate(rng: random.Random, case: dict[str, Any], received: dt.datetime,
     case["compensation"] = amount
     if amount > APPROVAL_ABOVE:
         approver = rng.choice(_APPROVERS)
-        case["approved_by"] = approver[1] if lang.startswith("zh") else approver[0]
+        case["approved_by"] = Text(*approver).in_(lang)
         case["approved_at"] = _between(rng, received, resolved, 0.5, 1.0)
 
 
@@ -114,7 +116,7 @@ def _not_accepted(rng: random.Random, case: dict[str, Any], lang: str) -> None:
     """Out of scope: a reason, and none of the steps that follow acceptance."""
     case["status"] = "Not accepted"
     reason = rng.choice(_REJECT_REASONS)
-    case["reject_reason"] = reason[1] if lang.startswith("zh") else reason[0]
+    case["reject_reason"] = Text(*reason).in_(lang)
     for key in ("investigated_at", "resolved_at", "solution", "root_cause", "remedy",
                 "compensation", "approved_by", "approved_at", "outcome", "informed_at",
                 "satisfaction", "follow_up_at", "follow_up_method", "follow_up_result",
@@ -124,7 +126,7 @@ def _not_accepted(rng: random.Random, case: dict[str, Any], lang: str) -> None:
 
 def _anonymous(case: dict[str, Any], lang: str) -> None:
     case["channel"] = "Suggestion box"
-    case["customer_name"] = "匿名" if lang.startswith("zh") else "Anonymous"
+    case["customer_name"] = Text("Anonymous", "匿名").in_(lang)
     case["phone"] = case["email"] = case["order_ref"] = None
 
 

@@ -81,18 +81,29 @@ def test_a_text_is_still_the_pair_unconverted_code_indexes():
 
 def _registries() -> dict[str, dict[object, Text]]:
     """Every table of staff-facing texts in the converted modules, by a name a failure shows."""
+    from addin import cli, importer
     from addin.batch import run
     from addin.batch.safety import limits, losses, oserrors, saving
-    from addin.core import calendar
-    from addin.layout import defaults, findings_sheet, log, sheets, words
-    from reports import i18n, monthly
+    from addin.core import actions, calendar, hints, suggest
+    from addin.layout import (
+        actions_sheet,
+        defaults,
+        findings_sheet,
+        learning_words,
+        log,
+        sheets,
+        words,
+    )
+    from addin.xl import feedback
+    from reports import company, i18n, monthly
 
     def numbered(texts) -> dict[object, Text]:
         return dict(enumerate(texts))
 
     return {
         "layout words TEXT": words.TEXT, "report words": i18n.REPORT_TEXT,
-        "Actions headers": words.ACTION_HEADERS, "separators": words.SEPARATORS,
+        "Actions headers": actions_sheet.ACTION_HEADERS,
+        "Volume headers": actions_sheet.VOLUME_HEADERS, "separators": words.SEPARATORS,
         "batch run SAYS": run.SAYS, "package limits SAYS": limits.SAYS,
         "FEATURE_LABELS": losses.FEATURE_LABELS,
         "OS errors": {f"{code} {part}": said for code, pair in oserrors._KNOWN.items()
@@ -106,6 +117,14 @@ def _registries() -> dict[str, dict[object, Text]]:
         "holiday kinds": calendar.KIND_LABELS,
         "Holidays header": numbered(calendar.HOLIDAY_HEADERS),
         "holiday names": calendar.HOLIDAY_NAMES, "report file tag": {"tag": monthly._FILE_TAG},
+        "command line SAYS": cli.SAYS, "importer SAYS": importer.SAYS,
+        "live door titles": feedback.TITLES, "live door texts": feedback.TEXTS,
+        "action verdicts": actions.VERDICTS, "target metrics": actions.METRIC_NAMES,
+        "suggestion quality": {**suggest._OFF, "accuracy": suggest._ACCURACY},
+        "suggested department": {"department": hints._DEPARTMENT},
+        "company report SAYS": company.SAYS,
+        # Still (en, zh) pairs, read as a Text by pick.
+        "learning words": {key: Text(*pair) for key, pair in learning_words.WORDS.items()},
     }
 
 

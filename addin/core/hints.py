@@ -18,8 +18,11 @@ from .suggest import Quality, Suggestions, suggest
 from .tags import canonical as canonical_tag
 from .tags import label as tag_label
 from .tags import tag
+from .text import Text
 
 KEYS = ("suggested", "problem", "part")
+# What goes before a suggested department in the Suggested cell.
+_DEPARTMENT = Text("; Department: ", "；责任部门：")
 
 
 @dataclass
@@ -64,8 +67,7 @@ def hints(register: Register, config: Config, lang: str, values: pd.DataFrame,
 
 def _suggested_texts(found: Suggestions, config: Config, lang: str) -> pd.Series:
     """'Billing (0.82)', and '; Department: Finance (0.75)' when a department is suggested."""
-    zh = lang.startswith("zh")
-    department = "；责任部门：" if zh else "; Department: "
+    department = _DEPARTMENT.in_(lang)
     texts = pd.Series(None, index=found.category.index, dtype=object)
     for row in found.category.index[found.category.notna().to_numpy()]:
         text = (f"{config.lists['category'].label(found.category[row], lang)} "

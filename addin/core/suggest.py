@@ -38,6 +38,7 @@ from .cells import map_distinct
 from .classify.matcher import distinct_texts
 from .classify.rules import DEFAULT_FIELDS, MAX_TEXT_LENGTH, Rule
 from .register import Register
+from .text import Text
 
 MIN_PER_CLASS = 5
 MIN_LABELS = 30
@@ -47,6 +48,25 @@ SEED = 0
 THRESHOLD = 0.6  # suggestions below this confidence are not shown
 OTHER = "Other"
 UNKNOWN = object()  # the Rule column names a rule the workbook no longer has
+
+
+# The Analysis sheet's line on the suggestions, by why they are off or how right they were.
+_OFF = {
+    "not-installed": Text("Suggested categories: off (install scikit-learn: "
+                          "pip install complaint-record[learn]).",
+                          "建议类别：未启用（需安装 scikit-learn："
+                          "pip install complaint-record[learn]）。"),
+    "too-few-labels": Text(f"Suggested categories: off; staff typed {{labels}} usable categories "
+                           f"(at least {MIN_LABELS} are needed, {MIN_PER_CLASS} per category).",
+                           f"建议类别：未启用，员工填写的类别只有 {{labels}} 条可用"
+                           f"（至少需要 {MIN_LABELS} 条，且每个类别至少 {MIN_PER_CLASS} 条）。"),
+}
+_ACCURACY = Text(
+    "Suggested categories were right on {accuracy} of {tested} staff-classified complaints "
+    "held out (trained on {trained}); {shown} of the {confident} reaching the confidence of "
+    f"{THRESHOLD:.2f} shown in Suggested.",
+    "建议类别的准确率：{accuracy}（留出 {tested} 条员工分类检验，用 {trained} 条训练）；"
+    f"置信度达到 {THRESHOLD:.2f} 的建议准确率 {{shown}}（{{confident}} 条）。")
 
 
 @dataclass(frozen=True)
@@ -71,25 +91,12 @@ class Quality:
 
     def describe(self, lang: str) -> str:
         """One line for the Analysis sheet, in the sheet's language."""
-        zh = lang.startswith("zh")
-        if self.status == "not-installed":
-            return ("建议类别：未启用（需安装 scikit-learn：pip install complaint-record[learn]）。"
-                    if zh else "Suggested categories: off (install scikit-learn: "
-                    "pip install complaint-record[learn]).")
-        if self.status == "too-few-labels":
-            return (f"建议类别：未启用，员工填写的类别只有 {self.labels} 条可用"
-                    f"（至少需要 {MIN_LABELS} 条，且每个类别至少 {MIN_PER_CLASS} 条）。"
-                    if zh else f"Suggested categories: off; staff typed {self.labels} usable "
-                    f"categories (at least {MIN_LABELS} are needed, {MIN_PER_CLASS} per category).")
+        if self.status in _OFF:
+            return _OFF[self.status].format(labels=self.labels).in_(lang)
         shown = (f"{self.confident_accuracy:.0%}" if self.confident else "–")
-        if zh:
-            return (f"建议类别的准确率：{self.accuracy:.0%}（留出 {self.tested} 条员工分类检验，"
-                    f"用 {self.trained} 条训练）；置信度达到 {THRESHOLD:.2f} 的建议准确率 {shown}"
-                    f"（{self.confident} 条）。")
-        return (f"Suggested categories were right on {self.accuracy:.0%} of {self.tested} "
-                f"staff-classified complaints held out (trained on {self.trained}); "
-                f"{shown} of the {self.confident} reaching the confidence of {THRESHOLD:.2f} "
-                "shown in Suggested.")
+        return _ACCURACY.format(accuracy=f"{self.accuracy:.0%}", tested=self.tested,
+                                trained=self.trained, shown=shown,
+                                confident=self.confident).in_(lang)
 
 
 @dataclass

@@ -23,6 +23,7 @@ import pandas as pd
 from .classify.matcher import Matcher
 from .classify.rules import DEFAULT_FIELDS, Rule
 from .register import Register
+from .text import Lang
 
 TagData = tuple[str, str, tuple[str, ...], str]
 
@@ -257,7 +258,7 @@ def tag(register: Register) -> pd.DataFrame:
 
 def label(name: object, lang: str) -> object:
     """A tag as the sheet shows it: the Chinese name in a Chinese workbook."""
-    if name is None or not lang.startswith("zh"):
+    if name is None or Lang.of(lang) is not Lang.ZH:
         return name
     return ZH.get(name, name)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from addin.core.actions import ACTION_COLUMNS
 from addin.core.register import Grid
-from addin.core.text import Lang
+from addin.core.text import Lang, Text
 from addin.core.volume import VOLUME_COLUMNS
 
-ACTION_HEADERS = ACTION_COLUMNS
+# The header each door writes: the first English and the first Chinese name a sheet may use.
+ACTION_HEADERS = {key: Text(*names[:2]) for key, names in ACTION_COLUMNS.items()}
 # Column widths in characters, by key: the action itself and the result need room.
 ACTION_WIDTHS = {"action_no": 11, "opened": 12, "category": 16, "cause_type": 16, "product": 18,
                  "cases": 20, "action": 40, "owner": 12, "due": 12, "status": 12, "target": 22,
@@ -20,7 +21,7 @@ ACTION_WIDTHS = {"action_no": 11, "opened": 12, "category": 16, "cause_type": 16
 ACTION_DATE_KEYS = ("opened", "due")
 ACTION_STATUSES = (("Planned", "计划中"), ("In progress", "进行中"), ("Done", "已完成"),
                    ("Cancelled", "已取消"))
-VOLUME_HEADERS = VOLUME_COLUMNS
+VOLUME_HEADERS = {key: Text(*names[:2]) for key, names in VOLUME_COLUMNS.items()}
 VOLUME_WIDTHS = {"month": 12, "orders": 14}
 # The target grammar, one example per form (English, Chinese), for the Help sheet and the docs.
 TARGET_EXAMPLES = (
@@ -47,8 +48,8 @@ def volume_headers(lang: str) -> list[str]:
     return _headers(VOLUME_HEADERS, lang)
 
 
-def _headers(columns: dict[str, tuple[str, ...]], lang: str) -> list[str]:
-    return [names[1] if Lang.of(lang) is Lang.ZH else names[0] for names in columns.values()]
+def _headers(columns: dict[str, Text], lang: Lang | str) -> list[str]:
+    return [said.in_(lang) for said in columns.values()]
 
 
 def action_widths() -> list[float]:
