@@ -49,7 +49,8 @@ def test_a_first_run_works_the_outcome_out_once(tmp_path, monkeypatch):
     path = write_demo_workbook(tmp_path / "card.xlsx", rows=120, lang="en", today=TODAY)
     calls = []
     real = run_module.process
-    monkeypatch.setattr(run_module, "process", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    monkeypatch.setattr(run_module, "process",
+                        lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
     assert process_file(path, today=TODAY, user="test").changed
     assert len(calls) == 1
     assert not process_file(path, today=TODAY, user="test").changed
