@@ -101,8 +101,9 @@ def analysis_is_current(wb: Workbook, figures: AnalysisFigures, lang: str,
             return False
         have = {(row, col): _as_stored(cell.value)
                 for (row, col), cell in wb[present[0]]._cells.items() if cell.value is not None}
+        # An empty text reads back as an empty cell.
         if have != {(c.row, c.col): _as_stored(c.value) for c in plan.cells
-                    if c.value is not None}:
+                    if c.value is not None and not (isinstance(c.value, str) and not c.value)}:
             return False
     return figures.month is None or any(is_named(n, ANALYSIS_SHEETS["actions"])
                                         for n in wb.sheetnames)
