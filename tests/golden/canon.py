@@ -110,20 +110,30 @@ def _app_version(root: ET.Element, _: Path) -> None:
 LOG_VOLATILE = {"A": "run time", "B": "user", "C": "tool version"}
 
 
-def _log_run(root: ET.Element, _: Path) -> None:
+# The case log's Time column (B): when the run stamped each event.
+CASE_LOG_VOLATILE = {"B": "run time"}
+
+
+def _log_run(root: ET.Element, _: Path, columns: dict[str, str] = LOG_VOLATILE) -> None:
     for cell in root.iter(f"{{{MAIN}}}c"):
         column, row = re.fullmatch(r"([A-Z]+)(\d+)", cell.get("r", "")).groups()
-        if int(row) > 1 and column in LOG_VOLATILE:
+        if int(row) > 1 and column in columns:
             for node in cell.iter():
                 if _name(node.tag) in ("v", "t"):
-                    node.text = f"<volatile: {LOG_VOLATILE[column]}>"
+                    node.text = f"<volatile: {columns[column]}>"
             cell.attrib.pop("s", None)  # the time's date style goes with the time
+
+
+def _case_log_run(root: ET.Element, path: Path) -> None:
+    _log_run(root, path, CASE_LOG_VOLATILE)
 
 
 VOLATILE: dict[str, Callable[[ET.Element, Path], None]] = {
     "docProps/core.xml": _core_dates,
     "docProps/app.xml": _app_version,
     "sheet:Log": _log_run,  # the part that holds the sheet named Log, wherever it is
+    "sheet:Case log": _case_log_run,
+    "sheet:处理记录": _case_log_run,
 }
 
 
