@@ -35,8 +35,11 @@ import pandas as pd
 from .cells import blank_texts, distinct_values, is_empty
 from .dates import format_example, read_dates
 from .fields import REQUIRED_COLUMNS
-from .findings import Finding, finding, findings_at
+from .findings import Finding, finding
 from .register import Register
+
+# Turning checks into findings lives beside this module; re-exported for the callers.
+from .row_findings import RowCheck, _at, cell_refs, row_findings  # noqa: F401
 from .settings import Config
 from .vocab import ANONYMOUS_NAMES, DONE_STATUSES, STARTED_STATUSES, SUGGESTION_BOX, Vocabulary
 
@@ -79,19 +82,6 @@ class Checked:
     blank: pd.Series  # bool: every cell of the row is empty (not a complaint)
     # bool by field: the checked fields' cells that are empty (``cells.is_empty``), for reuse
     empty: dict[str, pd.Series] = field(default_factory=dict)
-
-
-@dataclass
-class RowCheck:
-    """One check's failures: a mask over rows, and what each finding says."""
-
-    code: str
-    key: str  # the field whose cell the finding points at
-    mask: pd.Series
-    params: dict[str, object] = field(default_factory=dict)  # a value, or a Series by row
-    # The shown value by row (at least the masked rows); the raw cell when None.
-    value: pd.Series | None = None
-    level: str | None = None  # set by the Settings sheet; the catalogue's level when None
 
 
 def validate(register: Register, config: Config, today: dt.date
@@ -468,41 +458,3 @@ def _numberable(register: Register, frame: pd.DataFrame, empty: dict[str, pd.Ser
     if not register.has("phone") and not register.has("email"):
         return ok & frame["channel"].eq(NO_CONTACT_CHANNEL)
     return ok & contact_ok
-
-
-# ----------------------------------------------------------------------------- findings
-
-
-def row_findings(register: Register, checks: list[RowCheck], live: pd.Series) -> list[Finding]:
-    """Findings of every check, row by row and left to right across the sheet."""
-    placed: list[tuple[int, int, int, Finding]] = []
-    index = register.rows.index
-    for order, check in enumerate(checks):
-        hits = np.flatnonzero((check.mask & live).to_numpy(dtype=bool))
-        if not len(hits):
-            continue
-        rows = index[hits]
-        values = _at(check.value if check.value is not None else register.col(check.key), rows)
-        params = {name: _at(p, rows) if isinstance(p, pd.Series) else [p] * len(rows)
-                  for name, p in check.params.items()}
-        column = register.columns.get(check.key, -1)
-        numbers = rows.tolist()
-        items = findings_at(check.code, cell_refs(register, check.key, numbers), numbers,
-                            field=check.key, values=values, level=check.level, **params)
-        placed += [(row, column, order, item) for row, item in zip(numbers, items, strict=True)]
-    placed.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in placed]
-
-
-def cell_refs(register: Register, key: str, rows: list[int]) -> list[str]:
-    """``register.cell(row, key)`` of each row: "Complaints!F" worked out once, as only the row
-    number differs between the cells."""
-    header_ref = register.cell(register.header_row, key)
-    prefix = header_ref[:len(header_ref) - len(str(register.header_row))]
-    return [f"{prefix}{row}" for row in rows]
-
-
-def _at(values: pd.Series, rows: pd.Index) -> list[object]:
-    """Values at the given rows, as plain Python objects (None for missing)."""
-    picked = values.reindex(rows).astype(object)
-    return picked.where(picked.notna(), None).tolist()
