@@ -27,17 +27,27 @@ class TemplateProblem(ValueError):
     """A template (usually an office's own copy) could not be rendered; says which and why."""
 
 
+def markdown_text(value: Any) -> str:
+    """Cell text as Markdown shows it literally: mail clients render raw HTML inside Markdown, so
+    a complaint's ``<script>`` must arrive as text. Only ``&``, ``<`` and ``>`` are turned into
+    entities, which every Markdown renderer shows as the characters themselves."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def environment(workbook: Path | None = None) -> jinja2.Environment:
     folders = []
     if workbook is not None and (Path(workbook).parent / OVERRIDE_FOLDER).is_dir():
         folders.append(str(Path(workbook).parent / OVERRIDE_FOLDER))
     folders.append(str(SHIPPED))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
                                             default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
+    env.filters["md"] = markdown_text
+    return env
 
 
 def render(env: jinja2.Environment, name: str, context: Any) -> str:

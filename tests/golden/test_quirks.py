@@ -188,6 +188,13 @@ def test_the_card_escapes_script_in_a_complaint(books):
     assert "<script" not in card
 
 
+def test_the_email_summary_shows_script_in_a_complaint_as_text(books):
+    """Mail clients render HTML inside Markdown: the complaint's tag arrives as entities."""
+    mail = text(books, SUMMARY_MAIL)
+    assert "&lt;script&gt;alert(" in mail
+    assert "<script" not in mail
+
+
 def test_phone_numbers_are_masked_in_the_report_and_the_card(books):
     report, card = text(books, report_name()), text(books, SUMMARY_CARD)
     assert "138****5678" in report  # the repeat customer's phone
