@@ -33,6 +33,7 @@ from addin.core.masking import mask_email, mask_name, mask_phone
 from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
 
+from .cells import cell_value as plain  # a value any door can store
 from .sheets import sheet_name
 from .words import (
     fmt_change,
@@ -141,19 +142,6 @@ def cell_text(value: Any, kind: str, lang: Lang | str, mask: bool = False) -> st
     if mask and kind == "contact":
         return mask_email(value) if "@" in str(value) else mask_phone(value)
     return str(value)
-
-
-def plain(value: Any) -> Any:
-    """A value any door can store: Python numbers and dates, None for missing."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
 
 
 def _text(value: Any) -> str | None:
