@@ -1,5 +1,5 @@
-"""The sheets around the register: Settings, Lists, Rules, Holidays, Help, Log, Counters and the
-hidden xlwings.conf.
+"""The sheets around the register: Settings, Lists, Rules, Holidays, Help, Log, Case log,
+Counters and the hidden xlwings.conf.
 
 The rows of Settings, Lists, Rules and Holidays are made once (``setting_sheets``) and serve twice:
 written into the workbook, and handed to the core as Grids to compute the example rows, so the
@@ -29,6 +29,7 @@ from addin.layout.actions_sheet import (
     action_headers,
     action_widths,
 )
+from addin.layout.caselog import CASE_LOG_WIDTHS, case_log_header
 from addin.layout.counters import counters_rows
 from addin.layout.defaults import SETTINGS_HEADER, default_lists_rows, default_settings_rows
 from addin.layout.findings_sheet import LEVEL_LABELS
@@ -148,6 +149,13 @@ def fit_widths(rows: Sequence[Sequence[Any]], low: float = 10, high: float = 60)
 def write_log(ws: Any, lang: str, styles: Any) -> None:
     """The Log sheet with the header the batch door and the buttons append below."""
     write_rows(ws, [log_header(lang)], styles, widths=LOG_WIDTHS)
+
+
+def write_case_log(ws: Any, lang: str, styles: Any) -> None:
+    """The Case log (处理记录) with its header: both doors append their events below it, and
+    staff add their own rows (event 跟进记录, Note) anywhere under it."""
+    write_rows(ws, [case_log_header(lang)], styles, widths=CASE_LOG_WIDTHS)
+    ws.set_column(1, 1, CASE_LOG_WIDTHS[1], styles.datetime)  # what staff type reads as a time
 
 
 def write_counters(ws: Any, counters: dict[str, int], styles: Any) -> None:
