@@ -10,8 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from test_caselog_doors import run
 
+from addin.core.caselog import EVENT_NAMES
 from addin.core.fields import match_headers
 from addin.workbook import build_workbook
+from addin.workbook.texts import CASE_LOG_HELP, EVENT_HELP, pick
 
 STAFF_NOTE = ("Called the customer back", "Amy")  # (note, by)
 
@@ -87,3 +89,16 @@ def test_either_door_continues_the_builders_case_log(built, logs):
     assert events[:len(created)] == created
     assert [e[2:6] for e in events[len(created):]] == [
         ("Handler", handler, "Someone Else", "ComplaintRecord")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_help_explains_the_case_log_and_every_event(tmp_path, lang):
+    wb = load_workbook(build_workbook(tmp_path / "card.xlsx", lang))
+    help_sheet = wb["帮助" if lang.startswith("zh") else "Help"]
+    rows = [tuple(c for c in r if c is not None) for r in help_sheet.iter_rows(values_only=True)]
+    zh = lang.startswith("zh")
+    for event, name in EVENT_NAMES.items():  # every event a run writes, and staff's Note
+        assert (event, name, EVENT_HELP[event][zh]) in rows
+    topics = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert all(topics[pick(topic, lang)] == pick(text, lang) for topic, text in CASE_LOG_HELP)
+    assert any("Case state" in topic for topic in topics)  # the hidden sheet, by its name
