@@ -53,7 +53,8 @@ LAYOUT: tuple[tuple, ...] = (
     ("signatures",),
 )
 # The section the case's latest events from the Case log go under, after the fields.
-EVENTS_TITLE = ("7. Latest events (Case log)", "七、最近处理记录（处理记录）")
+EVENTS_TITLE = ("7. Latest events (from the Case log sheet)",
+                "七、最近处理记录（摘自“处理记录”工作表）")
 # Fields the card leaves out: the title shows the case number; the rest are bookkeeping.
 NOT_ON_CARD = ("case_no", "source_ref", "reopened_at", "waiting_since", "paused_days")
 
