@@ -93,7 +93,19 @@ class MonthlyReportContext:
 @dataclass(frozen=True)
 class CaseField:
     label: str
-    value: str
+    value: str  # "" for an empty field: the card shows a line to fill in by hand
+    lines: int = 1  # lines of handwriting the empty field has room for
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One row of the Case log about the case, in the report's language."""
+
+    time: str  # "" when the row has none (staff may leave it empty)
+    event: str  # "Status", "状态变更", or the name staff wrote
+    change: str  # "In progress → Resolved", or ""
+    by: str
+    note: str  # the deadline an event moved, or what staff wrote (masked when asked)
 
 
 @dataclass(frozen=True)
@@ -119,8 +131,12 @@ class CaseContext:
     outcome: str
     handler: str
     due: str  # the resolve deadline
-    sections: list[CaseSection]  # every filled field of the card, grouped as on paper
+    sections: list[CaseSection]  # every field of the card, filled or not, grouped as on paper
     labels: dict[str, str]
     printed: str  # "Printed 10 Apr 2026"
     masked_note: str
+    timeline: list[CaseEvent]  # the case's rows on the Case log, oldest first (the card)
+    recent: list[CaseEvent]  # the last few of them (the email summary)
+    earlier: str  # "3 earlier events on the Case log" when ``recent`` leaves some out, or ""
+    blank_event_rows: int  # empty timeline rows to write follow-ups in on paper
 

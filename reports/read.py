@@ -22,6 +22,7 @@ from addin.core.findings import finding
 from addin.core.register import Grid, Register
 from addin.core.text import Text
 from addin.layout.blocks import Block
+from addin.layout.caselog import find_case_log
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
 
@@ -67,6 +68,24 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
         problem = finding("no-register", Path(path).name)
         raise ReportRefused(about_file(str(path), problem))
     return register, sheets, {}
+
+
+def read_case_log(path: Path) -> list[list[Any]]:
+    """The Case log sheet's rows from A1 (header first), empty when the workbook has none.
+
+    The file was read once already by ``read_workbook_fast``; this reads one more sheet of it.
+    """
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
+        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
+    name = find_case_log(book.sheet_names)
+    if name is None:
+        return []
+    rows, first_row, first_col = _values(book, name)
+    if (first_row, first_col) != (1, 1):  # the header is not where the doors write it
+        return []
+    return [[_cell(v) for v in row] for row in rows]
 
 
 def _values(book: CalamineWorkbook, name: str) -> tuple[list[list[Any]], int, int]:

@@ -19,30 +19,25 @@ from typing import Any
 import pandas as pd
 
 from addin.core.errors import Refusal
+from addin.core.fields import BY_KEY
 from addin.core.masking import mask_email, mask_name, mask_phone, mask_text
 from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
+from addin.layout.card import card_sections
 
 from .contexts import CaseContext, CaseField, CaseSection
-from .i18n import TEXT, fmt_date, fmt_datetime, header, label, t
+from .i18n import TEXT, fmt_date, fmt_datetime, header, label, pick, t
 from .render import environment, render
+from .timeline import case_log_frame, case_timeline
 
-# The card's fields as the paper card groups them.
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("section_customer", ("customer_name", "customer_type", "phone", "email", "product",
-                          "order_ref")),
-    ("section_complaint", ("received_at", "channel", "description", "request", "category",
-                           "severity", "urgency", "repeat_of")),
-    ("section_handling", ("department", "handler", "status", "acknowledged_at", "ack_due",
-                          "due_at", "sla_status", "root_cause")),
-    ("section_outcome", ("solution", "outcome", "resolved_at", "satisfaction", "follow_up_at",
-                         "notes")),
-)
-LIST_KEYS = ("channel", "customer_type", "category", "severity", "urgency", "status",
-             "sla_status")
-DATE_KEYS = ("ack_due", "due_at", "follow_up_at")
-DATETIME_KEYS = ("received_at", "acknowledged_at", "resolved_at")
-FREE_TEXT = ("description", "request", "root_cause", "solution", "outcome", "notes")
+# The card's sections and fields, as the Card sheet of the workbook has them.
+SECTIONS: tuple[tuple[tuple[str, str], tuple[tuple[str, int], ...]], ...] = tuple(
+    (title, tuple(keys)) for title, keys in card_sections())
+# Free text that may name the customer or hold contact details: masked when the settings ask.
+FREE_TEXT = ("description", "request", "root_cause", "solution", "outcome", "notes",
+             "reject_reason", "check")
+SUMMARY_EVENTS = 5  # the email summary's latest events; the card shows every one
+BLANK_EVENT_ROWS = 3  # empty timeline rows on the printed card, for follow-ups by hand
 
 
 class NoCaseMatched(Refusal):
@@ -94,25 +89,38 @@ def select_cases(cases: pd.DataFrame, case_nos: Sequence[str] = (), status: Sequ
 
 
 def case_context(case: pd.Series, lang: Lang | str, *, mask: bool, today: dt.date,
-                 lists: dict[str, Vocabulary] | None = None) -> CaseContext:
-    """Everything the card and the summary show of one case, in ``lang``, masked if asked."""
+                 lists: dict[str, Vocabulary] | None = None,
+                 case_log: pd.DataFrame | None = None) -> CaseContext:
+    """Everything the card and the summary show of one case, in ``lang``, masked if asked.
+
+    ``case_log`` is the workbook's Case log (``timeline.case_log_frame``); None: no events.
+    """
     lists, lang = lists or default_lists(), Lang.of(lang)
-    shown = {key: _shown(case, key, lang, mask, lists) for _, keys in SECTIONS for key in keys}
-    sections = [CaseSection(t(title, lang),
-                            [CaseField(header(key, lang), shown[key]) for key in keys
-                             if shown[key]])
-                for title, keys in SECTIONS]
+    keys = [key for _, fields in SECTIONS for key, _ in fields]
+    shown = {key: _shown(case, key, lang, mask, lists) for key in keys}
+    sections = [CaseSection(pick(title, lang),
+                            [CaseField(header(key, lang), shown[key], lines)
+                             for key, lines in fields])
+                for title, fields in SECTIONS]
+    number = _text(case.get("case_no"))
+    timeline = [] if case_log is None else case_timeline(
+        case_log, number, lang, lists, mask, (_text(case.get("customer_name")),))
+    recent = timeline[-SUMMARY_EVENTS:]
+    earlier = len(timeline) - len(recent)
     return CaseContext(
         lang=lang.value, title=t("card_title", lang),
-        case_no=_text(case.get("case_no")), status=shown["status"], received=shown["received_at"],
+        case_no=number, status=shown["status"], received=shown["received_at"],
         customer=shown["customer_name"], category=shown["category"],
         description=shown["description"], request=shown["request"],
         solution=shown["solution"], outcome=shown["outcome"], handler=shown["handler"],
-        due=shown["due_at"], sections=[s for s in sections if s.fields],
+        due=shown["due_at"], sections=sections,
         labels={key: t(key, lang) for key in TEXT if "{" not in t(key, "en")}
-        | {f"field_{key}": header(key, lang) for _, keys in SECTIONS for key in keys},
+        | {f"field_{key}": header(key, lang) for key in keys},
         printed=t("printed", lang, today=fmt_date(today, lang)),
-        masked_note=t("masked_note", lang) if mask else "")
+        masked_note=t("masked_note", lang) if mask else "",
+        timeline=timeline, recent=recent,
+        earlier=t("earlier_events", lang, n=earlier) if earlier else "",
+        blank_event_rows=BLANK_EVENT_ROWS)
 
 
 def _shown(case: pd.Series, key: str, lang: Lang, mask: bool,
@@ -120,14 +128,18 @@ def _shown(case: pd.Series, key: str, lang: Lang, mask: bool,
     value = case.get(key)
     if not _filled(value):
         return ""
-    if key in LIST_KEYS:
-        return label(value, key, lists, lang)
-    if key in DATETIME_KEYS:
+    kind = BY_KEY[key].kind
+    if kind == "list":  # a list value, or several joined by "; " (the Risk column)
+        return pick(("; ", "；"), lang).join(label(part.strip(), key, lists, lang)
+                                             for part in str(value).split(";") if part.strip())
+    if kind == "datetime":
         return fmt_datetime(value, lang)
-    if key in DATE_KEYS:
+    if kind == "date":
         return fmt_date(value, lang)
     if key == "satisfaction":
         return f"{float(value):g} / 5"
+    if kind in ("int", "number") and isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     if mask:
         masker = {"customer_name": mask_name, "phone": mask_phone, "email": mask_email}.get(key)
         if masker is not None:
@@ -186,21 +198,29 @@ def write_summaries(path: Path, case_nos: Sequence[str] = (), status: Sequence[s
                     today: dt.date | None = None, lang: Lang | str | None = None) -> list[Path]:
     """Write a card and a summary per selected case of a saved workbook; return the files."""
     from .monthly import load_month_inputs
+    from .read import read_case_log
 
     path = Path(path)
     today = today or dt.date.today()
     return summaries_from(load_month_inputs(path, today),
                           Path(output_dir) if output_dir else path.parent / "summaries",
-                          case_nos, status, month, today=today, lang=lang, templates=path)
+                          case_nos, status, month, today=today, lang=lang, templates=path,
+                          case_log=read_case_log(path))
 
 
 def summaries_from(inputs: Any, folder: Path, case_nos: Sequence[str] = (),
                    status: Sequence[str] = (), month: str | None = None, *,
                    today: dt.date, lang: Lang | str | None = None,
-                   templates: Path | None = None) -> list[Path]:
+                   templates: Path | None = None,
+                   case_log: Sequence[Sequence[Any]] | None = None) -> list[Path]:
     """Write a card and a summary per selected case of a workbook already read and processed
-    (``reports.monthly.MonthInputs``: the saved file's, or the live door's snapshot's)."""
+    (``reports.monthly.MonthInputs``: the saved file's, or the live door's snapshot's).
+
+    ``case_log`` is the Case log sheet's rows from A1 (header first) for the timelines; None or
+    empty when the workbook has none yet.
+    """
     lang = Lang.of(lang or inputs.lang)
+    events = case_log_frame(case_log)
     chosen = select_cases(inputs.cases, case_nos, status, month, inputs.lists, inputs.workbook)
     folder.mkdir(parents=True, exist_ok=True)
     env = environment(templates)
@@ -208,7 +228,8 @@ def summaries_from(inputs: Any, folder: Path, case_nos: Sequence[str] = (),
     failed: list[str] = []
     used: set[str] = set()
     for row, case in chosen.iterrows():
-        context = case_context(case, lang, mask=inputs.mask, today=today, lists=inputs.lists)
+        context = case_context(case, lang, mask=inputs.mask, today=today, lists=inputs.lists,
+                               case_log=events)
         name = safe_name(context.case_no, int(row))
         if name.casefold() in used:  # two numbers that clean to one name: keep both files
             name = f"{name}-row-{row}"

@@ -94,10 +94,17 @@ def zh_book(tmp_path_factory):
 
 def test_new_book_has_every_sheet_of_the_card_but_the_macro_ones(en_path, en_book, zh_book):
     assert en_book.sheetnames == ["Complaints", "Card", "Settings", "Lists", "Rules", "Holidays",
-                                  "Help", "Log", "Counters", "Actions"]
+                                  "Help", "Log", "Counters", "Actions", "Case log"]
     assert zh_book.sheetnames == ["投诉登记", "记录卡", "设置", "列表", "规则", "节假日", "帮助",
-                                  "Log", "Counters", "改进措施"]
+                                  "Log", "Counters", "改进措施", "处理记录"]
     assert [ws.title for ws in en_book if ws.sheet_state == "hidden"] == ["Counters"]
+    # The Case log waits with its header in the workbook's language, styled as the Log is.
+    for book, header in ((en_book, ("Case No", "Time", "Event", "From", "To", "By", "Note")),
+                         (zh_book, ("案件编号", "时间", "事件", "原值", "新值", "操作人", "说明"))):
+        log, case_log = book[book.sheetnames[7]], book[book.sheetnames[-1]]
+        assert list(case_log.iter_rows(values_only=True)) == [header]
+        assert case_log["A1"].fill.fgColor.rgb == log["A1"].fill.fgColor.rgb
+        assert case_log["A1"].font.b and case_log.freeze_panes == "A2"
     with zipfile.ZipFile(en_path) as archive:
         assert "xl/vbaProject.bin" not in archive.namelist()
         assert b"macroEnabled" not in archive.read("[Content_Types].xml")

@@ -283,8 +283,9 @@ def test_card_in_chinese_unmasked(march_cases):
     assert "张三" in card and "13812345678" in card
     assert "- **处理状态：** 已结案" in summary
     assert summary.endswith("打印日期 2026年4月10日\n")
-    assert [s.title for s in context.sections] == ["客户信息", "投诉内容", "处理过程",
-                                                   "处理结果与回访"]
+    assert [s.title for s in context.sections] == [
+        "一、受理信息", "二、投诉内容", "三、评估与分派", "四、处理时限", "五、调查与处理",
+        "六、回访与结案"]
 
 
 @pytest.mark.parametrize(("selection", "expected"), [
@@ -451,8 +452,9 @@ def test_record_card_loads_in_chromium_escaped(hostile_case, tmp_path):
     page.write_text(card, encoding="utf-8")
     dom, console = load_in_chromium(page, tmp_path / "profile")
     assert console == []  # the escaped alert() never ran
-    # Customer, complaint and handling: an open case has no outcome section yet.
-    assert dom.count('<table class="card">') == 3 and "&lt;script&gt;" in dom
+    # Every section of the card, an open case's empty fields as lines to fill in by hand.
+    assert dom.count('<table class="card">') == 6 and "&lt;script&gt;" in dom
+    assert '<table class="timeline">' in dom
 
 
 # ----------------------------------------------------------------------------- what managers read

@@ -20,6 +20,7 @@ import xlsxwriter
 
 from addin.layout.actions_sheet import VOLUME_WIDTHS
 from addin.layout.cells import cell_value
+from addin.layout.sheets import CASE_LOG_NAMES
 from addin.vba.build import build_workbook_vba
 
 from .card import write_card
@@ -32,6 +33,7 @@ from .side_sheets import (
     setting_sheets,
     sheet_name,
     write_actions,
+    write_case_log,
     write_conf,
     write_counters,
     write_help,
@@ -50,8 +52,9 @@ CREATED = dt.datetime(2026, 3, 20, 0, 0, 0)
 _CODE_NAMES = {"complaints": "shComplaints", "card": "shCard", "settings": "shSettings",
                "lists": "shLists", "rules": "shRules", "holidays": "shHolidays",
                "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters",
-               "actions": "shActions"}
-_FIXED_NAMES = {"card": ("Card", "记录卡"), "help": ("Help", "帮助"), "log": ("Log", "Log"),
+               "actions": "shActions", "caselog": "shCaseLog"}
+_FIXED_NAMES = {"card": ("Card", "记录卡"), "caselog": CASE_LOG_NAMES,
+                "help": ("Help", "帮助"), "log": ("Log", "Log"),
                 "conf": ("xlwings.conf", "xlwings.conf"), "counters": ("Counters", "Counters")}
 _TITLE = {"en": "Customer complaint record card", "zh": "客户投诉记录卡"}
 
@@ -149,6 +152,7 @@ def _fill(wb: Any, lang: str, vba: bytes | None,
         write_conf(sheets["conf"], lang, styles)
     write_counters(sheets["counters"], counters, styles)
     write_actions(sheets["actions"], lang, styles, side_rows.get("actions", [])[1:])
+    write_case_log(sheets["caselog"], lang, styles)
     if "volume" in side_rows:
         write_rows(wb.add_worksheet(sheet_name("volume", lang)), side_rows["volume"], styles,
                    widths=tuple(VOLUME_WIDTHS.values()))

@@ -3,8 +3,9 @@
 Staff pick a case number in the yellow cell; every field is a formula over the Complaints table
 (structured references by header, so sorting, filtering or moving columns does not break it).
 One helper cell beside the print area finds the case's row in the table. The layout follows the
-handling steps of the card: receipt, complaint, assessment, deadlines, resolution, follow-up,
-then signatures. It prints on one A4 page.
+handling steps of the card (``addin.layout.card``, shared with the printable HTML card):
+receipt, complaint, assessment, deadlines, resolution, follow-up, the case's latest events from
+the Case log (``card_events``), then signatures. It prints on one A4 page.
 
 Each formula also carries the value it gives for the preselected case, so the file reads right
 even where nothing recalculates (previews, openpyxl); Excel recalculates on opening anyway.
@@ -16,51 +17,13 @@ import datetime as dt
 from typing import Any
 
 from addin.core.fields import BY_KEY
+from addin.layout.card import EVENTS_TITLE, LAYOUT
 
+from .card_events import FROM_COL, TO_COL, write_events
 from .register_sheet import TABLE_NAME
 from .styles import DATE_FORMAT, DATETIME_FORMAT, INPUT_YELLOW
 from .texts import pick
 
-# (kind, ...): "section" (title), "pair" (two fields side by side), "wide" (one field across the
-# card, with the lines of text it has room for), "signatures".
-LAYOUT: tuple[tuple, ...] = (
-    ("section", ("1. Receipt", "一、受理信息")),
-    ("pair", "received_at", "channel"),
-    ("pair", "customer_name", "customer_type"),
-    ("pair", "phone", "email"),
-    ("section", ("2. Complaint", "二、投诉内容")),
-    ("pair", "product", "order_ref"),
-    ("wide", "description", 3),
-    ("wide", "request", 2),
-    ("section", ("3. Assessment and assignment", "三、评估与分派")),
-    ("pair", "category", "severity"),
-    ("pair", "urgency", "department"),
-    ("pair", "handler", "assigned_at"),
-    ("pair", "status", "risk"),
-    ("wide", "reject_reason", 1),
-    ("pair", "rule", "repeat_of"),
-    ("pair", "problem", "part"),
-    ("wide", "suggested", 1),
-    ("section", ("4. Deadlines", "四、处理时限")),
-    ("pair", "ack_due", "acknowledged_at"),
-    ("pair", "investigate_due", "investigated_at"),
-    ("pair", "due_at", "resolved_at"),
-    ("pair", "sla_status", "days_open"),
-    ("section", ("5. Investigation and resolution", "五、调查与处理")),
-    ("wide", "root_cause", 2),
-    ("pair", "root_cause_type", "remedy"),
-    ("wide", "solution", 2),
-    ("pair", "compensation", "approved_by"),
-    ("pair", "approved_at", "informed_at"),
-    ("wide", "outcome", 2),
-    ("section", ("6. Follow-up and closing", "六、回访与结案")),
-    ("pair", "follow_up_due", "follow_up_at"),
-    ("pair", "follow_up_method", "follow_up_result"),
-    ("pair", "satisfaction", "closed_at"),
-    ("wide", "notes", 2),
-    ("wide", "check", 2),
-    ("signatures",),
-)
 TEXTS = {
     "title": ("Customer complaint record card", "客户投诉记录卡"),
     "hint": ("Pick a case number in the yellow cell: every field below follows it.",
@@ -171,6 +134,10 @@ class CardWriter:
         self.ws.set_row(self.row, LINE_HEIGHT * lines + 4)
         self.row += 1
 
+    def _events(self) -> None:
+        self._section(EVENTS_TITLE)
+        write_events(self, f"${PICK_CELL[0]}${PICK_CELL[1:]}", f"${ROW_CELL[0]}${ROW_CELL[1:]}")
+
     def _signatures(self) -> None:
         self.row += 1
         for who in ("sign", "approve"):
@@ -206,6 +173,7 @@ def write_card(wb: Any, ws: Any, lang: str, headers: dict[str, str],
     for j, width in enumerate(WIDTHS):
         ws.set_column(j, j, width)
     ws.set_column(4, 4, 14)
+    ws.set_column(FROM_COL, TO_COL, None, None, {"hidden": True})  # the events' helper texts
     last = CardWriter(wb, ws, lang, headers, shown).write()
     ws.print_area(0, 0, last, 3)
     ws.set_paper(9)  # A4

@@ -1,5 +1,5 @@
-"""The sheets around the register: Settings, Lists, Rules, Holidays, Help, Log, Counters and the
-hidden xlwings.conf.
+"""The sheets around the register: Settings, Lists, Rules, Holidays, Help, Log, Case log,
+Counters and the hidden xlwings.conf.
 
 The rows of Settings, Lists, Rules and Holidays are made once (``setting_sheets``) and serve twice:
 written into the workbook, and handed to the core as Grids to compute the example rows, so the
@@ -15,6 +15,7 @@ from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
+from addin.core.caselog import EVENT_NAMES
 from addin.core.classify import DEFAULT_RULES, rules_to_rows
 from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
 from addin.core.fields import BY_KEY, field_for_header, fold
@@ -29,6 +30,7 @@ from addin.layout.actions_sheet import (
     action_headers,
     action_widths,
 )
+from addin.layout.caselog import CASE_LOG_WIDTHS, case_log_header
 from addin.layout.counters import counters_rows
 from addin.layout.defaults import SETTINGS_HEADER, default_lists_rows, default_settings_rows
 from addin.layout.findings_sheet import LEVEL_LABELS
@@ -38,7 +40,7 @@ from addin.vba.build import BUTTONS
 
 from .holidays import holidays_sheet_rows
 from .styles import display_width
-from .texts import BUTTON_HELP, NO_BUTTONS_HELP, pick
+from .texts import BUTTON_HELP, CASE_LOG_HELP, EVENT_HELP, NO_BUTTONS_HELP, pick
 
 _HELP_TITLES = {
     "title": ("Customer complaint record card: help", "客户投诉记录卡：使用说明"),
@@ -51,6 +53,9 @@ _HELP_TITLES = {
     "targets": ("Targets of improvement actions (the Actions sheet's Target column)",
                 "改进措施的预期目标（“改进措施”工作表的“预期目标”列）"),
     "target_header": (("English", "中文", None, "Meaning"), ("English", "中文", None, "含义")),
+    "case_log": ("The Case log (处理记录): the history of every case",
+                 "处理记录：每个案件的处理经过"),
+    "event_header": (("Event", "事件", None, "Written when"), ("Event", "事件", None, "何时记录")),
 }
 _CONF_NOTES = {
     "en": ("xlwings reads the keys from A1 down to the first empty row; rows below it are notes.",
@@ -150,6 +155,13 @@ def write_log(ws: Any, lang: str, styles: Any) -> None:
     write_rows(ws, [log_header(lang)], styles, widths=LOG_WIDTHS)
 
 
+def write_case_log(ws: Any, lang: str, styles: Any) -> None:
+    """The Case log (处理记录) with its header: both doors append their events below it, and
+    staff add their own rows (event 跟进记录, Note) anywhere under it."""
+    write_rows(ws, [case_log_header(lang)], styles, widths=CASE_LOG_WIDTHS)
+    ws.set_column(1, 1, CASE_LOG_WIDTHS[1], styles.datetime)  # what staff type reads as a time
+
+
 def write_counters(ws: Any, counters: dict[str, int], styles: Any) -> None:
     """Case-number high-water marks of the examples, so the first run has nothing to add."""
     for i, row in enumerate(counters_rows(counters)):
@@ -171,8 +183,9 @@ def write_conf(ws: Any, lang: str, styles: Any) -> None:
 
 
 def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
-    """The Help sheet as (style, row) pairs: the buttons, then the finding catalogue, both
-    generated from the code so that they never disagree with what the workbook does."""
+    """The Help sheet as (style, row) pairs: the buttons, the targets, the Case log and its
+    events, then the finding catalogue, generated from the code so that they never disagree with
+    what the workbook does."""
     zh = lang.startswith("zh")
     rows: list[tuple[str, list]] = [("title", [pick(_HELP_TITLES["title"], lang)]), ("", []),
                                     ("section", [pick(_HELP_TITLES["buttons"], lang)]),
@@ -187,6 +200,7 @@ def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
     rows += [("wrap", [en, cn, None, meaning_zh if zh else meaning_en])
              for en, cn, meaning_en, meaning_zh in TARGET_EXAMPLES]
     rows.append(("note", [pick(TARGET_RULE, lang)]))
+    rows += _case_log_help(lang)
     rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
              ("header", list(_HELP_TITLES["finding_header"][zh]))]
     for code in CATALOGUE.values():
@@ -194,6 +208,18 @@ def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
                               pick(LEVEL_LABELS[code.level], lang),
                               _blank_placeholders(code.message_zh if zh else code.message_en),
                               _blank_placeholders(code.fix_zh if zh else code.fix_en)]))
+    return rows
+
+
+def _case_log_help(lang: str) -> list[tuple[str, list]]:
+    """What the Case log holds and who writes it, then its events, from the core's names."""
+    zh = lang.startswith("zh")
+    rows: list[tuple[str, list]] = [("", []), ("section", [pick(_HELP_TITLES["case_log"], lang)])]
+    rows += [("wrap", [pick(topic, lang), None, None, pick(text, lang)])
+             for topic, text in CASE_LOG_HELP]
+    rows.append(("header", list(_HELP_TITLES["event_header"][zh])))
+    rows += [("wrap", [event, EVENT_NAMES[event], None, pick(EVENT_HELP[event], lang)])
+             for event in EVENT_NAMES]
     return rows
 
 

@@ -37,6 +37,7 @@ class Styles:
         self.note = add({"italic": True, "font_color": "#5F6B7A"})
         self.left = add({"align": "left"})
         self.date = add({"num_format": DATE_FORMAT, "align": "left"})
+        self.datetime = add({"num_format": DATETIME_FORMAT, "align": "left"})
         self.written_header = add({"bold": True, "font_color": "#FFFFFF",
                                    "bg_color": WRITTEN_HEADER, "valign": "vcenter",
                                    "bottom": 1, "bottom_color": "#8EA9DB"})

@@ -131,3 +131,58 @@ NO_BUTTONS_HELP = (
 def pick(pair: tuple[str, str], lang: str) -> str:
     """The Chinese text of a pair for a Chinese build, else the English."""
     return pair[1] if lang.startswith("zh") else pair[0]
+
+
+# The Help sheet's section on the Case log (处理记录): (topic, text) pairs, each in both languages.
+CASE_LOG_HELP: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+    (("What it holds", "记录内容"),
+     ("One row per event of a case: each run (a button or the batch) appends a row for every "
+      "change it sees since the last run: a case created and numbered, its status, handler, "
+      "severity, urgency or a deadline changed, reopened, escalated. A run with no change "
+      "appends nothing.",
+      "每个案件的每项处理经过占一行：每次运行（按钮或批处理）都会为上次运行以来发现的每项变化追加一行："
+      "案件创建并编号，处理状态、处理人、严重程度、紧急程度或时限发生变化，重新打开，升级。"
+      "没有变化的运行不追加任何行。")),
+    (("Nothing is rewritten", "只追加，不改写"),
+     ("The add-in only ever adds rows below the last one; it never changes or deletes a row "
+      "already there, yours or its own.",
+      "系统只在最后一行之下追加新行，从不修改或删除已有的任何一行，无论是员工添加的还是系统写入的。")),
+    (("Your own rows", "员工自行添加"),
+     ("Add a row for a call, a visit or what was agreed: the case number, the time, the event "
+      "跟进记录 (Note), who, and what happened in Note (说明). It stays where you put it.",
+      "电话回访、上门或与客户约定的事项，可自行添加一行：填写案件编号、时间、事件“跟进记录”、"
+      "操作人，并在“说明”中写明经过。该行会保留在原处。")),
+    (("Where it shows", "在哪里查看"),
+     ("Pick a case number on the Card sheet: it lists the case's last eight events. The Case "
+      "summary button prints the record card with the whole timeline and an email summary "
+      "with the latest events.",
+      "在“记录卡”工作表中选择案件编号，即显示该案件最近八条处理记录。“案件摘要”按钮生成带有完整处理经过的"
+      "记录卡和列出最近记录的邮件摘要。")),
+    (("The hidden Case state sheet", "隐藏的 Case state 工作表"),
+     ("Holds what each case looked like at the last run, so the next run, by button or batch, "
+      "knows what changed. Leave it as it is: if it is damaged, the worst that happens is a "
+      "change logged twice.",
+      "保存上次运行时各案件的状态，下一次运行（按钮或批处理）据此判断发生了哪些变化。请勿编辑；"
+      "即使该表损坏，最多只会把某项变化记录两次。")),
+    (("A status gone backwards", "状态倒退"),
+     ("Closed back to New is logged and reported (status-backwards): if the customer came back, "
+      "set Reopened instead, so the clocks start again.",
+      "从“已结案”退回“新建”等会被记录并提示（status-backwards）：如客户再次投诉，请改为“重新打开”，"
+      "以便重新计时。")),
+)
+# Event (as the core names it) -> when a run writes it, in both languages.
+EVENT_HELP: dict[str, tuple[str, str]] = {
+    "Created": ("A run sees a numbered case for the first time (To: its case number).",
+                "运行首次发现已编号的案件（新值：案件编号）。"),
+    "Status": ("The status changed (From → To).", "处理状态发生变化（原值 → 新值）。"),
+    "Handler": ("Another handler took the case.", "处理人发生变化。"),
+    "Severity": ("The severity changed.", "严重程度发生变化。"),
+    "Urgency": ("The urgency changed.", "紧急程度发生变化。"),
+    "Deadline": ("A deadline moved (Note: which one). While a case waits on the customer its "
+                 "deadlines are logged once, when the wait ends.",
+                 "时限发生变化（说明：哪一项时限）。案件等待客户回复期间不逐日记录，等待结束时记录一次。"),
+    "Reopened": ("The status became Reopened.", "处理状态变为“重新打开”。"),
+    "Escalated": ("The severity became Escalated.", "严重程度变为“升级”。"),
+    "Note": ("Staff's own rows (a call, a visit, what was agreed); never written by a run.",
+             "员工自行添加的跟进记录（电话、上门、约定事项）；系统运行从不写入。"),
+}

@@ -20,6 +20,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import __version__
+from addin.layout.caselog import find_case_log
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import ANALYSIS_SHEETS, is_named
 
@@ -296,7 +297,16 @@ def _summaries(book: Any, snap: Snapshot, folder: Path | None, day: dt.date) -> 
             f"摘要写在工作簿旁的 summaries 文件夹中。请先将工作簿保存到文件夹，再点击“案件摘要”。")
     inputs = month_inputs(snap.register, snap.grids, snap.book_name, day, snap.counters)
     return summaries_from(inputs, folder / "summaries", case_nos=case_nos, today=day,
-                          templates=folder / snap.book_name)
+                          templates=folder / snap.book_name, case_log=_case_log_rows(book, snap))
+
+
+def _case_log_rows(book: Any, snap: Snapshot) -> list[list[Any]]:
+    """The Case log's rows from A1 for the cards' timelines (two calls); [] without one."""
+    name = find_case_log(snap.sheet_names)
+    if name is None:
+        return []
+    block = read_block(book.sheets[name], name)
+    return block.rows if (block.first_row, block.first_col) == (1, 1) else []
 
 
 def selected_case_numbers(book: Any, snap: Snapshot) -> list[str]:

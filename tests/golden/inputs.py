@@ -156,6 +156,7 @@ def produce(folder: Path) -> dict[str, Path]:
     from reports.summary import write_summaries
 
     made: dict[str, Path] = {}
+    started = dt.datetime.now()
     with pinned_environment():
         for lang in LANGS:
             source = write_register(folder / f"input-{register_name(lang)}", lang)
@@ -170,7 +171,27 @@ def produce(folder: Path) -> dict[str, Path]:
                                        output_dir=folder / "summary", today=TODAY, lang="en"):
             made[f"summary-{written.name}"] = written
     scrub_folder(made, folder)
+    scrub_run_times(made, started, dt.datetime.now())
     return made
+
+
+def scrub_run_times(made: dict[str, Path], started: dt.datetime, ended: dt.datetime) -> None:
+    """Replace the times the runs stamped on the Case log, wherever a summary's timeline shows
+    them: every minute from ``started`` to ``ended``, as either language writes it."""
+    from reports.i18n import fmt_datetime
+
+    minute = started.replace(second=0, microsecond=0)
+    shown = []
+    while minute <= ended:
+        if (minute.hour, minute.minute) != (0, 0):  # midnight would show as the bare day
+            shown += [fmt_datetime(minute, lang) for lang in LANGS]
+        minute += dt.timedelta(minutes=1)
+    for path in made.values():
+        if path.suffix in (".html", ".md"):
+            text = path.read_text(encoding="utf-8")
+            for spelling in shown:
+                text = text.replace(spelling, "<volatile: run time>")
+            path.write_text(text, encoding="utf-8")
 
 
 def scrub_folder(made: dict[str, Path], folder: Path) -> None:
