@@ -30,8 +30,10 @@ is past its resolve deadline, or it is unacknowledged and today is past the ackn
 Due soon when at most ``due_soon_days`` working days remain to the resolve deadline (or, while
 unacknowledged, to the acknowledge deadline); otherwise On track. A resolved or closed case is
 Closed on time when resolved on or before its resolve deadline, else Closed late, and has no status
-when the resolved date is missing. A case without a received date has no deadlines and no status.
-Days open counts working days from received to resolved (to today while open), never below 0.
+when the resolved date is missing or before the received date (the date-order finding says so). A
+case without a received date has no deadlines and no status. Days open counts working days from
+received to resolved (to today while open), never below 0, and is blank when the resolved date is
+before the received date.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .calendar import (
     holiday_rows,
     parse_holidays,
 )
+from .dates import before_received
 from .fields import fold
 from .findings import Finding, finding
 from .register import Grid
@@ -307,9 +310,12 @@ def compute_deadlines(frame: pd.DataFrame, targets: Sequence[DeadlineTarget],
     acknowledged = _dates(frame, "acknowledged_at")
     sla = _sla(calendar, received, acknowledged, resolved, ack_due, due_at, done, due_soon_days,
                today_day)
-    sla[stopped] = None
+    # Resolved before it was received (a date-order finding): neither on time nor late, and
+    # no days open to show, until the date is put right.
+    unmeasured = stopped | (done & before_received(frame, "resolved_at"))
+    sla[unmeasured] = None
     days_open = _days_open(calendar, received, resolved, done, today_day)
-    days_open[1][stopped] = True
+    days_open[1][unmeasured] = True
     pending = ~done & ~stopped & np.isnat(_dates(frame, "investigated_at"))
     no_follow_up = done & np.isnat(_dates(frame, "follow_up_at"))
     return pd.DataFrame({
