@@ -59,6 +59,7 @@ from .dates import before_received
 from .fields import fold
 from .findings import Finding, finding
 from .register import Grid
+from .text import Lang, Text
 from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, WAITING, Vocabulary, default_lists
 
 __all__ = [
@@ -127,8 +128,8 @@ _CLOCK_LABELS = {WORKING: ("Working", "工作日"), CALENDAR: ("Calendar", "自�
 _MAX_DAYS = 3650
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang.startswith("zh") else pair[0]
+def _pick(pair: tuple[str, str], lang: Lang | str) -> str:
+    return Text(*pair).in_(lang)
 
 
 def deadline_rows(targets: Sequence[DeadlineTarget], lang: str,

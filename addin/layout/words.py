@@ -143,10 +143,9 @@ def separator(kind: str, lang: Lang | str) -> str:
     return SEPARATORS[kind].in_(lang)
 
 
-def pick(said: Text | tuple[str, str], lang: Lang | str, **params: object) -> str:
+def pick(said: Text, lang: Lang | str, **params: object) -> str:
     """``said`` in ``lang``, with its ``{placeholders}`` filled in (left as written without
-    params, so a template can be shown as it is). An (English, Chinese) pair is read as a Text."""
-    said = said if isinstance(said, Text) else Text(*said)
+    params, so a template can be shown as it is)."""
     return (said.format(**params) if params else said).in_(lang)
 
 
