@@ -118,38 +118,36 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_KEY = {fold(text): key for key, texts in _HEADERS.items() for text in texts}
 _ANY = {fold(word) for word in ("*", "Any", "任意", "全部", "All")}
-_ANY_LABEL = ("Any", "任意")
+_ANY_LABEL = Text("Any", "任意")
 _CLOCK_WORDS = {
     WORKING: ("working", "working days", "business days", "工作日"),
     CALENDAR: ("calendar", "calendar days", "natural days", "自然日", "日历日"),
 }
 _CLOCK_BY_WORD = {fold(word): clock for clock, words in _CLOCK_WORDS.items() for word in words}
-_CLOCK_LABELS = {WORKING: ("Working", "工作日"), CALENDAR: ("Calendar", "自然日")}
+_CLOCK_LABELS = {WORKING: Text("Working", "工作日"), CALENDAR: Text("Calendar", "自然日")}
 _MAX_DAYS = 3650
-
-
-def _pick(pair: tuple[str, str], lang: Lang | str) -> str:
-    return Text(*pair).in_(lang)
 
 
 def deadline_rows(targets: Sequence[DeadlineTarget], lang: str,
                   lists: dict[str, Vocabulary] | None = None) -> list[list]:
     """Header and rows of the deadline table for the Settings sheet, in the sheet's language."""
     lists = lists or default_lists()
-    rows: list[list] = [[_pick(texts[:2], lang) for texts in _HEADERS.values()]]
+    # A column's header is the first English and the first Chinese of the names it accepts.
+    rows: list[list] = [[Text(*names[:2]).in_(lang) for names in _HEADERS.values()]]
     for target in targets:
         rows.append([
             _value_label(lists, "severity", target.severity, lang),
             _value_label(lists, "urgency", target.urgency, lang),
             target.ack_days, target.investigate_within(), target.resolve_days,
-            _pick(_CLOCK_LABELS[target.clock], lang),
+            _CLOCK_LABELS[target.clock].in_(lang),
         ])
     return rows
 
 
-def _value_label(lists: dict[str, Vocabulary], key: str, value: str | None, lang: str) -> str:
+def _value_label(lists: dict[str, Vocabulary], key: str, value: str | None,
+                 lang: Lang | str) -> str:
     if value is None:
-        return _pick(_ANY_LABEL, lang)
+        return _ANY_LABEL.in_(lang)
     return lists[key].label(value, lang) if key in lists else value
 
 

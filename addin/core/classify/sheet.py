@@ -154,7 +154,7 @@ class _RuleRow:
         note = self.text("notes")
         rule = Rule(self.id, fields, match, patterns, sets, bool(overwrite),
                     self.grid.ref(self.i, self.columns.get("id", 0)), self.cell("pattern"),
-                    {"en": note, "zh": note} if note else {})
+                    Text(note, note) if note else None)
         return rule, []
 
     def _yes_no(self, key: str, default: bool) -> tuple[bool | None, list[Finding]]:
@@ -281,7 +281,7 @@ def rules_to_rows(rules: list[Rule] | tuple[Rule, ...], lang: str,
             rule.id, _SAY_YES.in_(said), fields, Text(*_MATCH_WORDS[rule.match]).in_(said),
             pattern, labels.get("category"), labels.get("severity"), labels.get("urgency"),
             rule.sets.get("department"), (_SAY_YES if rule.overwrite else _SAY_NO).in_(said),
-            rule.notes.get("zh" if said is Lang.ZH else "en"),
+            rule.notes.in_(said) if rule.notes else None,
         ])
     return rows
 
