@@ -12,11 +12,20 @@ from pathlib import Path
 from .batch.newfile import save_new_workbook
 from .batch.run import process_file
 from .core.fields import BY_KEY
+from .core.text import Lang, Text
 from .demo_actions import demo_action_rows, demo_volume_rows
 from .demo_data import make_demo
 from .workbook import RecordBook
 
 DEMO_NAME = "ComplaintRecord-demo.xlsx"
+# What the demo prints, in the language of the example it wrote.
+SAYS = {
+    "workbook": Text("Example workbook: {path} ({rows} complaints)",
+                     "示例工作簿：{path}（{rows} 条投诉）"),
+    "report": Text("Monthly report: {file}", "月度报告：{file}"),
+    "open": Text("Open the workbook in Excel: the Findings sheet links every problem to its cell.",
+                 "用 Excel 打开工作簿，查看“Findings”工作表中的问题（每行都链接到出错的单元格）。"),
+}
 
 
 def write_demo_workbook(path: Path | str, rows: int = 3000, lang: str = "zh-CN",
@@ -42,14 +51,12 @@ def run_demo(folder: Path | str, rows: int = 3000, lang: str = "zh-CN",
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = write_demo_workbook(folder / DEMO_NAME, rows=rows, lang=lang, today=today)
-    zh = lang.startswith("zh")
-    print(f"示例工作簿：{path}（{rows} 条投诉）" if zh
-          else f"Example workbook: {path} ({rows} complaints)")
+    said = Lang.of(lang)
+    print(SAYS["workbook"].format(path=path, rows=rows).in_(said))
     report = process_file(path, today=today)
     print(report.describe())
     files = write_report(path, month=default_month(today), lang=lang, today=today)
     for file in files:
-        print(f"月度报告：{file}" if zh else f"Monthly report: {file}")
-    print("用 Excel 打开工作簿，查看“Findings”工作表中的问题（每行都链接到出错的单元格）。" if zh
-          else "Open the workbook in Excel: the Findings sheet links every problem to its cell.")
+        print(SAYS["report"].format(file=file).in_(said))
+    print(SAYS["open"].in_(said))
     return 0

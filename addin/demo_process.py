@@ -29,11 +29,11 @@ _REMEDIES = {"Product quality": ("Replacement", "Refund", "Repair"),
              "Price": ("Refund", "Explanation"), "Billing": ("Refund",),
              "After-sales": ("Repair", "Compensation"), "Other": ("Explanation",)}
 _FOLLOW_UP_METHODS = {"Phone": 60, "SMS": 20, "Online survey": 15, "Email": 5}
-_APPROVERS = (("Manager Chen", "陈经理"), ("Manager Li", "李经理"))
-_REJECT_REASONS = (("Bought from another retailer; referred the customer there.",
-                    "非本公司销售的产品，已告知客户向购买商家反映。"),
-                   ("Outside the warranty and the service agreement.",
-                    "已超出保修期及服务协议范围。"))
+_APPROVERS = (Text("Manager Chen", "陈经理"), Text("Manager Li", "李经理"))
+_REJECT_REASONS = (Text("Bought from another retailer; referred the customer there.",
+                        "非本公司销售的产品，已告知客户向购买商家反映。"),
+                   Text("Outside the warranty and the service agreement.",
+                        "已超出保修期及服务协议范围。"))
 APPROVAL_ABOVE = 1000  # the Settings default
 INVESTIGATING_SHARE = 0.35  # of the cases in progress without a finished investigation
 NOT_ACCEPTED_SHARE = 0.01
@@ -107,16 +107,14 @@ def _compensate(rng: random.Random, case: dict[str, Any], received: dt.datetime,
     amount = rng.choice((50, 100, 200, 300, 500, 800, 1200, 1500, 2600))
     case["compensation"] = amount
     if amount > APPROVAL_ABOVE:
-        approver = rng.choice(_APPROVERS)
-        case["approved_by"] = Text(*approver).in_(lang)
+        case["approved_by"] = rng.choice(_APPROVERS).in_(lang)
         case["approved_at"] = _between(rng, received, resolved, 0.5, 1.0)
 
 
 def _not_accepted(rng: random.Random, case: dict[str, Any], lang: str) -> None:
     """Out of scope: a reason, and none of the steps that follow acceptance."""
     case["status"] = "Not accepted"
-    reason = rng.choice(_REJECT_REASONS)
-    case["reject_reason"] = Text(*reason).in_(lang)
+    case["reject_reason"] = rng.choice(_REJECT_REASONS).in_(lang)
     for key in ("investigated_at", "resolved_at", "solution", "root_cause", "remedy",
                 "compensation", "approved_by", "approved_at", "outcome", "informed_at",
                 "satisfaction", "follow_up_at", "follow_up_method", "follow_up_result",

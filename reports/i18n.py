@@ -61,10 +61,13 @@ REPORT_TEXT: dict[str, Text] = {
         "rates count the cases whose deadline verdict fell in the month: done by the deadline, "
         "or the deadline passed without it. Resolution time counts working days from receipt to "
         "resolution on the workbook's holiday calendar. Overdue: open and past the resolve "
-        "deadline, or not yet acknowledged past the acknowledge deadline.",
+        "deadline, or not yet acknowledged past the acknowledge deadline. A case acknowledged or "
+        "resolved before the date it was received (a date-order finding) counts as acknowledged "
+        "or closed, but in no on-time rate and no resolution time.",
         "数据截至月末（当月为今天）。按时率统计本月得出结果的时限：在时限内完成，或时限已过仍未完成。"
         "解决用时按工作簿的节假日日历计算受理至解决的工作日数。超期：未结案且已过处理时限，"
-        "或尚未回复且已过回复时限。"),
+        "或尚未回复且已过回复时限。回复或解决时间早于受理时间的案件（日期顺序错误）计入已回复或"
+        "已结案，但不计入按时率和解决用时。"),
     "col_action": Text("Action", "措施"),
     "col_owner": Text("Owner", "负责人"),
     "col_due": Text("Due", "完成期限"),

@@ -177,7 +177,7 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
                       workbook=workbook),
         labels={key: t(key, lang) for key in TEXT if "{" not in t(key, "en")},
         kpis=_kpi_cards(tables["KeyFigures"], analysis, lang),
-        notes=_notes(analysis, lang),
+        notes=_notes(analysis, tables["KeyFigures"], lang),
         vs_previous=t("vs_previous", lang, month=month_name(month - 1, lang)),
         vs_last_year=t("vs_last_year", lang, month=month_name(month - 12, lang)),
         charts=month_charts(analysis, tables["Trend"], lists, lang),
@@ -218,7 +218,7 @@ def _basis(figures: MonthlyFigures, key: str, lang: str) -> str:
     """The number of cases a rate or mean rests on, so that 0 % of 3 reads as what it is."""
     counts = {
         "closed_rate": figures.received, "repeat_rate": figures.received,
-        "median_days": figures.resolved, "p90_days": figures.resolved,
+        "median_days": figures.timed, "p90_days": figures.timed,
         "ack_on_time_rate": figures.ack_on_time + figures.ack_late,
         "resolve_on_time_rate": figures.resolve_on_time + figures.resolve_late,
     }
@@ -251,10 +251,12 @@ def _kpi_cards(table: ReportTable, analysis: MonthAnalysis, lang: str) -> list[K
     return cards
 
 
-def _notes(analysis: MonthAnalysis, lang: str) -> list[str]:
-    """Sentences under the key figures about data that the figures leave out."""
+def _notes(analysis: MonthAnalysis, key_figures: ReportTable, lang: str) -> list[str]:
+    """Sentences under the key figures about data that the figures leave out (the key figures
+    table's own note is the one the Monthly sheet shows under it)."""
     undated = analysis.figures.closed_undated
-    return [t("closed_undated", lang, n=undated)] if undated else []
+    notes = [t("closed_undated", lang, n=undated)] if undated else []
+    return notes + ([key_figures.note] if key_figures.note else [])
 
 
 def month_charts(analysis: MonthAnalysis, trend: ReportTable, lists: dict[str, Vocabulary],

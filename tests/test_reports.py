@@ -215,7 +215,7 @@ def test_what_the_data_lacks_is_said_not_shown_as_empty_rows(march_cases, weeken
     # Case 1 resolved on the third working day (met), case 3 still open past 25 March (missed),
     # case 2 closed without a date: neither, in a column of its own.
     assert context.regulatory.columns == ["Deadline", "Met", "Missed", "Pending",
-                                          "Closed, no date", "Rate"]
+                                          "Closed, no usable date", "Rate"]
     row = next(r for r in context.regulatory.rows if "UK FCA DISP 1.5" in r[0])
     assert row[1:] == ["1", "1", "0", "1", "50.0%"]
     trend = next(chart for chart in context.charts if chart.title.startswith("Received"))

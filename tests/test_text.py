@@ -81,12 +81,13 @@ def test_a_text_is_still_the_pair_unconverted_code_indexes():
 
 def _registries() -> dict[str, dict[object, Text]]:
     """Every table of staff-facing texts in the converted modules, by a name a failure shows."""
-    from addin import cli, importer
+    from addin import cli, demo, importer
     from addin.batch import run
     from addin.batch.safety import limits, losses, oserrors, saving
     from addin.core import actions, calendar, hints, suggest
     from addin.layout import (
         actions_sheet,
+        branches,
         defaults,
         findings_sheet,
         learning_words,
@@ -117,14 +118,18 @@ def _registries() -> dict[str, dict[object, Text]]:
         "holiday kinds": calendar.KIND_LABELS,
         "Holidays header": numbered(calendar.HOLIDAY_HEADERS),
         "holiday names": calendar.HOLIDAY_NAMES, "report file tag": {"tag": monthly._FILE_TAG},
-        "command line SAYS": cli.SAYS, "importer SAYS": importer.SAYS,
+        "command line SAYS": cli.SAYS, "importer SAYS": importer.SAYS, "demo SAYS": demo.SAYS,
         "live door titles": feedback.TITLES, "live door texts": feedback.TEXTS,
         "action verdicts": actions.VERDICTS, "target metrics": actions.METRIC_NAMES,
         "suggestion quality": {**suggest._OFF, "accuracy": suggest._ACCURACY},
         "suggested department": {"department": hints._DEPARTMENT},
         "company report SAYS": company.SAYS,
-        # Still (en, zh) pairs, read as a Text by pick.
-        "learning words": {key: Text(*pair) for key, pair in learning_words.WORDS.items()},
+        "learning words": learning_words.WORDS, "company tables": branches.WORDS,
+        "action statuses": numbered(actions_sheet.ACTION_STATUSES),
+        "target examples": {f"{i} {part}": said for i, example in
+                            enumerate(actions_sheet.TARGET_EXAMPLES)
+                            for part, said in zip(("form", "meaning"), example, strict=True)},
+        "target rule": {"rule": actions_sheet.TARGET_RULE},
     }
 
 
@@ -165,23 +170,17 @@ def test_the_registry_check_fails_on_a_copied_or_missing_translation(monkeypatch
 # --------------------------------------------------------------------------- no inline choices
 
 ROOT = Path(__file__).resolve().parents[1]
-INLINE_CHOICE = re.compile(r"""startswith\(\s*["']zh""")
+# A language chosen by testing its code: startswith("zh"), == "zh...", lang == "...".
+INLINE_CHOICE = re.compile(r"""startswith\(\s*["']zh|[=!]=\s*["']zh|\blang\s*[=!]=\s*["']""")
 # The one place a language is parsed from text.
 PARSES_LANGUAGES = {"addin/core/text.py"}
 # Modules still choosing their language inline. Empty this list as they move to Lang and Text;
 # never add to it.
-STILL_INLINE = (
-    "addin/workbook/*", "addin/batch/imports.py", "addin/batch/newbook.py", "addin/demo.py",
-    "addin/demo_data.py", "addin/core/fields.py", "addin/core/vocab.py", "addin/core/validate.py",
-    "addin/core/deadlines.py", "addin/core/settings.py", "addin/core/pipeline.py",
-    "addin/core/repeats.py", "addin/core/classify.py", "addin/core/classify/*",
-    "addin/xl/read.py", "addin/xl/plan.py", "addin/xl/write.py", "addin/xl/macros.py",
-    "addin/cli.py",
-)
+STILL_INLINE = ("addin/workbook/*",)
 
 
 def inline_choices(root: Path = ROOT) -> list[str]:
-    """Source files (outside the allowed ones) that choose a language with startswith("zh")."""
+    """Source files (outside the allowed ones) that choose a language by testing its code."""
     found = []
     for folder in ("addin", "reports", "udfs"):
         for path in sorted((root / folder).rglob("*.py")):
@@ -200,6 +199,9 @@ def test_no_new_module_chooses_its_language_inline():
 def test_the_inline_choice_check_finds_a_new_one(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "new.py").write_text('zh = lang.startswith("zh")\n')
+    (tmp_path / "reports" / "other.py").write_text('if lang == "en":\n    pass\n')
+    (tmp_path / "reports" / "third.py").write_text("zh = code == 'zh-CN'\n")
+    (tmp_path / "reports" / "fine.py").write_text("said = Lang.of(lang)\n")
     (tmp_path / "addin" / "workbook").mkdir(parents=True)
     (tmp_path / "addin" / "workbook" / "old.py").write_text("x = lang.startswith('zh')\n")
-    assert inline_choices(tmp_path) == ["reports/new.py"]
+    assert inline_choices(tmp_path) == ["reports/new.py", "reports/other.py", "reports/third.py"]

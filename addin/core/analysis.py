@@ -18,6 +18,10 @@ Definitions every figure shares (they are what the report's footnotes say):
   (on time + late) over the verdicts that fell in the month.
 - Resolution time counts working days in (received, resolved] on the workbook's calendar, over the
   cases resolved in the month; the 90th percentile interpolates linearly between ranks.
+- A step dated before the case was received (the date-order finding) counts as done, but its
+  date measures nothing: no verdict on its clock, no resolution time (so no negative durations in
+  a median). Such cases are counted apart (``dates_out_of_order``); in the regulatory views a case
+  closed with such a resolved date is with the undated ones.
 - Satisfaction covers the cases resolved in the month that have a score.
 - The repeat rate is the share of the month's complaints that the pipeline marked as a repeat of
   an earlier one (``repeat_of``); a customer is the same phone number, else email, else name.

@@ -219,3 +219,28 @@ def _in_range(dates: pd.Series) -> pd.Series:
     """Datetime64[ns], with dates outside what it can hold set to NaT instead of overflowing."""
     inside = (dates >= _FIRST_DAY) & (dates <= _LAST_DAY)
     return dates.where(inside).astype("datetime64[ns]")
+
+
+def is_before(later: pd.Series, received: pd.Series) -> pd.Series:
+    """Earlier than received, except a date typed without a time on the received day."""
+    # On numpy's arrays: a day is the moment cast to days (NaT compares false, as in pandas).
+    after, before = later.to_numpy("datetime64[ns]"), received.to_numpy("datetime64[ns]")
+    after_day, before_day = after.astype("datetime64[D]"), before.astype("datetime64[D]")
+    same_day = after_day == before_day
+    timeless = (after == after_day) | (before == before_day)
+    return pd.Series((after < before) & ~(same_day & timeless), index=later.index)
+
+
+def before_received(cases: pd.DataFrame, key: str) -> np.ndarray:
+    """Where the date in column ``key`` is before the received date, by the rule of the
+    date-order finding (``is_before``); False where either is missing or unreadable."""
+    if key not in cases or "received_at" not in cases or not len(cases):
+        return np.zeros(len(cases), dtype=bool)
+    return is_before(_moments(cases[key]), _moments(cases["received_at"])).to_numpy(dtype=bool)
+
+
+def _moments(values: pd.Series) -> pd.Series:
+    """Dates and times as naive datetime64 (NaT where empty or not a date)."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values.astype(object), errors="coerce", format="mixed")
+    return values.dt.tz_localize(None) if values.dt.tz is not None else values

@@ -30,8 +30,10 @@ is past its resolve deadline, or it is unacknowledged and today is past the ackn
 Due soon when at most ``due_soon_days`` working days remain to the resolve deadline (or, while
 unacknowledged, to the acknowledge deadline); otherwise On track. A resolved or closed case is
 Closed on time when resolved on or before its resolve deadline, else Closed late, and has no status
-when the resolved date is missing. A case without a received date has no deadlines and no status.
-Days open counts working days from received to resolved (to today while open), never below 0.
+when the resolved date is missing or before the received date (the date-order finding says so). A
+case without a received date has no deadlines and no status. Days open counts working days from
+received to resolved (to today while open), never below 0, and is blank when the resolved date is
+before the received date.
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ from .calendar import (
     holiday_rows,
     parse_holidays,
 )
+from .dates import before_received
 from .fields import fold
 from .findings import Finding, finding
 from .register import Grid
+from .text import Lang, Text
 from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, WAITING, Vocabulary, default_lists
 
 __all__ = [
@@ -114,38 +118,36 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_KEY = {fold(text): key for key, texts in _HEADERS.items() for text in texts}
 _ANY = {fold(word) for word in ("*", "Any", "任意", "全部", "All")}
-_ANY_LABEL = ("Any", "任意")
+_ANY_LABEL = Text("Any", "任意")
 _CLOCK_WORDS = {
     WORKING: ("working", "working days", "business days", "工作日"),
     CALENDAR: ("calendar", "calendar days", "natural days", "自然日", "日历日"),
 }
 _CLOCK_BY_WORD = {fold(word): clock for clock, words in _CLOCK_WORDS.items() for word in words}
-_CLOCK_LABELS = {WORKING: ("Working", "工作日"), CALENDAR: ("Calendar", "自然日")}
+_CLOCK_LABELS = {WORKING: Text("Working", "工作日"), CALENDAR: Text("Calendar", "自然日")}
 _MAX_DAYS = 3650
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang.startswith("zh") else pair[0]
 
 
 def deadline_rows(targets: Sequence[DeadlineTarget], lang: str,
                   lists: dict[str, Vocabulary] | None = None) -> list[list]:
     """Header and rows of the deadline table for the Settings sheet, in the sheet's language."""
     lists = lists or default_lists()
-    rows: list[list] = [[_pick(texts[:2], lang) for texts in _HEADERS.values()]]
+    # A column's header is the first English and the first Chinese of the names it accepts.
+    rows: list[list] = [[Text(*names[:2]).in_(lang) for names in _HEADERS.values()]]
     for target in targets:
         rows.append([
             _value_label(lists, "severity", target.severity, lang),
             _value_label(lists, "urgency", target.urgency, lang),
             target.ack_days, target.investigate_within(), target.resolve_days,
-            _pick(_CLOCK_LABELS[target.clock], lang),
+            _CLOCK_LABELS[target.clock].in_(lang),
         ])
     return rows
 
 
-def _value_label(lists: dict[str, Vocabulary], key: str, value: str | None, lang: str) -> str:
+def _value_label(lists: dict[str, Vocabulary], key: str, value: str | None,
+                 lang: Lang | str) -> str:
     if value is None:
-        return _pick(_ANY_LABEL, lang)
+        return _ANY_LABEL.in_(lang)
     return lists[key].label(value, lang) if key in lists else value
 
 
@@ -307,9 +309,12 @@ def compute_deadlines(frame: pd.DataFrame, targets: Sequence[DeadlineTarget],
     acknowledged = _dates(frame, "acknowledged_at")
     sla = _sla(calendar, received, acknowledged, resolved, ack_due, due_at, done, due_soon_days,
                today_day)
-    sla[stopped] = None
+    # Resolved before it was received (a date-order finding): neither on time nor late, and
+    # no days open to show, until the date is put right.
+    unmeasured = stopped | (done & before_received(frame, "resolved_at"))
+    sla[unmeasured] = None
     days_open = _days_open(calendar, received, resolved, done, today_day)
-    days_open[1][stopped] = True
+    days_open[1][unmeasured] = True
     pending = ~done & ~stopped & np.isnat(_dates(frame, "investigated_at"))
     no_follow_up = done & np.isnat(_dates(frame, "follow_up_at"))
     return pd.DataFrame({

@@ -42,11 +42,13 @@ Delivery, servicing and account management are After-sales.
 
 from __future__ import annotations
 
-RuleData = tuple[str, str, tuple[str, ...], dict[str, str], dict[str, str]]
+from .text import Text
+
+RuleData = tuple[str, str, tuple[str, ...], dict[str, str], Text]
 
 
-def _note(en: str, zh: str) -> dict[str, str]:
-    return {"en": en, "zh": zh}
+def _note(en: str, zh: str) -> Text:
+    return Text(en, zh)
 
 
 RULES: tuple[RuleData, ...] = (

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from .text import Lang, Text
+
 Kind = Literal["text", "datetime", "date", "list", "int", "number"]
 
 
@@ -29,8 +31,8 @@ class Field:
     written: bool = False  # True: the add-in writes it, staff do not type it
     aliases: tuple[str, ...] = ()
 
-    def header(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+    def header(self, lang: Lang | str) -> str:
+        return Text(self.en, self.zh).in_(lang)
 
 
 def _f(key, en, zh, kind="text", written=False, aliases=()):

@@ -35,12 +35,16 @@ class MonthlyFigures:
     ack_late: int = 0
     resolve_on_time: int = 0
     resolve_late: int = 0
+    timed: int = 0  # cases resolved in the month with working days to resolve (the median's)
     median_days: float | None = None  # working days to resolve, cases resolved in the month
     p90_days: float | None = None
     satisfaction_mean: float | None = None
     satisfaction_counts: dict[int, int] = field(default_factory=dict)  # score 1-5 -> cases
     repeats: int = 0  # complaints received in the month marked as repeats
     closed_undated: int = 0  # of the month's complaints, closed without a resolved date
+    # Of the month's complaints, acknowledged or resolved before they were received (the
+    # date-order finding): done, but in no on-time rate and no resolution time.
+    dates_out_of_order: int = 0
 
     @property
     def satisfaction_responses(self) -> int:
@@ -121,12 +125,13 @@ def figures_for(prep: Prepared, month: pd.Period, today: dt.date) -> MonthlyFigu
         ack_late=int((~prep.ack_on_time & ack_in).sum()),
         resolve_on_time=int((prep.resolve_on_time & res_in).sum()),
         resolve_late=int((~prep.resolve_on_time & res_in).sum()),
-        median_days=float(np.median(days)) if len(days) else None,
+        timed=len(days), median_days=float(np.median(days)) if len(days) else None,
         p90_days=float(np.quantile(days, 0.9)) if len(days) else None,
         satisfaction_mean=float(scores.mean()) if len(scores) else None,
         satisfaction_counts={s: int((scores == s).sum()) for s in range(1, 6)},
         repeats=int((cohort & prep.repeat).sum()),
         closed_undated=int((cohort & prep.done_undated).sum()),
+        dates_out_of_order=int((cohort & (prep.ack_early | prep.resolved_early)).sum()),
     )
 
 

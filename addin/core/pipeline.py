@@ -200,7 +200,7 @@ def _check_texts(register: Register, findings: list[Finding], lang: str) -> pd.S
         if item.row is None or item.level == "info" or item.code == "not-numbered":
             continue
         entry = CATALOGUE[item.code]
-        title = entry.title_zh if lang.startswith("zh") else entry.title_en
+        title = entry.title.in_(lang)
         header = register.header(item.field) if item.field else ""
         text = f"{check_tag(header)} {title}" if header else title
         if text not in parts.setdefault(item.row, []):

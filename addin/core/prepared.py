@@ -15,6 +15,7 @@ import pandas as pd
 
 from .calendar import NAT, WorkCalendar, as_days
 from .cells import map_distinct
+from .dates import before_received
 from .vocab import DONE_STATUSES
 
 NOT_SET = "Not set"  # the group of rows where a field is empty; translated by the renderers
@@ -34,6 +35,10 @@ class Prepared:
     ack_due: np.ndarray
     due_at: np.ndarray
     done_undated: np.ndarray  # done but without a resolved date: neither open nor measurable
+    # Dated before the case was received (the date-order finding): the step counts as done, but
+    # its date measures nothing (no clock verdict, no working days).
+    ack_early: np.ndarray  # acknowledged before received
+    resolved_early: np.ndarray  # done, and resolved before received
     months: np.ndarray  # datetime64[M] of the received date
     repeat: np.ndarray  # marked as a repeat of an earlier complaint
     days: np.ndarray  # working days from received to resolved (float, NaN unless both known)
@@ -58,14 +63,28 @@ class Prepared:
 
     @property
     def first_response(self) -> np.ndarray:
-        """The earlier of acknowledgement and resolution: the first reply the customer got."""
-        ack, res = self.acknowledged, self.resolved
+        """The earlier of acknowledgement and resolution: the first reply the customer got
+        (a date before the case was received is no reply)."""
+        ack = np.where(self.ack_early, NAT, self.acknowledged)
+        res = self.measured_resolved
         return np.where(np.isnat(ack) | (~np.isnat(res) & (res < ack)), res, ack)
 
     @property
+    def measured_resolved(self) -> np.ndarray:
+        """The resolved date where it can measure a clock: NaT where it is before receipt."""
+        return np.where(self.resolved_early, NAT, self.resolved)
+
+    @property
+    def unmeasured(self) -> np.ndarray:
+        """Done without a resolved date that can be measured: closed without one, or with one
+        before the case was received. Never open, never late, never timed."""
+        return self.done_undated | self.resolved_early
+
+    @property
     def resolve_due(self) -> np.ndarray:
-        """The resolve deadline, except on cases closed without a date (they are never late)."""
-        return np.where(self.done_undated, NAT, self.due_at)
+        """The resolve deadline, except on cases done without a usable resolved date (they are
+        never late)."""
+        return np.where(self.unmeasured, NAT, self.due_at)
 
 
 def prepare(cases: pd.DataFrame, calendar: WorkCalendar) -> Prepared:
@@ -79,15 +98,17 @@ def prepare(cases: pd.DataFrame, calendar: WorkCalendar) -> Prepared:
     counts, known = calendar.count_days(received, done_resolved)
     acknowledged, ack_due = _days(cases, "acknowledged_at"), _days(cases, "ack_due")
     done_undated, due_at = done & np.isnat(resolved), _days(cases, "due_at")
-    ack_on_time, ack_when = final_verdicts(acknowledged, ack_due)
-    resolve_on_time, resolve_when = final_verdicts(done_resolved,
-                                                   np.where(done_undated, NAT, due_at))
+    ack_early = before_received(cases, "acknowledged_at")
+    resolved_early = done & before_received(cases, "resolved_at")
+    ack_on_time, ack_when = final_verdicts(acknowledged, np.where(ack_early, NAT, ack_due))
+    resolve_on_time, resolve_when = final_verdicts(
+        done_resolved, np.where(done_undated | resolved_early, NAT, due_at))
     return Prepared(
         cases=cases, calendar=calendar, received=received,
         acknowledged=acknowledged, resolved=done_resolved, ack_due=ack_due, due_at=due_at,
-        done_undated=done_undated,
+        done_undated=done_undated, ack_early=ack_early, resolved_early=resolved_early,
         months=received.astype("datetime64[M]"), repeat=filled(_column(cases, "repeat_of")),
-        days=np.where(known, counts.astype(float), np.nan),
+        days=np.where(known & ~resolved_early, counts.astype(float), np.nan),
         satisfaction=pd.to_numeric(_column(cases, "satisfaction"), errors="coerce").to_numpy(
             dtype=float, na_value=np.nan),
         ack_on_time=ack_on_time, ack_when=ack_when,

@@ -80,8 +80,9 @@ def regulatory_views(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date
     """Each view's met, missed, pending and undated cases and its rate (met / (met + missed)).
 
     A case counts once its outcome is known: the reply or resolution came (met when on or before
-    the deadline day) or the deadline passed without it (missed). A case closed without a
-    resolved date and without a verdict is ``undated``, not pending. Index: the view's key.
+    the deadline day) or the deadline passed without it (missed). A case closed without a usable
+    resolved date (none, or one before it was received) and without a verdict is ``undated``,
+    not pending. Index: the view's key.
     """
     return _regulatory(prepare(cases, calendar), as_of)
 
@@ -94,14 +95,16 @@ def _regulatory(prep: Prepared, as_of: dt.date) -> pd.DataFrame:
             deadline = calendar.shift_days(prep.received, np.full(len(prep.received), view.days))
         else:
             deadline = prep.received + np.timedelta64(view.days, "D")
-        done = prep.first_response if view.event == "first_response" else prep.resolved
-        # A case closed without a date has an unknown outcome, not a missed one.
-        deadline = np.where(prep.done_undated & np.isnat(done), NAT, deadline)
+        done = (prep.first_response if view.event == "first_response"
+                else prep.measured_resolved)
+        # A case closed without a usable date (none, or one before receipt) has an unknown
+        # outcome, not a missed one.
+        deadline = np.where(prep.unmeasured & np.isnat(done), NAT, deadline)
         met, missed, _ = clock_verdicts(done, deadline, day)
         received = ~np.isnat(prep.received) & (prep.received <= day)
         unknown = received & ~met & ~missed
-        # Closed without a date will never get a verdict: apart from the cases still pending.
-        undated = unknown & prep.done_undated
+        # Those will never get a verdict: apart from the cases still pending.
+        undated = unknown & prep.unmeasured
         rows.append({"view": view.key, "cases": int(received.sum()), "met": int(met.sum()),
                      "missed": int(missed.sum()), "pending": int((unknown & ~undated).sum()),
                      "undated": int(undated.sum()),

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .findings import Finding, finding, findings_at
 from .register import Register
+from .text import Text
 from .validate import cell_refs
 from .vocab import DONE_STATUSES, NOT_ACCEPTED, REOPENED, Vocabulary
 
@@ -158,11 +159,11 @@ def low_severity_findings(register: Register, typed: pd.Series, risks: Risks,
 # ----------------------------------------------------------------------------- escalation
 
 _REASONS = {
-    "reopened-twice": ("reopened a second time", "第二次重新打开"),
-    "unhappy-after-reopening": ("the customer is still not satisfied after a reopening",
-                                "重新打开后客户仍不满意"),
-    "overdue": ("overdue by {days} working days, more than the {margin} allowed on Settings",
-                "已超期 {days} 个工作日，超过设置中的 {margin} 个工作日"),
+    "reopened-twice": Text("reopened a second time", "第二次重新打开"),
+    "unhappy-after-reopening": Text("the customer is still not satisfied after a reopening",
+                                    "重新打开后客户仍不满意"),
+    "overdue": Text("overdue by {days} working days, more than the {margin} allowed on Settings",
+                    "已超期 {days} 个工作日，超过设置中的 {margin} 个工作日"),
 }
 
 
@@ -183,8 +184,8 @@ def escalations(register: Register, cases: pd.DataFrame, reopened_again: pd.Seri
     days = overdue_days.to_numpy()[proposed]
     whys = ["reopened-twice" if a else "unhappy-after-reopening" if u else "overdue"
             for a, u in zip(again, unhappy_again, strict=True)]
-    reasons = [[text.format(days=int(n), margin=margin) for text in _REASONS[why]]
+    reasons = [_REASONS[why].format(days=int(n), margin=margin)
                for why, n in zip(whys, days, strict=True)]
     return findings_at("escalate-proposed", cell_refs(register, "severity", rows), rows,
-                       field="severity", values=whys, reason=[en for en, _ in reasons],
-                       reason_zh=[zh for _, zh in reasons])
+                       field="severity", values=whys, reason=[said.en for said in reasons],
+                       reason_zh=[said.zh for said in reasons])

@@ -16,6 +16,7 @@ from .casenumbers import check_case_format
 from .fields import BY_KEY, field_for_header, fold
 from .findings import Finding, finding
 from .register import Grid
+from .text import Lang
 from .vocab import Vocabulary, default_lists
 
 
@@ -227,18 +228,18 @@ def parse_lists(grid: Grid | None) -> tuple[dict[str, Vocabulary], list[Finding]
     findings: list[Finding] = []
     if grid is None or not grid.rows:
         return lists, findings
-    columns: dict[str, dict[str, int]] = {}
+    columns: dict[str, dict[Lang, int]] = {}
     for j, header in enumerate(grid.rows[0]):
         key = field_for_header(header)
         if key is None or BY_KEY[key].kind != "list" or BY_KEY[key].written:
             continue
-        lang = "zh" if fold(header) == fold(BY_KEY[key].zh) else "en"
-        columns.setdefault(key, {}).setdefault(lang, j)
+        said = Lang.ZH if fold(header) == fold(BY_KEY[key].zh) else Lang.EN
+        columns.setdefault(key, {}).setdefault(said, j)
     for key, where in columns.items():
         known = {fold(n) for pair in lists[key].pairs for n in pair}
         for i in range(1, len(grid.rows)):
-            en = _text(grid.value(i, where["en"])) if "en" in where else None
-            zh = _text(grid.value(i, where["zh"])) if "zh" in where else None
+            en = _text(grid.value(i, where[Lang.EN])) if Lang.EN in where else None
+            zh = _text(grid.value(i, where[Lang.ZH])) if Lang.ZH in where else None
             if not en and not zh:
                 continue
             en, zh = en or zh, zh or en

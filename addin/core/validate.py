@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .cells import blank_texts, distinct_values, is_empty
-from .dates import format_example, read_dates
+from .dates import format_example, is_before, read_dates
 from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding
 from .register import Register
@@ -384,16 +384,6 @@ def _dates(register: Register, frame: pd.DataFrame, bad: dict[str, pd.Series],
                                   "received": shown_dates(received[early])},
                                  shown_dates(frame[key][early])))
     return checks
-
-
-def is_before(later: pd.Series, received: pd.Series) -> pd.Series:
-    """Earlier than received, except a date typed without a time on the received day."""
-    # On numpy's arrays: a day is the moment cast to days (NaT compares false, as in pandas).
-    after, before = later.to_numpy("datetime64[ns]"), received.to_numpy("datetime64[ns]")
-    after_day, before_day = after.astype("datetime64[D]"), before.astype("datetime64[D]")
-    same_day = after_day == before_day
-    timeless = (after == after_day) | (before == before_day)
-    return pd.Series((after < before) & ~(same_day & timeless), index=later.index)
 
 
 def shown_dates(dates: pd.Series) -> pd.Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fields import fold
+from .text import Lang, Text
 
 DEFAULT_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
     "channel": (
@@ -90,14 +91,15 @@ class Vocabulary:
             return None
         return self._lookup.get(fold(value))
 
-    def label(self, canonical: str, lang: str) -> str:
+    def label(self, canonical: str, lang: Lang | str) -> str:
         for en, zh in self.pairs:
             if en == canonical:
-                return zh if lang.startswith("zh") else en
+                return Text(en, zh).in_(lang)
         return canonical
 
-    def names(self, lang: str) -> list[str]:
-        return [zh if lang.startswith("zh") else en for en, zh in self.pairs]
+    def names(self, lang: Lang | str) -> list[str]:
+        said = Lang.of(lang)
+        return [Text(en, zh).in_(said) for en, zh in self.pairs]
 
 
 def default_lists() -> dict[str, Vocabulary]:

@@ -19,20 +19,24 @@ ACTION_WIDTHS = {"action_no": 11, "opened": 12, "category": 16, "cause_type": 16
                  "cases": 20, "action": 40, "owner": 12, "due": 12, "status": 12, "target": 22,
                  "result": 30, "verdict": 12}
 ACTION_DATE_KEYS = ("opened", "due")
-ACTION_STATUSES = (("Planned", "计划中"), ("In progress", "进行中"), ("Done", "已完成"),
-                   ("Cancelled", "已取消"))
+ACTION_STATUSES = (Text("Planned", "计划中"), Text("In progress", "进行中"), Text("Done", "已完成"),
+                   Text("Cancelled", "已取消"))
 VOLUME_HEADERS = {key: Text(*names[:2]) for key, names in VOLUME_COLUMNS.items()}
 VOLUME_WIDTHS = {"month": 12, "orders": 14}
-# The target grammar, one example per form (English, Chinese), for the Help sheet and the docs.
+# The target grammar, one example per form: (the target as typed in English and in Chinese,
+# what it means), for the Help sheet and the docs.
 TARGET_EXAMPLES = (
-    ("-20% in 3 months", "减少20% 3个月内", "complaints per month in scope fall by a fifth",
-     "范围内每月投诉量下降 20%"),
-    ("≤ 5 per month", "每月不超过5件", "at most 5 complaints a month", "每月最多 5 件"),
-    ("< 5 per month", "每月低于5件", "fewer than 5 complaints a month", "每月少于 5 件"),
-    ("reopen rate < 5%", "重开率低于5%", "under 5% of the cases reopened", "重新打开的案件低于 5%"),
-    ("repeat rate ≤ 10%", "重复率不超过10%", "at most 10% repeat complaints", "重复投诉不超过 10%"),
+    (Text("-20% in 3 months", "减少20% 3个月内"),
+     Text("complaints per month in scope fall by a fifth", "范围内每月投诉量下降 20%")),
+    (Text("≤ 5 per month", "每月不超过5件"), Text("at most 5 complaints a month", "每月最多 5 件")),
+    (Text("< 5 per month", "每月低于5件"),
+     Text("fewer than 5 complaints a month", "每月少于 5 件")),
+    (Text("reopen rate < 5%", "重开率低于5%"),
+     Text("under 5% of the cases reopened", "重新打开的案件低于 5%")),
+    (Text("repeat rate ≤ 10%", "重复率不超过10%"),
+     Text("at most 10% repeat complaints", "重复投诉不超过 10%")),
 )
-TARGET_RULE = (
+TARGET_RULE = Text(
     "The months before the month an action was opened are compared with as many whole months "
     "after it (3 unless the target says \"in N months\"); until those are over the verdict is "
     "Too early.",
@@ -40,11 +44,11 @@ TARGET_RULE = (
     "之后的月份未满时评价为“为时尚早”。")
 
 
-def action_headers(lang: str) -> list[str]:
+def action_headers(lang: Lang | str) -> list[str]:
     return _headers(ACTION_HEADERS, lang)
 
 
-def volume_headers(lang: str) -> list[str]:
+def volume_headers(lang: Lang | str) -> list[str]:
     return _headers(VOLUME_HEADERS, lang)
 
 

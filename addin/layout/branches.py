@@ -12,32 +12,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from addin.core.analysis import MonthlyFigures
+from addin.core.text import Lang, Text
 
 from .tables import ReportTable
 from .words import pick, t
 
-WORDS: dict[str, tuple[str, str]] = {
-    "branches": ("This month by branch", "本月各分支机构"),
-    "branch": ("Branch", "分支机构"),
-    "company": ("Whole company", "全公司"),
-    "branches_note": ("The last row is the whole company: its counts are the sums of the "
-                      "branches; its rates and mean are taken over all the company's cases.",
-                      "最后一行为全公司：件数为各分支机构之和；比率与均值按全公司案件计算。"),
-    "rank": ("Rank", "名次"),
-    "league_resolve_on_time_rate": ("League: resolved on time", "排名：按时解决率"),
-    "league_satisfaction_mean": ("League: mean satisfaction", "排名：平均满意度"),
-    "league_repeat_rate": ("League: repeat complaints (fewest first)",
-                           "排名：重复投诉率（由低到高）"),
-    "basis_resolve_on_time_rate": ("Cases", "案件数"),
-    "basis_satisfaction_mean": ("Scores", "评分数"),
-    "basis_repeat_rate": ("Cases", "案件数"),
-    "league_note": ("Branches without a figure this month come last, unranked.",
-                    "本月无此项数据的分支机构排在最后，不计名次。"),
-    "league_none": ("No branch has this figure this month.", "本月各分支机构均无此项数据。"),
+WORDS: dict[str, Text] = {
+    "branches": Text("This month by branch", "本月各分支机构"),
+    "branch": Text("Branch", "分支机构"),
+    "company": Text("Whole company", "全公司"),
+    "branches_note": Text("The last row is the whole company: its counts are the sums of the "
+                          "branches; its rates and mean are taken over all the company's cases.",
+                          "最后一行为全公司：件数为各分支机构之和；比率与均值按全公司案件计算。"),
+    "rank": Text("Rank", "名次"),
+    "league_resolve_on_time_rate": Text("League: resolved on time", "排名：按时解决率"),
+    "league_satisfaction_mean": Text("League: mean satisfaction", "排名：平均满意度"),
+    "league_repeat_rate": Text("League: repeat complaints (fewest first)",
+                               "排名：重复投诉率（由低到高）"),
+    "basis_resolve_on_time_rate": Text("Cases", "案件数"),
+    "basis_satisfaction_mean": Text("Scores", "评分数"),
+    "basis_repeat_rate": Text("Cases", "案件数"),
+    "league_note": Text("Branches without a figure this month come last, unranked.",
+                        "本月无此项数据的分支机构排在最后，不计名次。"),
+    "league_none": Text("No branch has this figure this month.", "本月各分支机构均无此项数据。"),
 }
 
 
-def w(key: str, lang: str, **params: object) -> str:
+def w(key: str, lang: Lang | str, **params: object) -> str:
     return pick(WORDS[key], lang, **params)
 
 

@@ -225,10 +225,12 @@ def kpi_table(month: MonthAnalysis, lang: Lang | str) -> ReportTable:
     columns = [t("kpis", lang), month_name(month.month, lang), month_name(month.month - 1, lang),
                t("col_change_previous", lang), month_name(month.month - 12, lang),
                t("col_change_year", lang)]
+    out_of_order = month.figures.dates_out_of_order
     return ReportTable("KeyFigures", t("kpis", lang), columns,
                        ["text", "figure", "figure", "change", "figure", "change"],
                        [[plain(v) for v in row] for row in rows],
-                       row_kinds=[k.kind for k in month.kpis])
+                       row_kinds=[k.kind for k in month.kpis],
+                       note=t("dates_out_of_order", lang, n=out_of_order) if out_of_order else "")
 
 
 TREND_COLUMNS = (("received", "count", "series_received"), ("resolved", "count", "series_resolved"),

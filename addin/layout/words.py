@@ -19,6 +19,12 @@ from addin.core.vocab import Vocabulary
 TEXT: dict[str, Text] = {
     "report_title": Text("Complaints report", "客户投诉月度报告"),
     "kpis": Text("Key figures", "关键指标"),
+    "dates_out_of_order": Text(
+        "Acknowledged or resolved before they were received (see the “Date before received” "
+        "findings): {n} of this month's complaints. They count as acknowledged or closed, but in "
+        "no on-time rate and no resolution time.",
+        "本月受理的投诉中有 {n} 件的回复或解决时间早于受理时间（见“日期早于受理时间”问题）："
+        "计入已回复或已结案，但不计入按时率和解决用时。"),
     "no_data": Text("no data", "无数据"),
     "chart_trend": Text("Received and resolved, last 12 months", "近 12 个月受理与解决数量"),
     "chart_on_time": Text("On-time rate, last 12 months", "近 12 个月按时率"),
@@ -101,7 +107,7 @@ TEXT: dict[str, Text] = {
     "col_met": Text("Met", "达标"),
     "col_missed": Text("Missed", "未达标"),
     "col_pending": Text("Pending", "待定"),
-    "col_undated": Text("Closed, no date", "已结案无日期"),
+    "col_undated": Text("Closed, no usable date", "已结案无有效日期"),
     "col_rate": Text("Rate", "达标率"),
     "col_deadline": Text("Deadline", "时限"),
     "col_days_over": Text("Working days over", "超期工作日"),
@@ -137,10 +143,9 @@ def separator(kind: str, lang: Lang | str) -> str:
     return SEPARATORS[kind].in_(lang)
 
 
-def pick(said: Text | tuple[str, str], lang: Lang | str, **params: object) -> str:
+def pick(said: Text, lang: Lang | str, **params: object) -> str:
     """``said`` in ``lang``, with its ``{placeholders}`` filled in (left as written without
-    params, so a template can be shown as it is). An (English, Chinese) pair is read as a Text."""
-    said = said if isinstance(said, Text) else Text(*said)
+    params, so a template can be shown as it is)."""
     return (said.format(**params) if params else said).in_(lang)
 
 

@@ -197,8 +197,8 @@ def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
                               None, pick(BUTTON_HELP[button.macro], lang)]))
     rows += [("", []), ("section", [pick(_HELP_TITLES["targets"], lang)]),
              ("header", list(_HELP_TITLES["target_header"][zh]))]
-    rows += [("wrap", [en, cn, None, meaning_zh if zh else meaning_en])
-             for en, cn, meaning_en, meaning_zh in TARGET_EXAMPLES]
+    rows += [("wrap", [form.en, form.zh, None, meaning.in_(lang)])
+             for form, meaning in TARGET_EXAMPLES]
     rows.append(("note", [pick(TARGET_RULE, lang)]))
     rows += _case_log_help(lang)
     rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
@@ -254,7 +254,6 @@ ACTION_ROWS = 500  # rows of the Actions sheet that get the date formats and the
 def write_actions(ws: Any, lang: str, styles: Any, rows: Sequence[Sequence[Any]] = ()) -> None:
     """The Actions sheet staff fill: its header row, widths, date columns and Status choices,
     and ``rows`` of actions already written (the demo's)."""
-    zh = lang.startswith("zh")
     for j, (text, width) in enumerate(zip(action_headers(lang), action_widths(), strict=True)):
         ws.write_string(0, j, text, styles.header)
         ws.set_column(j, j, width)
@@ -270,7 +269,7 @@ def write_actions(ws: Any, lang: str, styles: Any, rows: Sequence[Sequence[Any]]
                       styles.date)
     status = keys.index("status")
     ws.data_validation(1, status, ACTION_ROWS, status, {
-        "validate": "list", "source": [pair[1] if zh else pair[0] for pair in ACTION_STATUSES],
+        "validate": "list", "source": [said.in_(lang) for said in ACTION_STATUSES],
         "error_type": "information"})
     ws.freeze_panes(1, 0)
 

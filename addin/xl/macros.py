@@ -20,6 +20,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import __version__
+from addin.core.text import Lang, Text
 from addin.layout.caselog import find_case_log
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import ANALYSIS_SHEETS, is_named
@@ -44,6 +45,23 @@ BUTTON_PARTS: dict[str, frozenset[str]] = {
     "run_all": ALL_PARTS,
 }
 
+# What the report buttons say when they are done, or cannot start.
+SAYS = {
+    "files": Text("Written from the workbook as it is on screen, unsaved changes included "
+                  "({n} files):\n{names}",
+                  "已根据屏幕上的工作簿（含未保存的修改）生成 {n} 个文件：\n{names}"),
+    "report_unsaved": Text(
+        "The report is on the Monthly sheet of this workbook. The workbook is not saved in a "
+        "folder (a new workbook, or one open from the web), so no file was written: save it in a "
+        "folder and press Monthly report again to get {html} beside it (and {pdf} where Chromium "
+        "is installed).",
+        "报告已写入本工作簿的“月度报告”工作表。工作簿尚未保存到文件夹中（新建的工作簿，或从网页"
+        "打开），因此没有生成文件；保存到文件夹后再点击“月度报告”，将在工作簿旁生成 {html}"
+        "（装有 Chromium 时另生成 {pdf}）。"),
+}
+_REPORT_NAMES = {"monthly_report": Text("monthly report", "月度报告"),
+                 "summary": Text("case summary", "案件摘要")}
+
 
 @dataclass
 class MacroResult:
@@ -56,6 +74,7 @@ class MacroResult:
     plan: Plan | None = None
     outcome: Any = None
     files: list[Path] | None = None
+
 
 
 def _book(book: Any) -> Any:
@@ -209,10 +228,8 @@ def report_button(book: Any, macro: str, today: dt.date | None = None) -> MacroR
     except Refused as err:
         return _fail(book, macro, feedback.problem_message(err.problem, lang), lang)
     except ImportError:
-        what = ("monthly report" if macro == "monthly_report" else "case summary", "月度报告"
-                if macro == "monthly_report" else "案件摘要")
-        message = feedback.missing_feature_message(what[1] if lang.startswith("zh") else what[0],
-                                                   lang)
+        what = _REPORT_NAMES["monthly_report" if macro == "monthly_report" else "summary"]
+        message = feedback.missing_feature_message(what.in_(lang), lang)
         return _fail(book, macro, message, lang)
     except _ReportStopped as err:
         return _fail(book, macro, err.text(lang), lang)
@@ -267,10 +284,10 @@ class _ReportStopped(Exception):
 
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
-        self.en, self.zh = en, zh
+        self.said = Text(en, zh)
 
-    def text(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+    def text(self, lang: Lang | str) -> str:
+        return self.said.in_(lang)
 
 
 def _nothing_selected() -> _ReportStopped:
@@ -335,12 +352,9 @@ def _rows_of(address: str) -> range:
     return range(min(rows), max(rows) + 1) if rows else range(0)
 
 
-def _files_message(files: list[Path], lang: str) -> str:
+def _files_message(files: list[Path], lang: Lang | str) -> str:
     names = "\n".join(str(f) for f in files)
-    if lang.startswith("zh"):
-        return f"已根据屏幕上的工作簿（含未保存的修改）生成 {len(files)} 个文件：\n{names}"
-    return f"Written from the workbook as it is on screen, unsaved changes included " \
-           f"({len(files)} files):\n{names}"
+    return SAYS["files"].format(n=len(files), names=names).in_(lang)
 
 
 def _report_message(report: Any, folder: Path | None, lang: str) -> str:
@@ -348,11 +362,4 @@ def _report_message(report: Any, folder: Path | None, lang: str) -> str:
     if folder is not None:
         return _files_message(report.files, lang)
     html, pdf = report.names
-    if lang.startswith("zh"):
-        return (f"报告已写入本工作簿的“月度报告”工作表。工作簿尚未保存到文件夹中"
-                f"（新建的工作簿，或从网页打开），因此没有生成文件；保存到文件夹后再点击"
-                f"“月度报告”，将在工作簿旁生成 {html}（装有 Chromium 时另生成 {pdf}）。")
-    return (f"The report is on the Monthly sheet of this workbook. The workbook is not saved in a "
-            f"folder (a new workbook, or one open from the web), so no file was written: save "
-            f"it in a folder and press Monthly report again to get {html} beside it (and {pdf} "
-            f"where Chromium is installed).")
+    return SAYS["report_unsaved"].format(html=html, pdf=pdf).in_(lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import default_rules
+from ..text import Text
 
 MATCH_KINDS = ("any", "all", "exact", "regex")
 # Fields a rule searches when its Fields cell is empty.
@@ -27,12 +28,12 @@ class Rule:
     cell: str = ""  # where the rule is, e.g. "Rules!A5"
     # The Pattern cell, where a finding about the pattern itself (too slow) points.
     pattern_cell: str = field(default="", compare=False)
-    # What kind of problem the rule names, by language ("en", "zh"): the Notes column.
-    notes: dict[str, str] = field(default_factory=dict, compare=False)
+    # What kind of problem the rule names, in both languages: the Notes column.
+    notes: Text | None = field(default=None, compare=False)
 
 
 DEFAULT_RULES: tuple[Rule, ...] = tuple(
-    Rule(rule_id, DEFAULT_FIELDS, match, tuple(patterns), dict(sets), notes=dict(notes))
+    Rule(rule_id, DEFAULT_FIELDS, match, tuple(patterns), dict(sets), notes=notes)
     for rule_id, match, patterns, sets, notes in default_rules.RULES
 )
 

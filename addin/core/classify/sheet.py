@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..fields import BY_KEY, field_for_header, fold
 from ..findings import Finding, finding
 from ..register import Grid
+from ..text import Lang, Text
 from ..vocab import Vocabulary, default_lists
 from .guard import regex_problem
 from .rules import DEFAULT_FIELDS, LIST_TARGETS, TARGETS, Rule
@@ -21,8 +22,8 @@ class _Column:
     zh: str
     aliases: tuple[str, ...] = ()
 
-    def header(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") else self.en
+    def header(self, lang: Lang | str) -> str:
+        return Text(self.en, self.zh).in_(lang)
 
     def names(self) -> set[str]:
         return {fold(n) for n in (self.en, self.zh, *self.aliases)}
@@ -45,6 +46,8 @@ RULE_COLUMNS: tuple[_Column, ...] = (
 )
 _COLUMN_BY_KEY = {c.key: c for c in RULE_COLUMNS}
 
+# How the sheet writes yes, no and a list of fields or words in each language.
+_SAY_YES, _SAY_NO, _JOINER = Text("yes", "是"), Text("no", "否"), Text(", ", "、")
 _MATCH_WORDS = {"any": ("any", "任一"), "all": ("all", "全部"), "exact": ("exact", "等于"),
                 "regex": ("regex", "正则")}
 _MATCH_LOOKUP = {fold(w): kind for kind, words in {
@@ -151,7 +154,7 @@ class _RuleRow:
         note = self.text("notes")
         rule = Rule(self.id, fields, match, patterns, sets, bool(overwrite),
                     self.grid.ref(self.i, self.columns.get("id", 0)), self.cell("pattern"),
-                    {"en": note, "zh": note} if note else {})
+                    Text(note, note) if note else None)
         return rule, []
 
     def _yes_no(self, key: str, default: bool) -> tuple[bool | None, list[Finding]]:
@@ -266,9 +269,8 @@ def _text(value: object) -> str | None:
 def rules_to_rows(rules: list[Rule] | tuple[Rule, ...], lang: str,
                   lists: dict[str, Vocabulary] | None = None) -> list[list]:
     """The Rules sheet for these rules: a header row in ``lang``, then one rule per row."""
-    lists = lists or default_lists()
-    zh = lang.startswith("zh")
-    joiner = "、" if zh else ", "
+    lists, said = lists or default_lists(), Lang.of(lang)
+    joiner = _JOINER.in_(said)
     rows: list[list] = [[column.header(lang) for column in RULE_COLUMNS]]
     for rule in rules:
         fields = joiner.join(BY_KEY[f].header(lang) if f in BY_KEY else f for f in rule.fields)
@@ -276,10 +278,10 @@ def rules_to_rows(rules: list[Rule] | tuple[Rule, ...], lang: str,
         labels = {key: lists[key].label(rule.sets[key], lang) if key in lists else rule.sets[key]
                   for key in LIST_TARGETS if key in rule.sets}
         rows.append([
-            rule.id, "是" if zh else "yes", fields, _MATCH_WORDS[rule.match][zh], pattern,
-            labels.get("category"), labels.get("severity"), labels.get("urgency"),
-            rule.sets.get("department"), ("是" if zh else "yes") if rule.overwrite else
-            ("否" if zh else "no"), rule.notes.get("zh" if zh else "en"),
+            rule.id, _SAY_YES.in_(said), fields, Text(*_MATCH_WORDS[rule.match]).in_(said),
+            pattern, labels.get("category"), labels.get("severity"), labels.get("urgency"),
+            rule.sets.get("department"), (_SAY_YES if rule.overwrite else _SAY_NO).in_(said),
+            rule.notes.in_(said) if rule.notes else None,
         ])
     return rows
 
