@@ -26,7 +26,7 @@ from addin.core.vocab import Vocabulary, default_lists
 from addin.layout.card import card_sections
 
 from .contexts import CaseContext, CaseField, CaseSection
-from .i18n import TEXT, fmt_date, fmt_datetime, header, label, pick, t
+from .i18n import TEXT, fmt_date, fmt_datetime, header, label, pick, separator, t
 from .render import environment, render
 from .timeline import case_log_frame, case_timeline
 
@@ -130,7 +130,7 @@ def _shown(case: pd.Series, key: str, lang: Lang, mask: bool,
         return ""
     kind = BY_KEY[key].kind
     if kind == "list":  # a list value, or several joined by "; " (the Risk column)
-        return pick(("; ", "；"), lang).join(label(part.strip(), key, lists, lang)
+        return separator("clauses", lang).join(label(part.strip(), key, lists, lang)
                                              for part in str(value).split(";") if part.strip())
     if kind == "datetime":
         return fmt_datetime(value, lang)

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from addin.core.fields import BY_KEY
+from addin.core.text import Text
 from addin.layout.card import EVENTS_TITLE, LAYOUT
 
 from .card_events import FROM_COL, TO_COL, write_events
@@ -114,9 +115,9 @@ class CardWriter:
                          self.shown.get("_row", 0))
         self.row = pick_row + 2
 
-    def _section(self, title: tuple[str, str]) -> None:
+    def _section(self, title: Text) -> None:
         self.row += 1 if self.row > 5 else 0  # a gap above every section but the first
-        self.ws.merge_range(self.row, 0, self.row, 3, self.text(title), self.section)
+        self.ws.merge_range(self.row, 0, self.row, 3, title.in_(self.lang), self.section)
         self.ws.set_row(self.row, 20)
         self.row += 1
 
