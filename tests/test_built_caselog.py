@@ -13,7 +13,7 @@ from test_caselog_doors import run
 from addin.core.caselog import EVENT_NAMES
 from addin.core.fields import match_headers
 from addin.workbook import build_workbook
-from addin.workbook.texts import CASE_LOG_HELP, EVENT_HELP, pick
+from addin.workbook.texts import CASE_LOG_HELP, EVENT_HELP
 
 STAFF_NOTE = ("Called the customer back", "Amy")  # (note, by)
 
@@ -100,5 +100,5 @@ def test_help_explains_the_case_log_and_every_event(tmp_path, lang):
     for event, name in EVENT_NAMES.items():  # every event a run writes, and staff's Note
         assert (event, name, EVENT_HELP[event][zh]) in rows
     topics = {row[0]: row[1] for row in rows if len(row) == 2}
-    assert all(topics[pick(topic, lang)] == pick(text, lang) for topic, text in CASE_LOG_HELP)
+    assert all(topics[topic.in_(lang)] == text.in_(lang) for topic, text in CASE_LOG_HELP)
     assert any("Case state" in topic for topic in topics)  # the hidden sheet, by its name

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 from fnmatch import fnmatch
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -95,6 +98,7 @@ def _registries() -> dict[str, dict[object, Text]]:
         sheets,
         words,
     )
+    from addin.workbook import build, card, card_events, examples, holidays, side_sheets, texts
     from addin.xl import feedback
     from reports import company, i18n, monthly
 
@@ -130,6 +134,23 @@ def _registries() -> dict[str, dict[object, Text]]:
                             enumerate(actions_sheet.TARGET_EXAMPLES)
                             for part, said in zip(("form", "meaning"), example, strict=True)},
         "target rule": {"rule": actions_sheet.TARGET_RULE},
+        # the workbook builder's
+        "input messages": texts.FIELD_HELP, "input titles": texts.HELP_TITLE,
+        "column help": {"kept": texts.KEPT_HELP, "written": texts.WRITTEN_HELP},
+        "dropdown error": texts.DROPDOWN_ERROR, "button captions": texts.CAPTIONS,
+        "button help": texts.BUTTON_HELP,
+        "no buttons": {"register": texts.NO_BUTTONS, **numbered(texts.NO_BUTTONS_HELP)},
+        "Case log help": {f"{i} {part}": said for i, topic in enumerate(texts.CASE_LOG_HELP)
+                          for part, said in zip(("topic", "text"), topic, strict=True)},
+        "event help": texts.EVENT_HELP, "Help titles": side_sheets.HELP_TITLES,
+        "Help headers": {f"{table} {j}": said for table, cells in side_sheets.HELP_HEADERS.items()
+                         for j, said in enumerate(cells) if isinstance(said, Text)},
+        "xlwings.conf notes": numbered(side_sheets.CONF_NOTES), "Card texts": card.TEXTS,
+        "Card events": {"change": card_events.CHANGE}, "built sheet names": build.OWN_SHEETS,
+        "Holidays source": {"header": holidays.SOURCE_HEADER, "official": holidays.OFFICIAL,
+                            "provisional": holidays.PROVISIONAL},
+        "example rows": {f"{i} {key}": said for i, example in enumerate(examples._TYPED)
+                         for key, said in example.items() if isinstance(said, Text)},
     }
 
 
@@ -156,6 +177,55 @@ def test_a_chinese_text_fills_in_only_what_its_english_names():
     assert invented == []
 
 
+def _builder_values():
+    """(module.name, value) of what each workbook builder module defines at its top level."""
+    for path in sorted((ROOT / "addin" / "workbook").glob("*.py")):
+        module = importlib.import_module(f"addin.workbook.{path.stem}")
+        imported = {alias.asname or alias.name.split(".")[0]
+                    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                    if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+        for name, value in vars(module).items():
+            if not (name.startswith("__") or name in imported or callable(value)
+                    or isinstance(value, ModuleType)):
+                yield f"{path.stem}.{name}", value
+
+
+def _said_in(value):
+    """The Texts in a value, and any (English, Chinese) pair of strings left unconverted."""
+    if isinstance(value, Text):
+        yield value
+    elif (type(value) is tuple and len(value) == 2 and all(isinstance(v, str) for v in value)
+          and re.search("[\u4e00-\u9fff]", value[1]) and not re.search("[\u4e00-\u9fff]",
+                                                                          value[0])):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _said_in(inner)
+    elif isinstance(value, tuple | list):
+        for inner in value:
+            yield from _said_in(inner)
+
+
+def unregistered_builder_texts() -> list[str]:
+    """Texts the workbook builder defines outside the registries, and pairs never made Texts."""
+    registered = {said for table in _registries().values() for said in table.values()}
+    return [f"{name}: {said!r}" for name, value in _builder_values()
+            for said in _said_in(value) if not isinstance(said, Text) or said not in registered]
+
+
+def test_every_text_the_builder_defines_is_registered():
+    assert unregistered_builder_texts() == [], "make it a Text and register its table above"
+
+
+def test_the_builder_check_finds_a_new_table_or_a_pair_left_as_a_tuple(monkeypatch):
+    from addin.workbook import texts
+
+    monkeypatch.setattr(texts, "EXTRA", {"new": Text("New words", "新词")}, raising=False)
+    monkeypatch.setattr(texts, "OLD", (("Save", "保存"),), raising=False)
+    assert unregistered_builder_texts() == ["texts.EXTRA: Text(en='New words', zh='新词')",
+                                            "texts.OLD: ('Save', '保存')"]
+
+
 def test_the_registry_check_fails_on_a_copied_or_missing_translation(monkeypatch):
     from addin.layout import words
 
@@ -174,9 +244,8 @@ ROOT = Path(__file__).resolve().parents[1]
 INLINE_CHOICE = re.compile(r"""startswith\(\s*["']zh|[=!]=\s*["']zh|\blang\s*[=!]=\s*["']""")
 # The one place a language is parsed from text.
 PARSES_LANGUAGES = {"addin/core/text.py"}
-# Modules still choosing their language inline. Empty this list as they move to Lang and Text;
-# never add to it.
-STILL_INLINE = ("addin/workbook/*",)
+# Modules still choosing their language inline: none now. Never add to it.
+STILL_INLINE: tuple[str, ...] = ()
 
 
 def inline_choices(root: Path = ROOT) -> list[str]:
@@ -204,4 +273,5 @@ def test_the_inline_choice_check_finds_a_new_one(tmp_path):
     (tmp_path / "reports" / "fine.py").write_text("said = Lang.of(lang)\n")
     (tmp_path / "addin" / "workbook").mkdir(parents=True)
     (tmp_path / "addin" / "workbook" / "old.py").write_text("x = lang.startswith('zh')\n")
-    assert inline_choices(tmp_path) == ["reports/new.py", "reports/other.py", "reports/third.py"]
+    assert inline_choices(tmp_path) == ["addin/workbook/old.py", "reports/new.py",
+                                        "reports/other.py", "reports/third.py"]

@@ -18,11 +18,13 @@ from typing import Any
 
 import xlsxwriter
 
+from addin.core.text import Lang, Text
 from addin.layout.actions_sheet import VOLUME_WIDTHS
 from addin.layout.cells import cell_value
-from addin.layout.sheets import CASE_LOG_NAMES
+from addin.layout.sheets import CASE_LOG_NAMES, CONF_SHEET, COUNTERS_SHEET, LOG_SHEET
 from addin.vba.build import build_workbook_vba
 
+from .card import TEXTS as CARD_TEXTS
 from .card import write_card
 from .examples import examples
 from .register_sheet import HEADER_ROW, columns_for, write_register
@@ -41,10 +43,10 @@ from .side_sheets import (
     write_rows,
 )
 from .styles import Styles
-from .texts import NO_BUTTONS, pick
+from .texts import NO_BUTTONS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "workbook" / "ComplaintRecord.xlsm"
-LANGUAGES = ("zh-CN", "en")
+LANGUAGES = (Lang.ZH, Lang.EN)
 # Written into the document properties instead of the time of the build.
 CREATED = dt.datetime(2026, 3, 20, 0, 0, 0)
 
@@ -53,20 +55,20 @@ _CODE_NAMES = {"complaints": "shComplaints", "card": "shCard", "settings": "shSe
                "lists": "shLists", "rules": "shRules", "holidays": "shHolidays",
                "help": "shHelp", "log": "shLog", "conf": "shConf", "counters": "shCounters",
                "actions": "shActions", "caselog": "shCaseLog"}
-_FIXED_NAMES = {"card": ("Card", "记录卡"), "caselog": CASE_LOG_NAMES,
-                "help": ("Help", "帮助"), "log": ("Log", "Log"),
-                "conf": ("xlwings.conf", "xlwings.conf"), "counters": ("Counters", "Counters")}
-_TITLE = {"en": "Customer complaint record card", "zh": "客户投诉记录卡"}
+# Sheets the builder names itself rather than by the layout's sheet titles. Log, xlwings.conf
+# and Counters keep one name in both languages: the doors find them by it.
+OWN_SHEETS = {"card": Text("Card", "记录卡"), "caselog": Text(*CASE_LOG_NAMES),
+              "help": Text("Help", "帮助")}
+_SAME_NAMES = {"log": LOG_SHEET, "conf": CONF_SHEET, "counters": COUNTERS_SHEET}
 
 
-def sheet_names(lang: str) -> dict[str, str]:
+def sheet_names(lang: Lang | str) -> dict[str, str]:
     """Role -> sheet name in the build language, in the workbook's sheet order."""
-    zh = lang.startswith("zh")
-    return {role: sheet_name(role, lang) if role not in _FIXED_NAMES
-            else _FIXED_NAMES[role][zh] for role in _CODE_NAMES}
+    return {role: OWN_SHEETS[role].in_(lang) if role in OWN_SHEETS
+            else _SAME_NAMES.get(role) or sheet_name(role, lang) for role in _CODE_NAMES}
 
 
-def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
+def build_workbook(path: Path | str = DEFAULT_PATH, lang: Lang | str = Lang.ZH,
                    cache_dir: Path | None = None, *, headers: Sequence[object] | None = None,
                    rows: Sequence[Sequence[Any]] | None = None,
                    side_rows: dict[str, list[list[Any]]] | None = None) -> Path:
@@ -78,8 +80,9 @@ def build_workbook(path: Path | str = DEFAULT_PATH, lang: str = "zh-CN",
     ``side_rows`` may give staff's Actions rows and a Volume sheet ("actions", "volume": a header
     row, then the rows), as the demo does.
     """
-    if lang not in LANGUAGES:
+    if lang not in LANGUAGES:  # Lang.of would read any other code as English
         raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    lang = Lang.of(lang)
     path = Path(path)
     if path.suffix.lower() not in (".xlsm", ".xlsx"):
         raise ValueError(f"{path.name}: a workbook's name ends in .xlsm (with the buttons) or "
@@ -102,7 +105,7 @@ class RecordBook:
     """A new record-card workbook with these rows, built when saved: ``save(path)`` is all the
     batch door's safe save asks of a workbook, so it checks, backs up and places the file."""
 
-    def __init__(self, lang: str, headers: Sequence[object], rows: Sequence[Sequence[Any]],
+    def __init__(self, lang: Lang | str, headers: Sequence[object], rows: Sequence[Sequence[Any]],
                  cache_dir: Path | None = None,
                  side_rows: dict[str, list[list[Any]]] | None = None) -> None:
         self.lang, self.headers, self.rows, self.cache_dir = lang, headers, rows, cache_dir
@@ -113,7 +116,7 @@ class RecordBook:
                        side_rows=self.side_rows)
 
 
-def _fill(wb: Any, lang: str, vba: bytes | None,
+def _fill(wb: Any, lang: Lang, vba: bytes | None,
           given: tuple[list[Any], list[list[Any]]] | None,
           side_rows: dict[str, list[list[Any]]]) -> None:
     macros = vba is not None
@@ -125,7 +128,7 @@ def _fill(wb: Any, lang: str, vba: bytes | None,
             ws.set_vba_name(_CODE_NAMES[role])
         wb.set_vba_name("ThisWorkbook")
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
-    wb.set_properties({"title": _TITLE["zh" if lang.startswith("zh") else "en"],
+    wb.set_properties({"title": CARD_TEXTS["title"].in_(lang),
                        "created": CREATED, "author": "ComplaintRecord"})
     styles = Styles(wb)
     content = setting_sheets(lang)
@@ -141,7 +144,7 @@ def _fill(wb: Any, lang: str, vba: bytes | None,
         (columns, rows), counters = given, {}
     write_register(wb, sheets["complaints"], columns, rows, lists, styles, lang, buttons=macros)
     if not macros:
-        sheets["complaints"].write_string(0, 0, pick(NO_BUTTONS, lang), styles.note)
+        sheets["complaints"].write_string(0, 0, NO_BUTTONS.in_(lang), styles.note)
     headers = {c.key: c.header for c in columns if c.key is not None}
     wb.define_name("CaseNumbers", f"=Complaints[{headers['case_no']}]")
     write_card(wb, sheets["card"], lang, headers, _first_case(rows, [c.key for c in columns]))

@@ -17,25 +17,24 @@ import datetime as dt
 from typing import Any
 
 from addin.core.fields import BY_KEY
-from addin.core.text import Text
+from addin.core.text import Lang, Text
 from addin.layout.card import EVENTS_TITLE, LAYOUT
 
 from .card_events import FROM_COL, TO_COL, write_events
 from .register_sheet import TABLE_NAME
 from .styles import DATE_FORMAT, DATETIME_FORMAT, INPUT_YELLOW
-from .texts import pick
 
-TEXTS = {
-    "title": ("Customer complaint record card", "客户投诉记录卡"),
-    "hint": ("Pick a case number in the yellow cell: every field below follows it.",
-             "在黄色单元格中选择案件编号，下方各栏随之显示。"),
-    "pick_title": ("Case", "案件"),
-    "pick": ("Pick a case number from the list.", "请从列表中选择案件编号。"),
-    "printed": ("Printed on", "打印日期"),
-    "row": ("Row in the table", "表中行号"),
-    "sign": ("Handler's signature", "处理人签字"),
-    "approve": ("Manager's signature", "部门负责人签字"),
-    "date": ("Date", "日期"),
+TEXTS: dict[str, Text] = {
+    "title": Text("Customer complaint record card", "客户投诉记录卡"),
+    "hint": Text("Pick a case number in the yellow cell: every field below follows it.",
+                 "在黄色单元格中选择案件编号，下方各栏随之显示。"),
+    "pick_title": Text("Case", "案件"),
+    "pick": Text("Pick a case number from the list.", "请从列表中选择案件编号。"),
+    "printed": Text("Printed on", "打印日期"),
+    "row": Text("Row in the table", "表中行号"),
+    "sign": Text("Handler's signature", "处理人签字"),
+    "approve": Text("Manager's signature", "部门负责人签字"),
+    "date": Text("Date", "日期"),
 }
 PICK_CELL = "B4"  # where staff choose the case
 ROW_CELL = "F4"  # the helper: the case's position in the table, 0 when not found
@@ -68,7 +67,7 @@ def case_formula(headers: dict[str, str]) -> str:
 class CardWriter:
     """Writes the card row by row; ``row`` is the next free (zero-based) row."""
 
-    def __init__(self, wb: Any, ws: Any, lang: str, headers: dict[str, str],
+    def __init__(self, wb: Any, ws: Any, lang: Lang, headers: dict[str, str],
                  shown: dict[str, Any]) -> None:
         self.ws, self.lang, self.headers, self.shown = ws, lang, headers, shown
         border = {"border": 1, "border_color": "#8EA9DB", "valign": "vcenter", "text_wrap": True}
@@ -86,8 +85,8 @@ class CardWriter:
         self.helper = wb.add_format({"font_color": "#808080"})
         self.row = 0
 
-    def text(self, pair: tuple[str, str]) -> str:
-        return pick(pair, self.lang)
+    def text(self, said: Text) -> str:
+        return said.in_(self.lang)
 
     def write(self) -> int:
         """The whole card; returns the last row of the print area (zero-based)."""
@@ -168,7 +167,7 @@ def cached(value: Any) -> Any:
     return value
 
 
-def write_card(wb: Any, ws: Any, lang: str, headers: dict[str, str],
+def write_card(wb: Any, ws: Any, lang: Lang, headers: dict[str, str],
                shown: dict[str, Any]) -> None:
     """The Card sheet; ``shown`` is the preselected case (field key -> value, ``_row``)."""
     for j, width in enumerate(WIDTHS):

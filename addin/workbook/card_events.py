@@ -17,34 +17,35 @@ from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
+from addin.core.text import Lang, Text
 from addin.layout.caselog import case_log_header, case_log_name
+from addin.layout.words import separator
 
 from .styles import DATETIME_FORMAT
 
 EVENT_ROWS = 8  # events the printed card has room for
 LAST_ROW = 1048576  # Excel's last row: the log is searched whole
-CHANGE = ("From → To, note", "原值 → 新值，说明")
-SEPARATOR = ("; ", "；")
+CHANGE = Text("From → To, note", "原值 → 新值，说明")
 # Helper columns right of the print area: the log row, and From and To as text.
 ROW_COL, FROM_COL, TO_COL = 5, 6, 7
 
 
-def _column(lang: str, index: int) -> str:
+def _column(lang: Lang, index: int) -> str:
     """An absolute whole-column reference to a Case log column (zero-based index)."""
     letter = "ABCDEFG"[index]
     return f"{quote_sheetname(case_log_name(lang))}!${letter}:${letter}"
 
 
-def numbers_range(lang: str) -> str:
+def numbers_range(lang: Lang) -> str:
     return f"{quote_sheetname(case_log_name(lang))}!$A$2:$A${LAST_ROW}"
 
 
-def count_formula(lang: str, picked: str, found: str) -> str:
+def count_formula(lang: Lang, picked: str, found: str) -> str:
     """How many events the picked case has (0 when the case is not in the register)."""
     return f"=IF({found}=0,0,SUMPRODUCT(--({numbers_range(lang)}={picked})))"
 
 
-def row_formula(lang: str, picked: str, found: str, count: str, position: int) -> str:
+def row_formula(lang: Lang, picked: str, found: str, count: str, position: int) -> str:
     """The Case log row of the event at ``position`` (1 = the oldest shown), 0 for none."""
     numbers = numbers_range(lang)
     back = f"MIN({count},{EVENT_ROWS})-{position - 1}"  # k: 1 = the latest event
@@ -52,23 +53,23 @@ def row_formula(lang: str, picked: str, found: str, count: str, position: int) -
             f"SUMPRODUCT(LARGE(({numbers}={picked})*ROW({numbers}),{back})))")
 
 
-def as_text_formula(lang: str, row: str, index: int) -> str:
+def as_text_formula(lang: Lang, row: str, index: int) -> str:
     """A From or To value as text: a date (a deadline moved) as yyyy-mm-dd in any locale."""
     value = f"INDEX({_column(lang, index)},{row})"
     day = (f'YEAR({value})&"-"&RIGHT("0"&MONTH({value}),2)&"-"&RIGHT("0"&DAY({value}),2)')
     return f'=IF({row}=0,"",IF(ISNUMBER({value}),{day},{value}&""))'
 
 
-def time_formula(lang: str, row: str) -> str:
+def time_formula(lang: Lang, row: str) -> str:
     value = f"INDEX({_column(lang, 1)},{row})"
     return f'=IF({row}=0,"",IF({value}="","",{value}))'
 
 
-def text_formula(lang: str, row: str, index: int) -> str:
+def text_formula(lang: Lang, row: str, index: int) -> str:
     return f'=IF({row}=0,"",INDEX({_column(lang, index)},{row})&"")'
 
 
-def change_formula(lang: str, row: str, old: str, new: str, sep: str) -> str:
+def change_formula(lang: Lang, row: str, old: str, new: str, sep: str) -> str:
     """From → To, then the event's note (a deadline's name, or what staff wrote)."""
     note = f'INDEX({_column(lang, 6)},{row})&""'
     moved = f'AND({old}="",{new}="")'
@@ -90,7 +91,7 @@ def write_events(card: Any, picked: str, found: str) -> None:
     count = xl_rowcol_to_cell(card.row, ROW_COL, row_abs=True, col_abs=True)
     ws.write_formula(card.row, ROW_COL, count_formula(lang, picked, found), card.helper, 0)
     card.row += 1
-    sep = card.text(SEPARATOR)
+    sep = separator("clauses", lang)
     for position in range(1, EVENT_ROWS + 1):
         r = card.row
         row, old, new = (xl_rowcol_to_cell(r, c, col_abs=True)

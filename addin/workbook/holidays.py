@@ -13,37 +13,34 @@ import datetime as dt
 
 import holidays as holiday_package
 
-from addin.core.calendar import covered_years, holiday_rows
+from addin.core.calendar import HOLIDAY, KIND_LABELS, covered_years, holiday_rows
+from addin.core.text import Lang, Text
 
 FIRST_YEAR, LAST_YEAR = 2025, 2027
 
-_SOURCE_HEADER = ("Source", "来源")
-_OFFICIAL = ("State Council notice (chinese_calendar package)",
-             "国务院办公厅通知（chinese_calendar 软件包）")
-_PROVISIONAL = ("provisional: from the holidays package, make-up working days not yet published "
-                "— check the State Council notice",
-                "暂定：来自 holidays 软件包，调休上班日尚未公布——请核对国务院办公厅通知")
-_HOLIDAY_KIND = ("Holiday", "节假日")
+SOURCE_HEADER = Text("Source", "来源")
+OFFICIAL = Text("State Council notice (chinese_calendar package)",
+                "国务院办公厅通知（chinese_calendar 软件包）")
+PROVISIONAL = Text("provisional: from the holidays package, make-up working days not yet "
+                   "published — check the State Council notice",
+                   "暂定：来自 holidays 软件包，调休上班日尚未公布——请核对国务院办公厅通知")
+# The holidays package's names for the two languages.
+_PACKAGE_LANGUAGE = {Lang.EN: "en_US", Lang.ZH: "zh_CN"}
 
 
-def _pick(pair: tuple[str, str], zh: bool) -> str:
-    return pair[1] if zh else pair[0]
-
-
-def holidays_sheet_rows(lang: str, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> list[list]:
+def holidays_sheet_rows(lang: Lang, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> list[list]:
     """Header (Date | Kind | Name | Source) and one row per day, in date order."""
-    zh = lang.startswith("zh")
     official = [y for y in range(first, last + 1) if y in covered_years()]
     header, *days = holiday_rows(range(first, last + 1), lang)
-    rows = [[*header, _pick(_SOURCE_HEADER, zh)]]
-    rows += [[*day, _pick(_OFFICIAL, zh)] for day in days]
+    rows = [[*header, SOURCE_HEADER.in_(lang)]]
+    rows += [[*day, OFFICIAL.in_(lang)] for day in days]
     for year in range(first, last + 1):
         if year not in official:
-            rows += _provisional_rows(year, zh)
+            rows += _provisional_rows(year, lang)
     return rows
 
 
-def _provisional_rows(year: int, zh: bool) -> list[list]:
-    days = holiday_package.China(years=year, language="zh_CN" if zh else "en_US")
-    return [[dt.date.fromordinal(day.toordinal()), _pick(_HOLIDAY_KIND, zh), name,
-             _pick(_PROVISIONAL, zh)] for day, name in sorted(days.items())]
+def _provisional_rows(year: int, lang: Lang) -> list[list]:
+    days = holiday_package.China(years=year, language=_PACKAGE_LANGUAGE[Lang.of(lang)])
+    return [[dt.date.fromordinal(day.toordinal()), KIND_LABELS[HOLIDAY].in_(lang), name,
+             PROVISIONAL.in_(lang)] for day, name in sorted(days.items())]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from addin.core.fields import BY_KEY, FIELDS
+from addin.core.text import Lang
 from addin.layout.formats import DATE_FORMAT, DATETIME_FORMAT, typed_format
 from addin.layout.looks import FormatRule, conditional_format_rules, look_colours
 from addin.layout.sheets import TABLE_NAME, TABLE_STYLE
@@ -21,7 +22,7 @@ from addin.vba.build import BUTTONS
 
 from .cells import CellWriter
 from .styles import Styles, display_width
-from .texts import DROPDOWN_ERROR, FIELD_HELP, HELP_TITLE, KEPT_HELP, WRITTEN_HELP, pick
+from .texts import CAPTIONS, DROPDOWN_ERROR, FIELD_HELP, HELP_TITLE, KEPT_HELP, WRITTEN_HELP
 
 HEADER_ROW = 2  # as Excel numbers rows; row 1 holds the buttons
 LAST_ROW = 1048576  # validations cover the whole column, so rows added in Excel get them too
@@ -61,12 +62,12 @@ class Column:
         return float(max(values, _WIDE.get(self.key, 0), display_width(self.header) + 4))
 
 
-def columns_for(lang: str) -> list[Column]:
+def columns_for(lang: Lang) -> list[Column]:
     return [Column(key, BY_KEY[key].header(lang)) for key in register_keys()]
 
 
 def write_register(wb: Any, ws: Any, columns: list[Column], rows: list[list[Any]],
-                   lists: dict[str, tuple[str, str]], styles: Styles, lang: str,
+                   lists: dict[str, tuple[str, str]], styles: Styles, lang: Lang,
                    buttons: bool = True) -> None:
     """Buttons (unless left out), table, validations and conditional formats of the register."""
     top = HEADER_ROW - 1  # zero-based row of the header
@@ -98,17 +99,15 @@ def _print_setup(ws: Any) -> None:
     ws.fit_to_pages(3, 0)
 
 
-def _validation(column: Column, lists: dict[str, tuple[str, str]], lang: str) -> dict:
+def _validation(column: Column, lists: dict[str, tuple[str, str]], lang: Lang) -> dict:
     """A dropdown, a range or no restriction, always with the column's input message."""
     if column.written:
-        spec: dict[str, Any] = {"validate": "any",
-                                "input_title": pick(HELP_TITLE["written"], lang)}
-        return spec | {"input_message": pick(WRITTEN_HELP, lang)}
-    spec = {"validate": "any", "input_title": pick(HELP_TITLE["typed"], lang),
-            "input_message": pick(FIELD_HELP.get(column.key, KEPT_HELP), lang)}
-    zh = lang.startswith("zh")
-    warning = {"error_type": "warning", "error_title": DROPDOWN_ERROR[2 if zh else 0],
-               "error_message": DROPDOWN_ERROR[3 if zh else 1]}
+        return {"validate": "any", "input_title": HELP_TITLE["written"].in_(lang),
+                "input_message": WRITTEN_HELP.in_(lang)}
+    spec: dict[str, Any] = {"validate": "any", "input_title": HELP_TITLE["typed"].in_(lang),
+                            "input_message": FIELD_HELP.get(column.key, KEPT_HELP).in_(lang)}
+    warning = {"error_type": "warning", "error_title": DROPDOWN_ERROR["title"].in_(lang),
+               "error_message": DROPDOWN_ERROR["message"].in_(lang)}
     if column.key in lists:
         # A warning, not a stop: either language's value is valid, and the checks report the rest.
         spec |= {"validate": "list", "source": "=" + lists[column.key][0]} | warning
@@ -140,13 +139,13 @@ def _conditional_formats(wb: Any, ws: Any, columns: list[Column], last_row: int)
                                      "format": looks[look]})
 
 
-def _buttons(ws: Any, lang: str) -> None:
+def _buttons(ws: Any, lang: Lang) -> None:
     ws.set_row(0, BUTTON_ROW_HEIGHT * 0.75 + 6)  # points; leaves a margin around the buttons
     width, height = BUTTON_SIZE
     for i, button in enumerate(BUTTONS):
         ws.insert_button(0, 0, {
             "macro": button.macro,
-            "caption": button.caption_zh if lang.startswith("zh") else button.caption_en,
+            "caption": CAPTIONS[button.macro].in_(lang),
             "width": width, "height": height, "x_offset": 4 + i * (width + 6), "y_offset": 4,
         })
 

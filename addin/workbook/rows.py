@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from addin.core.fields import FIELDS, field_for_header
+from addin.core.text import Lang
 from addin.layout.cells import unique_headers
 
 from .register_sheet import LEFT_OUT, Column
@@ -38,7 +39,7 @@ class KeptColumn:
         return float(min(high, max(low, display_width(self.header) + 4, self.width_hint)))
 
 
-def place_rows(headers: Sequence[object], rows: Sequence[Sequence[Any]], lang: str
+def place_rows(headers: Sequence[object], rows: Sequence[Sequence[Any]], lang: Lang
                ) -> tuple[list[Column | KeptColumn], list[list[Any]]]:
     """The register's columns (the card's, in card order, then kept ones) and the rows under
     them. ``source_ref`` is a column only when the rows carry it (imports do)."""

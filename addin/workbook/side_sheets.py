@@ -21,6 +21,7 @@ from addin.core.deadlines import DEFAULT_DEADLINES, deadline_rows
 from addin.core.fields import BY_KEY, field_for_header, fold
 from addin.core.findings import CATALOGUE
 from addin.core.register import Grid
+from addin.core.text import Lang, Text
 from addin.layout.actions_sheet import (
     ACTION_DATE_KEYS,
     ACTION_HEADERS,
@@ -32,7 +33,7 @@ from addin.layout.actions_sheet import (
 )
 from addin.layout.caselog import CASE_LOG_WIDTHS, case_log_header
 from addin.layout.counters import counters_rows
-from addin.layout.defaults import SETTINGS_HEADER, default_lists_rows, default_settings_rows
+from addin.layout.defaults import default_lists_rows, default_settings_rows, settings_header
 from addin.layout.findings_sheet import LEVEL_LABELS
 from addin.layout.log import LOG_WIDTHS, log_header
 from addin.layout.sheets import sheet_name
@@ -40,43 +41,47 @@ from addin.vba.build import BUTTONS
 
 from .holidays import holidays_sheet_rows
 from .styles import display_width
-from .texts import BUTTON_HELP, CASE_LOG_HELP, EVENT_HELP, NO_BUTTONS_HELP, pick
+from .texts import BUTTON_HELP, CAPTIONS, CASE_LOG_HELP, EVENT_HELP, NO_BUTTONS_HELP
 
-_HELP_TITLES = {
-    "title": ("Customer complaint record card: help", "客户投诉记录卡：使用说明"),
-    "buttons": ("Buttons (on the register sheet)", "按钮（位于投诉登记工作表顶部）"),
-    "button_header": (("Button", "Macro", None, "What it does"), ("按钮", "宏", None, "作用")),
-    "findings": ("What the checks report (the Check column and the Findings sheet)",
-                 "校验结果说明（“校验结果”列与 Findings 工作表）"),
-    "finding_header": (("Code", "Title", "Level", "Message", "What to do"),
-                       ("代码", "名称", "级别", "说明", "处理建议")),
-    "targets": ("Targets of improvement actions (the Actions sheet's Target column)",
-                "改进措施的预期目标（“改进措施”工作表的“预期目标”列）"),
-    "target_header": (("English", "中文", None, "Meaning"), ("English", "中文", None, "含义")),
-    "case_log": ("The Case log (处理记录): the history of every case",
-                 "处理记录：每个案件的处理经过"),
-    "event_header": (("Event", "事件", None, "Written when"), ("Event", "事件", None, "何时记录")),
+HELP_TITLES: dict[str, Text] = {
+    "title": Text("Customer complaint record card: help", "客户投诉记录卡：使用说明"),
+    "buttons": Text("Buttons (on the register sheet)", "按钮（位于投诉登记工作表顶部）"),
+    "findings": Text("What the checks report (the Check column and the Findings sheet)",
+                     "校验结果说明（“校验结果”列与 Findings 工作表）"),
+    "targets": Text("Targets of improvement actions (the Actions sheet's Target column)",
+                    "改进措施的预期目标（“改进措施”工作表的“预期目标”列）"),
+    "case_log": Text("The Case log (处理记录): the history of every case",
+                     "处理记录：每个案件的处理经过"),
 }
-_CONF_NOTES = {
-    "en": ("xlwings reads the keys from A1 down to the first empty row; rows below it are notes.",
-           "Python is found through your xlwings settings (ribbon or ~/.xlwings/xlwings.conf), "
-           "else python on the PATH: see docs/first-run-in-excel.md.",
-           "To fix the interpreter for this workbook only, insert a row above the empty row: "
-           "Interpreter_Win (or Interpreter_Mac) | the full path of python.exe."),
-    "zh": ("xlwings 从 A1 向下读取键值，遇到第一个空行即停止；空行以下为说明。",
-           "Python 解释器由 xlwings 的设置（功能区或 ~/.xlwings/xlwings.conf）决定，"
-           "否则使用 PATH 中的 python；详见 docs/first-run-in-excel.md。",
-           "如需只为本工作簿指定解释器，请在空行上方插入一行："
-           "Interpreter_Win（或 Interpreter_Mac）| python.exe 的完整路径。"),
+# The Help sheet's table headers. A plain string heads a column that shows the same words in
+# both languages (a target's English and Chinese forms, an event's two names).
+HELP_HEADERS: dict[str, tuple[Text | str | None, ...]] = {
+    "button": (Text("Button", "按钮"), Text("Macro", "宏"), None, Text("What it does", "作用")),
+    "finding": (Text("Code", "代码"), Text("Title", "名称"), Text("Level", "级别"),
+                Text("Message", "说明"), Text("What to do", "处理建议")),
+    "target": ("English", "中文", None, Text("Meaning", "含义")),
+    "event": ("Event", "事件", None, Text("Written when", "何时记录")),
 }
+CONF_NOTES = (
+    Text("xlwings reads the keys from A1 down to the first empty row; rows below it are notes.",
+         "xlwings 从 A1 向下读取键值，遇到第一个空行即停止；空行以下为说明。"),
+    Text("Python is found through your xlwings settings (ribbon or ~/.xlwings/xlwings.conf), "
+         "else python on the PATH: see docs/first-run-in-excel.md.",
+         "Python 解释器由 xlwings 的设置（功能区或 ~/.xlwings/xlwings.conf）决定，"
+         "否则使用 PATH 中的 python；详见 docs/first-run-in-excel.md。"),
+    Text("To fix the interpreter for this workbook only, insert a row above the empty row: "
+         "Interpreter_Win (or Interpreter_Mac) | the full path of python.exe.",
+         "如需只为本工作簿指定解释器，请在空行上方插入一行："
+         "Interpreter_Win（或 Interpreter_Mac）| python.exe 的完整路径。"),
+)
 # The UDF module of this repository: found where the tool is installed (pip install -e .).
 CONF_KEYS = (("UDF Modules", "udfs.complaint_udfs"),)
 
 
-def setting_sheets(lang: str) -> dict[str, list[list]]:
+def setting_sheets(lang: Lang) -> dict[str, list[list]]:
     """Rows of the Settings, Lists, Rules and Holidays sheets, by role."""
     settings = default_settings_rows(lang)
-    header = [pick(pair, lang) for pair in SETTINGS_HEADER]
+    header = settings_header(lang)
     return {
         "settings": [header, *settings, [], *deadline_rows(DEFAULT_DEADLINES, lang)],
         "lists": default_lists_rows(),
@@ -85,26 +90,24 @@ def setting_sheets(lang: str) -> dict[str, list[list]]:
     }
 
 
-def as_grids(sheets: dict[str, list[list]], lang: str) -> dict[str, Grid]:
+def as_grids(sheets: dict[str, list[list]], lang: Lang) -> dict[str, Grid]:
     """The rows as the batch door reads them back (empty cells are None, from A1)."""
     return {role: Grid(sheet_name(role, lang), [list(r) for r in rows])
             for role, rows in sheets.items()}
 
 
-def list_names(lists_rows: list[list], lang: str) -> dict[str, tuple[str, str]]:
+def list_names(lists_rows: list[list], lang: Lang) -> dict[str, tuple[str, str]]:
     """Per list field: a defined name and the formula of its column on the Lists sheet.
 
     The range grows with the column (OFFSET over COUNTA), so a value staff add at the bottom of
     a list shows in the dropdown without touching the validation.
     """
-    wanted = "zh" if lang.startswith("zh") else "en"
     sheet = quote_sheetname(sheet_name("lists", lang))
     names: dict[str, tuple[str, str]] = {}
     for j, header in enumerate(lists_rows[0]):
         key = field_for_header(header)
-        side = "zh" if key and fold(header) == fold(BY_KEY[key].zh) else "en"
-        if key is None or side != wanted:
-            continue
+        if key is None or fold(header) != fold(BY_KEY[key].header(lang)):
+            continue  # the other language's column of the list
         col = xl_col_to_name(j)
         names[key] = (f"List_{key}",
                       f"=OFFSET({sheet}!${col}$2,0,0,MAX(1,COUNTA({sheet}!${col}:${col})-1),1)")
@@ -150,12 +153,12 @@ def fit_widths(rows: Sequence[Sequence[Any]], low: float = 10, high: float = 60)
                                     and r[j] is not None), default=0) + 2)) for j in range(count)]
 
 
-def write_log(ws: Any, lang: str, styles: Any) -> None:
+def write_log(ws: Any, lang: Lang, styles: Any) -> None:
     """The Log sheet with the header the batch door and the buttons append below."""
     write_rows(ws, [log_header(lang)], styles, widths=LOG_WIDTHS)
 
 
-def write_case_log(ws: Any, lang: str, styles: Any) -> None:
+def write_case_log(ws: Any, lang: Lang, styles: Any) -> None:
     """The Case log (处理记录) with its header: both doors append their events below it, and
     staff add their own rows (event 跟进记录, Note) anywhere under it."""
     write_rows(ws, [case_log_header(lang)], styles, widths=CASE_LOG_WIDTHS)
@@ -170,57 +173,59 @@ def write_counters(ws: Any, counters: dict[str, int], styles: Any) -> None:
     ws.hide()
 
 
-def write_conf(ws: Any, lang: str, styles: Any) -> None:
+def write_conf(ws: Any, lang: Lang, styles: Any) -> None:
     """xlwings.conf: keys from A1 down to the first empty row, then notes for people."""
     for i, (key, value) in enumerate(CONF_KEYS):
         ws.write_string(i, 0, key)
         ws.write_string(i, 1, value)
-    for i, note in enumerate(_CONF_NOTES["zh" if lang.startswith("zh") else "en"]):
-        ws.write_string(len(CONF_KEYS) + 1 + i, 0, note, styles.note)
+    for i, note in enumerate(CONF_NOTES):
+        ws.write_string(len(CONF_KEYS) + 1 + i, 0, note.in_(lang), styles.note)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 28)
     ws.hide()
 
 
-def help_rows(lang: str, buttons: bool = True) -> list[tuple[str, list]]:
+def help_rows(lang: Lang, buttons: bool = True) -> list[tuple[str, list]]:
     """The Help sheet as (style, row) pairs: the buttons, the targets, the Case log and its
     events, then the finding catalogue, generated from the code so that they never disagree with
     what the workbook does."""
-    zh = lang.startswith("zh")
-    rows: list[tuple[str, list]] = [("title", [pick(_HELP_TITLES["title"], lang)]), ("", []),
-                                    ("section", [pick(_HELP_TITLES["buttons"], lang)]),
-                                    ("header", list(_HELP_TITLES["button_header"][zh]))]
+    rows: list[tuple[str, list]] = [("title", [HELP_TITLES["title"].in_(lang)]), ("", []),
+                                    ("section", [HELP_TITLES["buttons"].in_(lang)]),
+                                    ("header", _header("button", lang))]
     if not buttons:  # a workbook without macros says what to do instead
-        rows[-1:] = [("note", [pick(line, lang)]) for line in NO_BUTTONS_HELP]
+        rows[-1:] = [("note", [line.in_(lang)]) for line in NO_BUTTONS_HELP]
     for button in BUTTONS if buttons else ():
-        rows.append(("wrap", [button.caption_zh if zh else button.caption_en, button.macro,
-                              None, pick(BUTTON_HELP[button.macro], lang)]))
-    rows += [("", []), ("section", [pick(_HELP_TITLES["targets"], lang)]),
-             ("header", list(_HELP_TITLES["target_header"][zh]))]
+        rows.append(("wrap", [CAPTIONS[button.macro].in_(lang), button.macro,
+                              None, BUTTON_HELP[button.macro].in_(lang)]))
+    rows += [("", []), ("section", [HELP_TITLES["targets"].in_(lang)]),
+             ("header", _header("target", lang))]
     rows += [("wrap", [form.en, form.zh, None, meaning.in_(lang)])
              for form, meaning in TARGET_EXAMPLES]
-    rows.append(("note", [pick(TARGET_RULE, lang)]))
+    rows.append(("note", [TARGET_RULE.in_(lang)]))
     rows += _case_log_help(lang)
-    rows += [("", []), ("section", [pick(_HELP_TITLES["findings"], lang)]),
-             ("header", list(_HELP_TITLES["finding_header"][zh]))]
+    rows += [("", []), ("section", [HELP_TITLES["findings"].in_(lang)]),
+             ("header", _header("finding", lang))]
     for code in CATALOGUE.values():
-        rows.append(("wrap", [code.code, code.title_zh if zh else code.title_en,
-                              pick(LEVEL_LABELS[code.level], lang),
-                              _blank_placeholders(code.message_zh if zh else code.message_en),
-                              _blank_placeholders(code.fix_zh if zh else code.fix_en)]))
+        rows.append(("wrap", [code.code, code.title.in_(lang),
+                              LEVEL_LABELS[code.level].in_(lang),
+                              _blank_placeholders(code.message.in_(lang)),
+                              _blank_placeholders(code.fix.in_(lang))]))
     return rows
 
 
-def _case_log_help(lang: str) -> list[tuple[str, list]]:
+def _case_log_help(lang: Lang) -> list[tuple[str, list]]:
     """What the Case log holds and who writes it, then its events, from the core's names."""
-    zh = lang.startswith("zh")
-    rows: list[tuple[str, list]] = [("", []), ("section", [pick(_HELP_TITLES["case_log"], lang)])]
-    rows += [("wrap", [pick(topic, lang), None, None, pick(text, lang)])
+    rows: list[tuple[str, list]] = [("", []), ("section", [HELP_TITLES["case_log"].in_(lang)])]
+    rows += [("wrap", [topic.in_(lang), None, None, text.in_(lang)])
              for topic, text in CASE_LOG_HELP]
-    rows.append(("header", list(_HELP_TITLES["event_header"][zh])))
-    rows += [("wrap", [event, EVENT_NAMES[event], None, pick(EVENT_HELP[event], lang)])
+    rows.append(("header", _header("event", lang)))
+    rows += [("wrap", [event, EVENT_NAMES[event], None, EVENT_HELP[event].in_(lang)])
              for event in EVENT_NAMES]
     return rows
+
+
+def _header(table: str, lang: Lang) -> list[str | None]:
+    return [cell.in_(lang) if isinstance(cell, Text) else cell for cell in HELP_HEADERS[table]]
 
 
 def _lines(row: list, widths: Sequence[float]) -> int:
@@ -236,7 +241,7 @@ def _blank_placeholders(template: str) -> str:
 HELP_WIDTHS = (22, 30, 10, 60, 50)
 
 
-def write_help(ws: Any, lang: str, styles: Any, buttons: bool = True) -> None:
+def write_help(ws: Any, lang: Lang, styles: Any, buttons: bool = True) -> None:
     for i, (style, row) in enumerate(help_rows(lang, buttons)):
         for j, value in enumerate(row):
             if value is not None:
@@ -251,7 +256,7 @@ def write_help(ws: Any, lang: str, styles: Any, buttons: bool = True) -> None:
 ACTION_ROWS = 500  # rows of the Actions sheet that get the date formats and the Status dropdown
 
 
-def write_actions(ws: Any, lang: str, styles: Any, rows: Sequence[Sequence[Any]] = ()) -> None:
+def write_actions(ws: Any, lang: Lang, styles: Any, rows: Sequence[Sequence[Any]] = ()) -> None:
     """The Actions sheet staff fill: its header row, widths, date columns and Status choices,
     and ``rows`` of actions already written (the demo's)."""
     for j, (text, width) in enumerate(zip(action_headers(lang), action_widths(), strict=True)):
