@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from test_xl_macros import TODAY, build_book
+from test_xl_macros import TODAY, batch_run, build_book, press
 
 from addin.batch.caselog import read_case_state
 from addin.batch.sheets import find_register, read_counters, read_grids, read_register
@@ -89,3 +89,32 @@ def test_the_monthly_table_in_each_language(outcome, lang, title, days):
     assert table.rows[0][4] == first["follow_up_due"].date()
     overdue = int((month.follow_ups["state"] == "Overdue").sum())
     assert str(overdue) in table.note
+
+
+def findings_queue(path) -> list[tuple]:
+    """The follow-up rows of a saved workbook's Findings sheet: what staff filter by code."""
+    ws = load_workbook(path)["Findings"]
+    return [tuple(r[:6]) for r in ws.iter_rows(min_row=2, values_only=True)
+            if r[2] in ("follow-up-overdue", "follow-up-due")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_both_doors_list_the_queue_on_the_findings_sheet(tmp_path, lang):
+    source = build_book(tmp_path / "card.xlsx", 300, lang=lang)
+    batch_run(source, tmp_path / "batch.xlsx")
+    book, result = press(source, "run_all")
+    assert result.ok, result.message
+    book.wb.save(tmp_path / "live.xlsx")
+    listed = findings_queue(tmp_path / "batch.xlsx")
+    assert listed == findings_queue(tmp_path / "live.xlsx")
+    wb = load_workbook(source)
+    out = process(read_register(find_register(wb)), read_grids(wb), TODAY, read_counters(wb))
+    queue = follow_up_queue(out.cases, out.config.calendar, TODAY, 2)
+    resolved = queue[queue["status"].eq("Resolved")]
+    assert sorted(r[0] for r in listed) == sorted(
+        out.register.cell(int(row), "follow_up_at") for row in resolved.index)
+    assert {r[2] for r in listed} == {"follow-up-overdue", "follow-up-due"}
+    number = resolved["case_no"].iloc[0]
+    said = next(r[5] for r in listed if number in r[5])
+    late = resolved["days_over"].iloc[0]
+    assert (f"{late} working days ago" if lang == "en" else f"已超期 {late} 个工作日") in said

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from test_xl_macros import TODAY, batch_run, build_book, press
 
-from addin.batch.sheets import find_register, read_counters, read_grids, read_register
 from addin.batch.caselog import read_case_state
+from addin.batch.sheets import find_register, read_counters, read_grids, read_register
 from addin.core.fields import field_for_header
 from addin.core.pipeline import process
 from addin.layout.looks import conditional_format_rules, is_our_formula

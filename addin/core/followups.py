@@ -18,6 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .calendar import WorkCalendar, as_days
+from .findings import Finding, findings_at
+from .register import Register
+from .row_findings import cell_refs
+from .text import Text
 from .vocab import DONE_STATUSES
 
 QUEUE_COLUMNS = ("case_no", "customer_name", "handler", "resolved_at", "follow_up_due",
@@ -70,3 +74,30 @@ def _text(cases: pd.DataFrame, key: str) -> np.ndarray:
     values = cases[key].to_numpy(dtype=object, copy=True)
     values[pd.isna(cases[key]).to_numpy()] = None
     return values
+
+
+# ----------------------------------------------------------------------------- on the register
+
+_UNASSIGNED = Text("unassigned", "未分配")
+_NO_NAME = Text("no name", "未留姓名")
+
+
+def follow_up_findings(register: Register, queue: pd.DataFrame) -> list[Finding]:
+    """The queue of the run's day on the Findings sheet, at each case's Follow-up cell: a
+    warning past the deadline, a note while it is due soon. A Closed case without a follow-up is
+    a closing check of its own (stages.py), so only Resolved cases are listed here."""
+    queue = queue[queue["status"].eq("Resolved")]
+    key = "follow_up_at" if register.has("follow_up_at") else "follow_up_due"
+    found: list[Finding] = []
+    for code, state in (("follow-up-overdue", "Overdue"), ("follow-up-due", "Due soon")):
+        part = queue[queue["state"].eq(state)].sort_index()
+        rows = [int(r) for r in part.index]
+        found += findings_at(
+            code, cell_refs(register, key, rows), rows, field=key,
+            case=[v or "" for v in part["case_no"]],
+            customer=[v or _NO_NAME for v in part["customer_name"]],
+            handler=[v or _UNASSIGNED for v in part["handler"]],
+            resolved=[d.strftime("%Y-%m-%d") for d in part["resolved_at"]],
+            due=[d.strftime("%Y-%m-%d") for d in part["follow_up_due"]],
+            days=[int(n) for n in part["days_over"]])
+    return found

@@ -23,13 +23,14 @@ from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, findings_at
+from .followups import follow_up_findings, follow_up_queue
 from .hints import KEYS as HINT_KEYS
 from .hints import hints
 from .register import Grid, Register
 from .repeats import find_repeats
 from .risk import apply_risks, escalations
 from .settings import Config, load_config
-from .stages import check_stages, follow_ups_overdue
+from .stages import check_stages
 from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
 from .volume import read_volume
@@ -130,13 +131,15 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     clocks = compute_deadlines(clock_inputs, config.deadlines, config.calendar,
                                config.settings.due_soon_days, today,
                                config.settings.follow_up_days)
-    findings += follow_ups_overdue(register, checked.frame, clocks)
     # Suggestions learned from the categories staff typed, and tags (a run that writes).
     extra = hints(register, config, lang, classes.values, classes.filled,
                   checked.frame["received_at"], written=changes)
     findings += extra.findings
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk
+    # The follow-up queue of the day, on the Findings sheet (what staff call through each morning).
+    findings += follow_up_findings(register, follow_up_queue(
+        cases, config.calendar, today, config.settings.due_soon_days))
     findings += _escalations(register, config, cases, clock_inputs, today)
     events = state = None
     if last_state is not None:
