@@ -52,4 +52,9 @@ def run_demo(folder: Path | str, rows: int = 3000, lang: str = "zh-CN",
         print(f"月度报告：{file}" if zh else f"Monthly report: {file}")
     print("用 Excel 打开工作簿，查看“Findings”工作表中的问题（每行都链接到出错的单元格）。" if zh
           else "Open the workbook in Excel: the Findings sheet links every problem to its cell.")
+    late = report.summary.follow_ups_overdue
+    print(f"回访队列：{late} 件回访超期；在“Findings”工作表按代码 follow-up-overdue、follow-up-due "
+          f"筛选，月度报告中另有待回访案件表。" if zh else
+          f"Follow-up queue: {late} follow-ups overdue; filter the Findings sheet's Code column "
+          f"by follow-up-overdue and follow-up-due, and see the report's follow-ups table.")
     return 0

@@ -11,9 +11,10 @@ change gives no event.
 Escalation. The state also counts each case's reopenings (``reopen_counts``: a run that sees a
 case enter Reopened, or reopened again since the reopening it knew, adds one), so a case reopened
 twice over several runs, by either door, is still known as such on every later run. The first run
-that finds a reason to escalate (``escalation`` on the cases: reopened twice, not satisfied after a
-reopening, overdue past the margin) logs an Escalated event whose note says why, and the state
-keeps the reason, so the event is written once.
+that finds a reason to escalate (``escalation`` on the cases: reopened twice, or not satisfied
+after a reopening) logs an Escalated event whose note says why, and the state keeps the reason,
+so the event is written once. (Overdue past the margin follows the calendar, not a change staff
+made: it stays a finding and is not logged.)
 
 Pure: DataFrames in, DataFrames and findings out. The doors decide where the sheet lives.
 """
@@ -50,7 +51,6 @@ BY = "ComplaintRecord"  # who wrote an event the add-in recorded
 ESCALATION_NOTES = {
     "reopened-twice": Text("Reopened twice", "两次重新打开"),
     "unhappy-after-reopening": Text("Not satisfied after a reopening", "重新打开后客户仍不满意"),
-    "overdue": Text("Overdue past the escalation margin", "超期超过升级时限"),
 }
 _REOPENED = "Reopened"
 

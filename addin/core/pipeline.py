@@ -15,7 +15,7 @@ import pandas as pd
 
 from .actions import ActionReview, review_actions
 from .calendar import as_days
-from .caselog import case_events, reopen_counts
+from .caselog import ESCALATION_NOTES, case_events, reopen_counts
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -176,7 +176,10 @@ def _escalations(register: Register, config: Config, cases: pd.DataFrame,
     late, known = config.calendar.count_days(due, np.full(len(due), np.datetime64(today, "D")))
     overdue_days = pd.Series(np.where(known, late, 0), index=cases.index)
     margin = config.settings.escalate_after_days
-    cases["escalation"] = escalation_reasons(cases, reopened_again, overdue_days, margin)
+    reasons = escalation_reasons(cases, reopened_again, overdue_days, margin)
+    # The case log keeps what staff did (reopenings, the customer's answer), not the calendar:
+    # an overdue proposal comes and goes with the days and stays a finding.
+    cases["escalation"] = reasons.where(reasons.isin(list(ESCALATION_NOTES)), None)
     return escalations(register, cases, reopened_again, overdue_days, margin)
 
 
