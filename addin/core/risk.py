@@ -167,8 +167,8 @@ _REASONS = {
 }
 
 
-def _grounds(cases: pd.DataFrame, reopened_again: pd.Series, overdue_days: pd.Series,
-             margin: int) -> tuple[pd.Series, pd.Series]:
+def _grounds(cases: pd.DataFrame, overdue_days: pd.Series, margin: int
+             ) -> tuple[pd.Series, pd.Series]:
     """Unhappy after a reopening, and open and overdue past the margin, row by row."""
     status = cases["status"]
     unhappy = cases["follow_up_result"].eq("Not satisfied") | (cases["satisfaction"] <= 2)
@@ -184,7 +184,7 @@ def escalation_reasons(cases: pd.DataFrame, reopened_again: pd.Series, overdue_d
                        margin: int) -> pd.Series:
     """Each case's reason to escalate (the first of reopened-twice, unhappy-after-reopening,
     overdue), None where there is none: what the case log records once."""
-    after_reopening, overdue = _grounds(cases, reopened_again, overdue_days, margin)
+    after_reopening, overdue = _grounds(cases, overdue_days, margin)
     why = np.select([reopened_again.to_numpy(dtype=bool), after_reopening.to_numpy(dtype=bool),
                      overdue.to_numpy(dtype=bool)],
                     ["reopened-twice", "unhappy-after-reopening", "overdue"], "").astype(object)
@@ -195,7 +195,7 @@ def escalation_reasons(cases: pd.DataFrame, reopened_again: pd.Series, overdue_d
 def escalations(register: Register, cases: pd.DataFrame, reopened_again: pd.Series,
                 overdue_days: pd.Series, margin: int) -> list[Finding]:
     """Findings proposing severity Escalated, at the Severity cell, saying why."""
-    after_reopening, overdue = _grounds(cases, reopened_again, overdue_days, margin)
+    after_reopening, overdue = _grounds(cases, overdue_days, margin)
     already = cases["severity"].eq("Escalated")
     proposed = ((reopened_again | after_reopening | overdue) & ~already).to_numpy(dtype=bool)
     rows = cases.index[proposed].tolist()

@@ -40,7 +40,8 @@ DEFAULT_DUE_SOON_DAYS = 1  # the Settings default: what a freshly built workbook
 # the step waits for the case to be done (follow-up) or ends with it (investigation). A deadline
 # cell is coloured while its step is still to do: overdue past the day, due soon within the
 # Settings' due-soon working days. The sheet knows weekends (WORKDAY) but not the Holidays
-# sheet, so over a holiday a cell may turn amber a day before the run's own count would.
+# sheet, so around a holiday or a make-up working day a cell may turn amber a day later or
+# earlier than the run's own count.
 STEP_CLOCKS = (("investigate_due", "investigated_at", False),
                ("follow_up_due", "follow_up_at", True))
 
