@@ -23,6 +23,11 @@ SAYS = {
     "workbook": Text("Example workbook: {path} ({rows} complaints)",
                      "示例工作簿：{path}（{rows} 条投诉）"),
     "report": Text("Monthly report: {file}", "月度报告：{file}"),
+    "queue": Text("Follow-up queue: {late} follow-ups overdue; filter the Findings sheet's Code "
+                  "column by follow-up-overdue and follow-up-due, and see the report's follow-ups "
+                  "table.",
+                  "回访队列：{late} 件回访超期；在“Findings”工作表按代码 follow-up-overdue、"
+                  "follow-up-due 筛选，月度报告中另有待回访案件表。"),
     "open": Text("Open the workbook in Excel: the Findings sheet links every problem to its cell.",
                  "用 Excel 打开工作簿，查看“Findings”工作表中的问题（每行都链接到出错的单元格）。"),
 }
@@ -59,4 +64,5 @@ def run_demo(folder: Path | str, rows: int = 3000, lang: str = "zh-CN",
     for file in files:
         print(SAYS["report"].format(file=file).in_(said))
     print(SAYS["open"].in_(said))
+    print(SAYS["queue"].format(late=report.summary.follow_ups_overdue).in_(said))
     return 0

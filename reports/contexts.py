@@ -88,6 +88,9 @@ class MonthlyReportContext:
     league: list[Table] = field(default_factory=list)
     # Open, late and measured actions, then the archive's analyses (addin.layout.learning_tables)
     learning: list[Table] = field(default_factory=list)
+    # Follow-ups due soon or overdue (addin.layout.followups), and "… and 12 more", or "".
+    follow_ups: Table | None = None
+    follow_ups_more: str = ""
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class MonthInputs:
     actions: Grid | None = None
     review: ActionReview | None = None  # the Actions sheet as the pipeline measured it
     volume: pd.Series | None = None  # orders per month from the Volume sheet
+    due_soon_days: int = 1  # Settings: when a deadline shows as due soon (the follow-up queue)
 
 
 def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, today: dt.date,
@@ -69,7 +70,8 @@ def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, toda
     outcome = process(register, grids, today, counters or {}, changes=False)
     return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,
                        outcome.lang, outcome.config.settings.mask_personal_data,
-                       workbook, grids.get("actions"), outcome.actions, outcome.volume)
+                       workbook, grids.get("actions"), outcome.actions, outcome.volume,
+                       outcome.config.settings.due_soon_days)
 
 
 def load_month_inputs(path: Path, today: dt.date) -> MonthInputs:
@@ -131,7 +133,8 @@ def report_from_register(register: Register, grids: dict[str, Grid], workbook: s
     period = report_month(month, today)
     inputs = month_inputs(register, grids, workbook, today, counters)
     lang = lang or inputs.lang
-    analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists)
+    analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists,
+                             due_soon_days=inputs.due_soon_days)
     context = monthly_context(analysis, inputs.lists, lang, mask=inputs.mask,
                               workbook=inputs.workbook,
                               actions=read_actions(inputs.actions, period, lang),
@@ -168,7 +171,7 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
     month, figures = analysis.month, analysis.figures
     # The same tables the Monthly sheet holds, built once; the report shows them as text.
     tables = {table.name: table for table in month_tables(analysis, lang, lists)}
-    overdue = tables["Overdue"]
+    overdue, follow_ups = tables["Overdue"], tables["FollowUps"]
     return MonthlyReportContext(
         lang=lang.value,
         title=f"{t('report_title', lang)} — {month_name(month, lang)}",
@@ -186,9 +189,9 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
         rising=html_table(tables["Rising"], lang, mask),
         regulatory=html_table(tables["Regulatory"], lang, mask),
         overdue=html_table(overdue, lang, mask),
-        overdue_more=(t("overdue_more", lang, n=len(overdue.rows) - overdue.shown)
-                      if overdue.shown is not None and len(overdue.rows) > overdue.shown
-                      else ""),
+        overdue_more=_more(overdue, lang),
+        follow_ups=html_table(follow_ups, lang, mask),
+        follow_ups_more=_more(follow_ups, lang),
         repeats=html_table(tables["Repeats"], lang, mask),
         actions=actions or [],
         blank_action_rows=BLANK_ACTION_ROWS,
@@ -196,6 +199,13 @@ def monthly_context(analysis: MonthAnalysis, lists: dict[str, Vocabulary] | None
                   learning_tables(learning, lang, lists)] if learning is not None else [],
         definitions=t("definitions_text", lang),
     )
+
+
+def _more(table: ReportTable, lang: str) -> str:
+    """"… and 12 more" under a table the report shows only the first rows of."""
+    if table.shown is None or len(table.rows) <= table.shown:
+        return ""
+    return t("overdue_more", lang, n=len(table.rows) - table.shown)
 
 
 def html_table(table: ReportTable, lang: str, mask: bool) -> Table:

@@ -378,9 +378,10 @@ def test_each_planted_row_gets_the_finding_it_was_planted_for(processed):
             assert [r for r in excel_rows if expected not in codes.get(r, set())] == [], kind
 
 
-# What the process itself signals on clean rows: warnings asking staff to act, never errors.
-PROCESS_SIGNALS = {"follow-up-overdue", "reopen-suggested", "escalate-proposed",
-                   "risk-severity-low"}
+# What the process itself signals on clean rows: warnings asking staff to act (and a note for a
+# follow-up due soon), never errors.
+PROCESS_SIGNALS = {"follow-up-overdue", "follow-up-due", "reopen-suggested",
+                   "escalate-proposed", "risk-severity-low"}
 
 
 def test_rows_not_planted_get_no_finding_but_repeats_and_process_signals(processed):
@@ -393,9 +394,10 @@ def test_rows_not_planted_get_no_finding_but_repeats_and_process_signals(process
                   and code not in PROCESS_SIGNALS}
     assert unexpected == set()
     signals = [f for f in outcome.findings if f.code in PROCESS_SIGNALS]
-    assert {f.level for f in signals} == {"warning"}
+    assert {f.level for f in signals} == {"warning", "info"}
+    assert {f.code for f in signals if f.level == "info"} == {"follow-up-due"}
     shown = {f.code for f in signals}
-    assert {"follow-up-overdue", "reopen-suggested", "escalate-proposed"} <= shown
+    assert {"follow-up-overdue", "follow-up-due", "reopen-suggested", "escalate-proposed"} <= shown
 
 
 def test_the_demo_shows_every_stage_of_the_process(processed):

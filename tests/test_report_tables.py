@@ -88,7 +88,7 @@ def assert_same_tables(lists, figures, batch, live, context, lang: str) -> None:
     on_batch, on_live = sheet_tables(batch[monthly]), sheet_tables(live[monthly])
     html = {table.name: table for table in
             [*context.tables, context.rising, context.regulatory, context.overdue,
-             context.repeats]}
+             context.follow_ups, context.repeats]}
     source = {table.name: table for table in month_tables(figures.month, lang, lists)}
     # Tables with rows are Excel tables on both sheets; empty ones are a sentence everywhere.
     assert set(on_batch) == set(on_live) == {n for n, tb in source.items() if tb.rows}
@@ -131,6 +131,7 @@ def test_each_table_is_the_same_on_both_sheets_and_in_the_report(demo_inputs, la
     figures, batch, live, context = render_three(demo_inputs, lang)
     month = figures.month
     assert len(month.overdue) > 0 and len(month.repeat_customers) > 0  # something to compare
+    assert len(month.follow_ups) > 0
     assert_same_tables(demo_inputs.lists, figures, batch, live, context, lang)
 
 

@@ -180,8 +180,9 @@ def test_follow_up_deadline_counts_working_days_from_the_resolution():
     assert outcome.cases.loc[2, "follow_up_state"] == "Overdue"
     late = [f for f in outcome.findings if f.code == "follow-up-overdue"]
     assert [(f.cell, f.level) for f in late] == [("Complaints!Y2", "warning")]
-    assert late[0].message("en") == ("The case was resolved 2026-03-04 10:00; the follow-up was "
-                                     "due by 2026-03-11 and none is recorded.")
+    assert late[0].message("en") == (
+        "TS-202603-0001 (Zhang San, handler Amy) was resolved 2026-03-04; the follow-up was due "
+        "by 2026-03-11, 7 working days ago, and none is recorded.")
     assert outcome.summary.follow_ups_overdue == 1
     longer = run(resolved, settings=[("Follow up within (working days)", 15)])
     assert longer.cases.loc[2, "follow_up_due"] == pd.Timestamp("2026-03-25")

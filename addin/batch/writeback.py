@@ -180,14 +180,15 @@ def _plan(wb: Workbook, loc: RegisterLocation, outcome: Outcome) -> _Plan:
                    loc.table_last_row() or 0)
     plan = _Plan(columns, headers, register.first_col, next_col - 1, [], [],
                  merged_counters(read_counters(wb), outcome.counters))
-    plan.rules = _wanted_rules(plan, register.header_row + 1, last_row)
+    plan.rules = _wanted_rules(plan, register.header_row + 1, last_row,
+                               outcome.config.settings.due_soon_days)
     plan.findings = finding_rows(outcome)
     return plan
 
 
-def _wanted_rules(plan: _Plan, first: int, last: int) -> list[FormatRule]:
+def _wanted_rules(plan: _Plan, first: int, last: int, due_soon_days: int) -> list[FormatRule]:
     return conditional_format_rules(plan.columns, plan.headers, plan.first_col, plan.last_col,
-                                    first, last)
+                                    first, last, due_soon_days)
 
 
 # --- columns and cells ------------------------------------------------------------------------

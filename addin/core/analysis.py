@@ -34,12 +34,13 @@ Definitions every figure shares (they are what the report's footnotes say):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .calendar import WorkCalendar
+from .followups import follow_up_queue
 
 # The analyses live in the modules beside this one, by subject; their names are re-exported here
 # so that callers keep importing them from addin.core.analysis.
@@ -137,11 +138,18 @@ class MonthAnalysis:
     repeat_customers: pd.DataFrame
     rising: pd.DataFrame
     regulatory: pd.DataFrame  # over the month's complaints
+    # Follow-ups due soon or overdue as of the month's figures (followups.py).
+    follow_ups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    follow_up_soon_days: int = 1  # the due-soon margin the queue was taken with
+
+
+# The Settings default for "Due soon within (working days)"; callers that read Settings pass theirs.
+DUE_SOON_DAYS = 1
 
 
 def analyse_month(cases: pd.DataFrame, month: pd.Period, calendar: WorkCalendar,
                   today: dt.date, lists: dict[str, Vocabulary] | None = None,
-                  trend_months: int = 12) -> MonthAnalysis:
+                  trend_months: int = 12, due_soon_days: int = DUE_SOON_DAYS) -> MonthAnalysis:
     # The dates are read once; every part below works on these arrays or rows of them.
     prep = prepare(cases, calendar)
     figures = figures_for(prep, month, today)
@@ -161,6 +169,8 @@ def analyse_month(cases: pd.DataFrame, month: pd.Period, calendar: WorkCalendar,
         repeat_customers=_repeat_customers(cases, month, prep.received, prep.repeat),
         rising=_rising(_column(cases, "category"), prep.months, month),
         regulatory=_regulatory(month_prep, as_of),
+        follow_ups=follow_up_queue(cases, calendar, as_of, due_soon_days),
+        follow_up_soon_days=due_soon_days,
     )
 
 
@@ -207,10 +217,12 @@ class AnalysisFigures:
 
 def analysis_figures(cases: pd.DataFrame, calendar: WorkCalendar, today: dt.date,
                      month: pd.Period | str | None = None,
-                     lists: dict[str, Vocabulary] | None = None) -> AnalysisFigures:
+                     lists: dict[str, Vocabulary] | None = None,
+                     due_soon_days: int = DUE_SOON_DAYS) -> AnalysisFigures:
     """The pivots as of today and, for a month, its report figures."""
     period = None if month is None else pd.Period(month, freq="M")
     return AnalysisFigures(
         today=today, pivots=pivots(cases, calendar, today, lists),
-        month=None if period is None else analyse_month(cases, period, calendar, today, lists),
+        month=None if period is None else analyse_month(cases, period, calendar, today, lists,
+                                                        due_soon_days=due_soon_days),
         suggester=cases.attrs.get("suggester"))

@@ -8,6 +8,14 @@ going back to one before it (Closed to New) is recorded and flagged as a finding
 comes back should be Reopened, so that its clocks restart. Nothing is written twice: a run with no
 change gives no event.
 
+Escalation. The state also counts each case's reopenings (``reopen_counts``: a run that sees a
+case enter Reopened, or reopened again since the reopening it knew, adds one), so a case reopened
+twice over several runs, by either door, is still known as such on every later run. The first run
+that finds a reason to escalate (``escalation`` on the cases: reopened twice, or not satisfied
+after a reopening) logs an Escalated event whose note says why, and the state keeps the reason,
+so the event is written once. (Overdue past the margin follows the calendar, not a change staff
+made: it stays a finding and is not logged.)
+
 Pure: DataFrames in, DataFrames and findings out. The doors decide where the sheet lives.
 """
 
@@ -15,14 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from .findings import Finding, finding
 from .register import Register
+from .text import Text
 
 # The last known state a run keeps per case.
 STATE_COLUMNS = ("case_no", "status", "handler", "severity", "urgency", "ack_due", "due_at",
-                 "investigate_due", "follow_up_due")
+                 "investigate_due", "follow_up_due", "reopenings", "escalation")
+# The state as the first logging runs kept it: read as a state that has not counted yet.
+FIRST_STATE_COLUMNS = STATE_COLUMNS[:9]
 EVENT_COLUMNS = ("Case No", "Time", "Event", "From", "To", "By", "Note")
 # Field -> event name (English; the door shows the Chinese name from ``EVENT_NAMES``).
 _WATCHED = {"status": "Status", "handler": "Handler", "severity": "Severity",
@@ -35,6 +47,12 @@ EVENT_NAMES = {"Created": "创建", "Status": "状态变更", "Handler": "处理
 _ORDER = {"New": 0, "Acknowledged": 1, "Investigating": 2, "In progress": 3,
           "Waiting on customer": 3, "Resolved": 4, "Closed": 5}
 BY = "ComplaintRecord"  # who wrote an event the add-in recorded
+# Why a case is escalated: the note of its Escalated event (the sheet shows it in its language).
+ESCALATION_NOTES = {
+    "reopened-twice": Text("Reopened twice", "两次重新打开"),
+    "unhappy-after-reopening": Text("Not satisfied after a reopening", "重新打开后客户仍不满意"),
+}
+_REOPENED = "Reopened"
 
 
 def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | None,
@@ -47,16 +65,18 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
     that stamps the time as it writes.
     """
     before = _state(last).set_index("case_no") if len(last) else None
-    now = _paused(_state(cases), before)
+    now = _kept_reasons(_paused(_state(cases), before), before)
     events: list[tuple] = []
     findings: list[Finding] = []
     for row, case in now.iterrows():
         number = case["case_no"]
         if before is None or number not in before.index:
             events.append((number, when, "Created", None, number, BY, None))
+            events += _escalated(number, None, case, when)
             continue
         old = before.loc[number]
         events += _changes(number, old, case, when)
+        events += _escalated(number, old, case, when)
         if _backwards(old["status"], case["status"]) and register is not None:
             findings.append(finding("status-backwards", register.cell(int(row), "status"),
                                     field="status", value=case["status"], row=int(row),
@@ -104,13 +124,76 @@ def _changes(number: str, old: pd.Series, new: pd.Series, when: dt.datetime) -> 
     for key, event in _WATCHED.items():
         if _same(old[key], new[key]):
             continue
+        note = _DEADLINE_NOTES.get(key)
         if key == "status" and new[key] == "Reopened":
             event = "Reopened"
         elif key == "severity" and new[key] == "Escalated":
             event = "Escalated"
-        note = _DEADLINE_NOTES.get(key)
+            note = _new_reason(old, new)  # staff escalated as the add-in would: say why once
         events.append((number, when, event, _shown(old[key]), _shown(new[key]), BY, note))
     return events
+
+
+def _new_reason(old: pd.Series | None, new: pd.Series) -> str | None:
+    """The note of a reason to escalate this run found first (None when it was known)."""
+    reason = new["escalation"]
+    if reason is None or (old is not None and old["escalation"] is not None):
+        return None
+    return ESCALATION_NOTES[reason].en if reason in ESCALATION_NOTES else str(reason)
+
+
+def _escalated(number: str, old: pd.Series | None, new: pd.Series, when: dt.datetime
+               ) -> list[tuple]:
+    """The Escalated event of a case that has a reason to escalate for the first time, unless
+    staff set the severity to Escalated in the same run (that event carries the reason)."""
+    note = _new_reason(old, new)
+    if note is None:
+        return []
+    if old is not None and new["severity"] == "Escalated" and not _same(old["severity"],
+                                                                         new["severity"]):
+        return []
+    return [(number, when, "Escalated", None, None, BY, note)]
+
+
+def _kept_reasons(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """A reason to escalate, once logged, stays in the state: the event is written once."""
+    if before is None or not len(now):
+        return now
+    kept = now["case_no"].map(before["escalation"].to_dict())
+    known = kept.notna().to_numpy()
+    if not known.any():
+        return now
+    now = now.copy()
+    now.loc[known, "escalation"] = kept[known]
+    return now
+
+
+def reopen_counts(last: pd.DataFrame | None, cases: pd.DataFrame,
+                  reopened_before: pd.Series) -> pd.Series:
+    """How many times each case has been reopened, counted from the last known state.
+
+    A run adds one when it sees a case enter Reopened (from another status, or first seen so)
+    or reopened again since the reopening it knew (``reopened_before``, the Reopened date the
+    register held, moved by the clock: the case was resolved and reopened between two runs). A
+    case the state does not count yet starts from its Reopened date: 1 when it has one. Without
+    a state (a report) only what this run sees is counted.
+    """
+    status = cases["status"].to_numpy(dtype=object)
+    reopened = status == _REOPENED
+    had = reopened_before.notna().to_numpy()
+    restarted = reopened & had & (cases["reopened_at"] != reopened_before).to_numpy()
+    base = had.astype(np.int64)
+    entered = reopened & ~had
+    if last is not None and len(last):
+        known = last.drop_duplicates("case_no").set_index("case_no")
+        number = cases["case_no"]
+        counted = pd.to_numeric(number.map(known["reopenings"].to_dict()), errors="coerce")
+        seen = number.isin(known.index).to_numpy()
+        counted_known = counted.notna().to_numpy()
+        base = np.where(counted_known, counted.fillna(0).to_numpy(), base).astype(np.int64)
+        was = number.map(known["status"].to_dict()).to_numpy(dtype=object)
+        entered = np.where(seen, reopened & (was != _REOPENED), entered)
+    return pd.Series(base + (entered | restarted), index=cases.index, dtype=np.int64)
 
 
 _DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",

@@ -160,10 +160,20 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "status back until it is.",
        "请完成赔偿审批并填写审批人和审批时间，审批前请勿将案件设为已解决或已结案。"),
     _c("follow-up-overdue", "warning", "Follow-up overdue", "回访超期",
-       "The case was resolved {resolved}; the follow-up was due by {due} and none is recorded.",
-       "案件已于 {resolved} 解决，回访时限为 {due}，尚无回访记录。",
+       "{case} ({customer}, handler {handler}) was resolved {resolved}; the follow-up was due "
+       "by {due}, {days} working days ago, and none is recorded.",
+       "案件 {case}（客户 {customer}，处理人 {handler}）已于 {resolved} 解决，回访时限为 {due}，"
+       "已超期 {days} 个工作日，尚无回访记录。",
        "Contact the customer, then fill in Follow-up, Follow-up method and Follow-up result.",
        "请回访客户，并填写回访日期、回访方式和回访结果。"),
+    _c("follow-up-due", "info", "Follow-up due soon", "回访即将到期",
+       "{case} ({customer}, handler {handler}) was resolved {resolved}; the follow-up is due "
+       "by {due}.",
+       "案件 {case}（客户 {customer}，处理人 {handler}）已于 {resolved} 解决，回访时限为 {due}，"
+       "即将到期。",
+       "Contact the customer by then, and fill in Follow-up, Follow-up method and Follow-up "
+       "result.",
+       "请在时限前回访客户，并填写回访日期、回访方式和回访结果。"),
     _c("reopen-suggested", "warning", "Customer not satisfied", "客户不满意",
        "The customer is not satisfied ({reason}) and the case is {status}.",
        "客户不满意（{reason}），案件状态为“{status}”。",

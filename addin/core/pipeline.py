@@ -15,7 +15,7 @@ import pandas as pd
 
 from .actions import ActionReview, review_actions
 from .calendar import as_days
-from .caselog import case_events
+from .caselog import ESCALATION_NOTES, case_events, reopen_counts
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -23,13 +23,14 @@ from .dates import parse_dates
 from .deadlines import compute_deadlines
 from .fields import BY_KEY, FIELDS
 from .findings import CATALOGUE, Finding, findings_at
+from .followups import follow_up_findings, follow_up_queue
 from .hints import KEYS as HINT_KEYS
 from .hints import hints
 from .register import Grid, Register
 from .repeats import find_repeats
-from .risk import apply_risks, escalations
+from .risk import apply_risks, escalation_reasons, escalations
 from .settings import Config, load_config
-from .stages import check_stages, follow_ups_overdue
+from .stages import check_stages
 from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
 from .volume import read_volume
@@ -130,14 +131,16 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     clocks = compute_deadlines(clock_inputs, config.deadlines, config.calendar,
                                config.settings.due_soon_days, today,
                                config.settings.follow_up_days)
-    findings += follow_ups_overdue(register, checked.frame, clocks)
     # Suggestions learned from the categories staff typed, and tags (a run that writes).
     extra = hints(register, config, lang, classes.values, classes.filled,
                   checked.frame["received_at"], written=changes)
     findings += extra.findings
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk
-    findings += _escalations(register, config, cases, clock_inputs, today)
+    # The follow-up queue of the day, on the Findings sheet (what staff call through each morning).
+    findings += follow_up_findings(register, follow_up_queue(
+        cases, config.calendar, today, config.settings.due_soon_days))
+    findings += _escalations(register, config, cases, clock_inputs, today, last_state)
     events = state = None
     if last_state is not None:
         events, state, backwards = case_events(last_state, cases, None, register)
@@ -162,17 +165,22 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
 
 
 def _escalations(register: Register, config: Config, cases: pd.DataFrame,
-                 clock_inputs: pd.DataFrame, today: dt.date) -> list[Finding]:
-    """Escalation proposals: a second reopening seen in this run (the clock restarted over an
-    earlier reopening), an unhappy customer after a reopening, or overdue past the margin."""
-    before = clock_inputs["reopened_at"]
-    reopened_again = (cases["status"].eq("Reopened") & before.notna()
-                      & cases["reopened_at"].ne(before))
+                 clock_inputs: pd.DataFrame, today: dt.date,
+                 last_state: pd.DataFrame | None) -> list[Finding]:
+    """Escalation proposals: reopened twice (counted across runs from the case log's state, or
+    seen in this run when there is none), an unhappy customer after a reopening, or overdue past
+    the margin. Each case's reason goes on the cases (``escalation``) for the case log."""
+    cases["reopenings"] = reopen_counts(last_state, cases, clock_inputs["reopened_at"])
+    reopened_again = cases["reopenings"].ge(2)
     due = as_days(cases["due_at"])
     late, known = config.calendar.count_days(due, np.full(len(due), np.datetime64(today, "D")))
     overdue_days = pd.Series(np.where(known, late, 0), index=cases.index)
-    return escalations(register, cases, reopened_again, overdue_days,
-                       config.settings.escalate_after_days)
+    margin = config.settings.escalate_after_days
+    reasons = escalation_reasons(cases, reopened_again, overdue_days, margin)
+    # The case log keeps what staff did (reopenings, the customer's answer), not the calendar:
+    # an overdue proposal comes and goes with the days and stays a finding.
+    cases["escalation"] = reasons.where(reasons.isin(list(ESCALATION_NOTES)), None)
+    return escalations(register, cases, reopened_again, overdue_days, margin)
 
 
 def _unnumbered(register: Register, case_no: pd.Series, blank: pd.Series) -> list[Finding]:

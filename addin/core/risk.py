@@ -10,9 +10,10 @@ signal sets severity and urgency where staff left them empty (or only the rules 
 run), never lowering what the rules chose. What staff typed is never overwritten: a typed severity
 below what a safety or property signal asks for is a warning.
 
-Escalation. A case reopened a second time, a customer still not satisfied after a reopening, or an
-open case overdue by more than the Settings margin is proposed for severity Escalated, with a
-finding that says why. Nothing is changed or rejected automatically.
+Escalation. A case reopened twice (counted across runs by the case log), a customer still not
+satisfied after a reopening, or an open case overdue by more than the Settings margin is proposed
+for severity Escalated, with a finding that says why, on every run until Severity says Escalated;
+the case log records the reason once. Nothing is changed or rejected automatically.
 """
 
 from __future__ import annotations
@@ -167,14 +168,35 @@ _REASONS = {
 }
 
 
+def _grounds(cases: pd.DataFrame, overdue_days: pd.Series, margin: int
+             ) -> tuple[pd.Series, pd.Series]:
+    """Unhappy after a reopening, and open and overdue past the margin, row by row."""
+    status = cases["status"]
+    unhappy = cases["follow_up_result"].eq("Not satisfied") | (cases["satisfaction"] <= 2)
+    reopened = cases["reopened_at"].notna()
+    if "reopenings" in cases:  # counted by the case log across runs
+        reopened |= cases["reopenings"].fillna(0).gt(0)
+    after_reopening = reopened & unhappy & status.ne(REOPENED)
+    open_case = status.notna() & ~status.isin(DONE_STATUSES) & status.ne(NOT_ACCEPTED)
+    return after_reopening, open_case & (overdue_days > margin)
+
+
+def escalation_reasons(cases: pd.DataFrame, reopened_again: pd.Series, overdue_days: pd.Series,
+                       margin: int) -> pd.Series:
+    """Each case's reason to escalate (the first of reopened-twice, unhappy-after-reopening,
+    overdue), None where there is none: what the case log records once."""
+    after_reopening, overdue = _grounds(cases, overdue_days, margin)
+    why = np.select([reopened_again.to_numpy(dtype=bool), after_reopening.to_numpy(dtype=bool),
+                     overdue.to_numpy(dtype=bool)],
+                    ["reopened-twice", "unhappy-after-reopening", "overdue"], "").astype(object)
+    why[why == ""] = None
+    return pd.Series(why, index=cases.index, dtype=object)
+
+
 def escalations(register: Register, cases: pd.DataFrame, reopened_again: pd.Series,
                 overdue_days: pd.Series, margin: int) -> list[Finding]:
     """Findings proposing severity Escalated, at the Severity cell, saying why."""
-    status = cases["status"]
-    unhappy = cases["follow_up_result"].eq("Not satisfied") | (cases["satisfaction"] <= 2)
-    after_reopening = cases["reopened_at"].notna() & unhappy & status.ne(REOPENED)
-    open_case = status.notna() & ~status.isin(DONE_STATUSES) & status.ne(NOT_ACCEPTED)
-    overdue = open_case & (overdue_days > margin)
+    after_reopening, overdue = _grounds(cases, overdue_days, margin)
     already = cases["severity"].eq("Escalated")
     proposed = ((reopened_again | after_reopening | overdue) & ~already).to_numpy(dtype=bool)
     rows = cases.index[proposed].tolist()

@@ -143,17 +143,6 @@ def _reasons(said_no: bool, score: float) -> tuple[str, str]:
     return "; ".join(en), "；".join(zh)
 
 
-def follow_ups_overdue(register: Register, frame: pd.DataFrame, clocks: pd.DataFrame
-                       ) -> list[Finding]:
-    """Resolved cases past their follow-up deadline with no follow-up (a Closed case without one
-    is a stage finding already)."""
-    late = clocks["follow_up_state"].eq("Overdue") & frame["status"].eq("Resolved")
-    return row_findings(register, [RowCheck(
-        "follow-up-overdue", "follow_up_at", late,
-        {"resolved": shown_dates(frame["resolved_at"][late]),
-         "due": clocks["follow_up_due"][late].dt.strftime("%Y-%m-%d")})], late)
-
-
 def _status_checks(code: str, register: Register, rows: pd.Series, keys: tuple[str, ...],
                    hit, labels: pd.Series, level: str) -> list[RowCheck]:
     if not rows.any():

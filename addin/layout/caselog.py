@@ -15,7 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from addin.core.caselog import EVENT_NAMES, STATE_COLUMNS, case_events
+from addin.core.caselog import (
+    ESCALATION_NOTES,
+    EVENT_NAMES,
+    FIRST_STATE_COLUMNS,
+    STATE_COLUMNS,
+    case_events,
+)
 from addin.core.fields import BY_KEY, fold
 from addin.core.text import Lang
 
@@ -78,6 +84,7 @@ def case_log_rows(events: pd.DataFrame, when: dt.datetime, lang: Lang | str,
     """The Case log rows for ``events``, stamped ``when``, in the sheet's language."""
     lang = Lang.of(lang)
     notes = {BY_KEY[k].header("en"): BY_KEY[k].header(lang) for k in _DEADLINE_KEYS}
+    notes |= {said.en: said.in_(lang) for said in ESCALATION_NOTES.values()}
     rows = []
     for number, _, event, old, new, by, note in events.itertuples(index=False):
         listed = _LISTED.get(event)
@@ -119,7 +126,9 @@ def state_from_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     are dropped; the worst a damaged state does is log a change twice.
     """
     width = len(STATE_COLUMNS)
-    if not rows or tuple(rows[0][:width]) != STATE_COLUMNS:
+    # A state kept before reopenings were counted reads with those columns empty.
+    if not rows or tuple(v for v in rows[0][:width] if not is_blank(v)) not in (
+            STATE_COLUMNS, FIRST_STATE_COLUMNS):
         return pd.DataFrame(columns=list(STATE_COLUMNS), dtype=object)
     body = [(list(r[:width]) + [None] * width)[:width] for r in rows[1:]]
     body = [[None if is_blank(v) else v for v in r] for r in body if not is_blank(r[0])]

@@ -212,11 +212,13 @@ def _breakdown(name: str, title: str, table: pd.DataFrame, key: str, columns, la
 def month_tables(month: MonthAnalysis, lang: Lang | str,
                  lists: dict[str, Vocabulary] | None = None) -> list[ReportTable]:
     """The month's tables in the order the Monthly sheet and the report show them."""
+    from .followups import follow_up_table  # it builds on this module's tables
+
     lists, lang = lists or default_lists(), Lang.of(lang)
     return [kpi_table(month, lang), trend_table(month, lang), rising_table(month, lang, lists),
             *(month_breakdown(month, key, lang, lists) for key in MONTH_BREAKDOWNS),
             regulatory_table(month, lang), overdue_table(month, lang, lists),
-            repeats_table(month, lang, lists)]
+            follow_up_table(month, lang, lists), repeats_table(month, lang, lists)]
 
 
 def kpi_table(month: MonthAnalysis, lang: Lang | str) -> ReportTable:

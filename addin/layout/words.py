@@ -56,6 +56,12 @@ TEXT: dict[str, Text] = {
     "overdue_ages": Text("Overdue cases: {total} ({bands}).", "超期案件共 {total} 件（{bands}）。"),
     "overdue_band": Text("{n} by {low}-{high} working days", "超期 {low}-{high} 个工作日 {n} 件"),
     "overdue_band_open": Text("{n} by more than {above}", "超过 {above} 个工作日 {n} 件"),
+    "follow_ups_on": Text("Follow-ups due on {day}", "{day}待回访案件"),
+    "follow_ups_none": Text("No follow-up is due soon or overdue.", "没有即将到期或超期的回访。"),
+    "follow_ups_note": Text("Resolved or closed cases with no follow-up recorded: {overdue} past "
+                            "their Follow up by date, {soon} due within {days} working days.",
+                            "已解决或已结案但未记录回访的案件：超过回访时限 {overdue} 件，"
+                            "{days} 个工作日内到期 {soon} 件。"),
     "repeats": Text("Repeat complaints", "重复投诉客户"),
     "repeats_none": Text("No repeat complaints this month.", "本月没有重复投诉。"),
     "actions": Text("Improvement actions", "改进措施"),
