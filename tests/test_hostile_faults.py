@@ -187,6 +187,26 @@ def test_a_run_on_the_committed_workbook_prints_no_zip_noise(tmp_path):
     assert "Exception ignored" not in run.stderr and "ZipFile" not in run.stderr
 
 
+def test_a_rule_with_a_group_runs_without_a_warning(tmp_path):
+    """pandas warned about the groups of an ordinary pattern such as (退款|退货) on every run."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    def grouped(wb):
+        rules = wb.create_sheet("Rules")
+        rules.append(["Rule id", "Enabled", "Fields", "Match", "Pattern", "Category"])
+        rules.append(["money", "Yes", "Complaint", "regex", "(退款|退货)", "Billing"])
+        wb["Complaints"]["E2"] = "我要退款"
+    path = good_book(tmp_path, change=grouped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        process_file(path, today=TODAY)
+    ws = load_workbook(path)["Complaints"]
+    col = next(c.column for c in ws[1] if c.value == "Category")
+    assert ws.cell(2, col).value == "Billing"
+
+
 # --------------------------------------------------------------------------- CSV text
 
 CSV_HEAD = ("Complaint ID,Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint "
