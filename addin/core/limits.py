@@ -45,17 +45,23 @@ def text_too_long_finding(cell: str, length: int) -> Finding | None:
 def long_text_findings(register: Register) -> list[Finding]:
     """A finding at every register cell holding more text than an Excel cell holds.
 
-    One pass over the cells' types and lengths (about 5 ms per 50,000-row column).
+    One pass over the cells (0.2 to 0.3 s for 50,000 rows x 20 columns on a busy 2-core machine).
     """
     keys = {position: key for key, position in register.columns.items()}
     found: list[Finding] = []
     for position in register.rows.columns:
         values = register.rows[position].to_numpy(dtype=object)
-        for i in [i for i, v in enumerate(values) if isinstance(v, str) and len(v) > CELL_TEXT]:
+        for i in _long_texts(values):
             row = int(register.rows.index[i])
             cell = cell_ref(register.sheet, row, register.first_col + position)
             found.append(_too_long(cell, values[i], row, keys.get(position)))
     return found
+
+
+def _long_texts(values: np.ndarray) -> list[int]:
+    """Where ``values`` hold text longer than a cell holds."""
+    return [i for i, value in enumerate(values)
+            if isinstance(value, str) and len(value) > CELL_TEXT]
 
 
 def keep_whole(register: Register, changes: dict[str, pd.Series],
@@ -68,13 +74,14 @@ def keep_whole(register: Register, changes: dict[str, pd.Series],
     found: list[Finding] = []
     for key, diff in changes.items():
         values = diff.to_numpy(dtype=object)
-        long = [isinstance(v, str) and len(v) > CELL_TEXT for v in values]
-        if any(long):
+        long = np.zeros(len(values), dtype=bool)
+        long[_long_texts(values)] = True
+        if long.any():
             for row, value in zip(diff.index[long], values[long], strict=True):
                 cell = register.cell(int(row), key)
                 if cell not in named:
                     found.append(_too_long(cell, value, int(row), key))
-            diff = diff[[not flag for flag in long]]
+            diff = diff[~long]
         if len(diff):
             kept[key] = diff
     return kept, found
@@ -87,8 +94,7 @@ def fitting_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     long = np.zeros(len(frame), dtype=bool)
     for column in columns:
         if column in frame:
-            long |= [isinstance(v, str) and len(v) > CELL_TEXT
-                     for v in frame[column].to_numpy(dtype=object)]
+            long[_long_texts(frame[column].to_numpy(dtype=object))] = True
     return frame[~long] if long.any() else frame
 
 
