@@ -154,9 +154,10 @@ class _SheetScan:
         self.cells += _count(_CELL, window, carried)
         if b":c" in window:  # cells named through a prefix (x:c), as some tools write them
             self.cells += _count(_PREFIXED_CELL, window, carried)
-        for match in _MERGE.finditer(window):
-            if match.end() > carried:
-                self.merged += _area(match.group(1).decode("ascii", "replace"))
+        if b"mergeCell" in window:  # the pattern tried at every "<" costs more than this scan
+            for match in _MERGE.finditer(window):
+                if match.end() > carried:
+                    self.merged += _area(match.group(1).decode("ascii", "replace"))
         if self.cells > MAX_CELLS:
             raise _too_big(self.path, self.part, f"over {self.cells:,} cells",
                            f"{MAX_CELLS:,} cells")
