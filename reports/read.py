@@ -5,6 +5,10 @@ and cannot modify it, which is all a report needs. The register is found by the 
 use (``addin.layout.register``), so a report reads the table a run wrote: the first sheet named
 Complaints (or 投诉登记 ...) with a header naming a card field, else the sheet whose header row
 names the most card fields.
+
+Before calamine reads anything, the file goes through the package check the batch door runs
+(``addin.package``: zip limits, entity declarations, encrypted, damaged), with the same refusals:
+a report must not be the door through which a zip bomb exhausts the machine.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from addin.layout.blocks import Block
 from addin.layout.caselog import find_case_log
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
+from addin.package import PackageRefused, check_package
 
 
 class ReportRefused(Refusal):
@@ -45,7 +50,10 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     assign no case numbers, so the counters are returned empty.
     """
     try:
+        check_package(path)
         book = CalamineWorkbook.from_path(str(path))
+    except PackageRefused as err:
+        raise ReportRefused(err.said) from err
     except (CalamineError, OSError, ValueError) as err:
         raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     sheets: dict[str, Grid] = {}

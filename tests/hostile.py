@@ -89,3 +89,11 @@ def sheet_with_cells(count: int) -> bytes:
 def sheet_with_merge(ref: str, xml: bytes) -> bytes:
     return xml.replace(b"</worksheet>", b'<mergeCells count="1"><mergeCell ref="'
                        + ref.encode() + b'"/></mergeCells></worksheet>')
+
+
+def put_long(ws, ref: str, text: str) -> None:
+    """Text in a cell as another tool writes it: openpyxl's value setter cuts at 32,767
+    characters, its writer does not, so the text goes in past the setter."""
+    cell = ws[ref]
+    cell._value = text
+    cell.data_type = "s"

@@ -187,6 +187,26 @@ def test_a_run_on_the_committed_workbook_prints_no_zip_noise(tmp_path):
     assert "Exception ignored" not in run.stderr and "ZipFile" not in run.stderr
 
 
+def test_a_rule_with_a_group_runs_without_a_warning(tmp_path):
+    """pandas warned about the groups of an ordinary pattern such as (退款|退货) on every run."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    def grouped(wb):
+        rules = wb.create_sheet("Rules")
+        rules.append(["Rule id", "Enabled", "Fields", "Match", "Pattern", "Category"])
+        rules.append(["money", "Yes", "Complaint", "regex", "(退款|退货)", "Billing"])
+        wb["Complaints"]["E2"] = "我要退款"
+    path = good_book(tmp_path, change=grouped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        process_file(path, today=TODAY)
+    ws = load_workbook(path)["Complaints"]
+    col = next(c.column for c in ws[1] if c.value == "Category")
+    assert ws.cell(2, col).value == "Billing"
+
+
 # --------------------------------------------------------------------------- CSV text
 
 CSV_HEAD = ("Complaint ID,Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint "
@@ -263,3 +283,51 @@ def test_one_case_that_cannot_be_written_stops_only_itself(tmp_path, monkeypatch
     assert len(calls) == 2 and len(incomplete.value.written) == 2
     assert all(p.exists() for p in incomplete.value.written)
     assert "File name too long" in str(incomplete.value)
+
+
+# --------------------------------------------------------------------------- one lock per file
+
+HOLD_LOCK = """
+import sys
+from addin.batch.safety import run_lock
+with run_lock(sys.argv[1]) as lock:
+    print(lock, flush=True)
+    sys.stdin.read()  # held until the test closes our input
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+@pytest.mark.parametrize("held_by, tried_by", [("link.xlsx", "real.xlsx"),
+                                               ("real.xlsx", "link.xlsx"),
+                                               ("link.xlsx", "other/second-link.xlsx")])
+def test_a_link_and_its_target_share_one_run_lock_across_processes(tmp_path, held_by, tried_by):
+    from addin.batch.safety import run_lock, run_lock_path
+    real = good_book(tmp_path, "real.xlsx")
+    (tmp_path / "link.xlsx").symlink_to(real)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "second-link.xlsx").symlink_to(tmp_path / "link.xlsx")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / held_by)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        lock = Path(holder.stdout.readline().strip())
+        assert lock == run_lock_path(tmp_path / tried_by) == tmp_path / ".real.xlsx.lock"
+        with pytest.raises(WorkbookRefused, match="being processed by another run"), \
+                run_lock(tmp_path / tried_by):
+            pass
+        assert lock.exists()  # the refused run left the holder's lock alone
+    finally:
+        holder.communicate("", timeout=60)
+    assert holder.returncode == 0 and not lock.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_workbook_open_in_excel_by_its_real_name_is_refused_through_a_link(tmp_path):
+    (tmp_path / "shared").mkdir()
+    real = good_book(tmp_path / "shared", "real.xlsx")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    (real.parent / "~$real.xlsx").write_bytes(b"owner")
+    before = real.read_bytes()
+    with pytest.raises(WorkbookRefused, match="open in Excel"):
+        process_file(link, today=TODAY)
+    assert real.read_bytes() == before and link.is_symlink()

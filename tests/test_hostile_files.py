@@ -23,8 +23,8 @@ from hostile import (
 
 from addin.batch.run import process_file
 from addin.batch.safety import WorkbookRefused
-from addin.batch.safety import limits as package_limits
 from addin.cli import EXIT_REFUSED, main
+from addin.package import limits as package_limits
 
 
 def zeros_part(path: Path, size: int, name: str = "xl/media/padding.bin") -> Path:
@@ -112,6 +112,24 @@ def test_a_hostile_package_is_refused_and_left_as_it_was(tmp_path, build, words)
     assert not (tmp_path / "backups").exists()
 
 
+@pytest.mark.parametrize("build, words", [(b, w) for _, b, w in PACKAGE_CASES],
+                         ids=[case for case, _, _ in PACKAGE_CASES])
+def test_the_report_refuses_a_hostile_package_with_the_batchs_words(tmp_path, capsys, build,
+                                                                    words):
+    """calamine reads no part of a file the batch door would refuse, and says why the same way."""
+    path = build(good_book(tmp_path))
+    before = path.read_bytes()
+    with pytest.raises(WorkbookRefused) as batch:
+        process_file(path, today=TODAY)
+    out = tmp_path / "reports"
+    out.mkdir()
+    assert main(["report", str(path), "--month", "2026-03", "--today", TODAY.isoformat(),
+                 "--output", str(out), "--no-pdf", "--lang", "en"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert words in err and batch.value.message in err and "unexpected" not in err
+    assert path.read_bytes() == before and list(out.iterdir()) == []
+
+
 def test_the_encrypted_message_says_how_to_remove_the_password(tmp_path):
     path = _write(tmp_path / "locked.xlsx", ole_file(encrypted=True))
     with pytest.raises(WorkbookRefused) as refused:
@@ -139,7 +157,7 @@ def test_an_inflated_part_is_stopped_at_the_limit_not_read_whole(tmp_path, monke
     assert declared <= 3 << 20
     monkeypatch.setattr(package_limits, "MAX_PART_BYTES", 1 << 20)
     monkeypatch.setattr(package_limits, "_check_declared", lambda path, info: None)
-    with pytest.raises(WorkbookRefused, match="xl/media/big.bin is over"):
+    with pytest.raises(package_limits.PackageRefused, match="xl/media/big.bin is over"):
         package_limits.check_package(path)
 
 
@@ -160,6 +178,17 @@ def test_a_settings_sheet_reaching_far_is_refused_at_its_cell(tmp_path, sheet, c
     assert f"{sheet}!{cell}" in refused.value.message and "A1:CV5000" in refused.value.message
     assert f"{sheet}!{cell}" in refused.value.message_zh
     assert path.read_bytes() == before
+
+
+def test_the_report_refuses_a_far_settings_cell_before_calamine_builds_its_grid(tmp_path,
+                                                                                 capsys):
+    def far(wb):
+        wb["Settings"]["XFD1048576"] = "x"
+    path = good_book(tmp_path, change=far)
+    assert main(["report", str(path), "--month", "2026-03", "--today", TODAY.isoformat(),
+                 "--output", str(tmp_path), "--no-pdf", "--lang", "en"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "Settings!XFD1048576" in err and "A1:CV5000" in err
 
 
 def test_a_far_cell_on_a_sheet_that_is_not_a_settings_sheet_is_fine(tmp_path):

@@ -50,10 +50,11 @@ def test_a_file_that_is_no_workbook_is_refused_for_the_report(tmp_path):
     with pytest.raises(ReportRefused) as refused:
         read_workbook_fast(path)
     english, chinese = refused.value.text(Lang.EN), refused.value.text(Lang.ZH)
-    assert english.startswith(f"{path}: cannot be read as a workbook (")
-    assert english.endswith("). Open it in Excel, save it as .xlsx or .xlsm and run again.")
-    assert chinese.startswith(f"{path}：无法作为工作簿读取（")
-    assert chinese.endswith("）。请在 Excel 中打开，另存为 .xlsx 或 .xlsm 后重新运行。")
+    # The package check the batch door runs, with its words (addin.package.limits).
+    assert english.startswith("notes.xlsx cannot be read as a workbook: it is damaged or "
+                              "incomplete (not a whole .xlsx/.xlsm zip: ")
+    assert "open it in Excel, which offers to repair it" in english
+    assert chinese.startswith("notes.xlsx 无法作为工作簿读取：文件已损坏或不完整")
 
 
 def test_an_unknown_case_number_is_named_with_the_workbook():

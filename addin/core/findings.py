@@ -231,10 +231,14 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
        "run again.",
        "请清除该单元格（以及 {last} 之外的其他单元格：选中后按 Delete），保存后重新运行。"),
     _c("text-too-long", "error", "Text too long for a cell", "文本超出单元格容量",
-       "{cell} would hold {length} characters; an Excel cell holds at most {limit}.",
-       "{cell} 的文本有 {length} 个字符；Excel 单元格最多容纳 {limit} 个字符。",
-       "Shorten the text (keep the full text in a file and refer to it), then run again.",
-       "请缩短该文本（完整内容可另存为文件并注明），然后重新运行。"),
+       "{cell} holds {length} characters, more than the {limit} an Excel cell can hold. This "
+       "program never cuts it (nor writes it anywhere cut), but Excel cuts such text when it "
+       "opens the file.",
+       "{cell} 有 {length} 个字符，超过 Excel 单元格最多容纳的 {limit} 个字符。本程序不会截断"
+       "它（也不会把截断后的文本写到别处），但 Excel 打开文件时会截断这样的文本。",
+       "Keep the full text in a file (or a document the row refers to), put a shorter text in "
+       "the cell, then run again.",
+       "请把完整内容另存为文件（或在该行注明所在文档），单元格中只保留较短的文本，然后重新运行。"),
     # The Actions sheet (addin/core/actions.py, addin/core/targets.py).
     _c("action-target-unreadable", "warning", "Target not understood", "预期目标无法识别",
        "{cell}: the target {value!r} does not follow the target grammar, so the action's effect "

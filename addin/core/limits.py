@@ -4,11 +4,19 @@ A settings sheet is read as a grid of its used range, so one stray cell typed fa
 on the Settings sheet) would make a grid of seventeen billion cells. Excel holds at most 32,767
 characters in a cell, so longer text cannot be written without cutting it. Each bound is checked
 before the work it bounds and ends in a finding that names the cell and the limit.
+
+Another tool can still write a longer text into the register (openpyxl and others do); Excel cuts
+it when it opens the file. A run reports each such cell and never writes a value that long back,
+so the text stays whole until staff move it out.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from .findings import Finding, cell_ref, finding
+from .register import Register
 
 # The settings sheets the workbook ships with use under 200 rows and 12 columns; a holiday list
 # covering decades stays under 2,000 rows. 5,000 x 100 leaves ample room and keeps the grid under
@@ -32,6 +40,68 @@ def text_too_long_finding(cell: str, length: int) -> Finding | None:
     if length <= CELL_TEXT:
         return None
     return finding("text-too-long", cell, length=f"{length:,}", limit=f"{CELL_TEXT:,}")
+
+
+def long_text_findings(register: Register) -> list[Finding]:
+    """A finding at every register cell holding more text than an Excel cell holds.
+
+    One pass over the cells (0.2 to 0.3 s for 50,000 rows x 20 columns on a busy 2-core machine).
+    """
+    keys = {position: key for key, position in register.columns.items()}
+    found: list[Finding] = []
+    for position in register.rows.columns:
+        values = register.rows[position].to_numpy(dtype=object)
+        for i in _long_texts(values):
+            row = int(register.rows.index[i])
+            cell = cell_ref(register.sheet, row, register.first_col + position)
+            found.append(_too_long(cell, values[i], row, keys.get(position)))
+    return found
+
+
+def _long_texts(values: np.ndarray) -> list[int]:
+    """Where ``values`` hold text longer than a cell holds."""
+    return [i for i, value in enumerate(values)
+            if isinstance(value, str) and len(value) > CELL_TEXT]
+
+
+def keep_whole(register: Register, changes: dict[str, pd.Series],
+               reported: list[Finding]) -> tuple[dict[str, pd.Series], list[Finding]]:
+    """The changes without any text longer than a cell holds, which a writer would have to cut:
+    such a cell keeps what it holds. Returns the changes left and a finding for each cell left
+    alone that ``reported`` does not name yet."""
+    named = {item.cell for item in reported if item.code == "text-too-long"}
+    kept: dict[str, pd.Series] = {}
+    found: list[Finding] = []
+    for key, diff in changes.items():
+        values = diff.to_numpy(dtype=object)
+        long = np.zeros(len(values), dtype=bool)
+        long[_long_texts(values)] = True
+        if long.any():
+            for row, value in zip(diff.index[long], values[long], strict=True):
+                cell = register.cell(int(row), key)
+                if cell not in named:
+                    found.append(_too_long(cell, value, int(row), key))
+            diff = diff[~long]
+        if len(diff):
+            kept[key] = diff
+    return kept, found
+
+
+def fitting_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The rows whose text in ``columns`` a cell can hold whole. A copy kept elsewhere (the case
+    log records case numbers, statuses and handlers) would have to be cut and would then differ
+    from the register at every run; such a case is left out until its cell is shortened."""
+    long = np.zeros(len(frame), dtype=bool)
+    for column in columns:
+        if column in frame:
+            long[_long_texts(frame[column].to_numpy(dtype=object))] = True
+    return frame[~long] if long.any() else frame
+
+
+def _too_long(cell: str, text: str, row: int, key: str | None) -> Finding:
+    # The Findings sheet shows the start of the text, not a copy of all of it.
+    return finding("text-too-long", cell, field=key, row=row, value=text[:40] + "…",
+                   length=f"{len(text):,}", limit=f"{CELL_TEXT:,}")
 
 
 def settings_address_finding(sheet: str, address: str) -> Finding | None:

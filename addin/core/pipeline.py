@@ -15,7 +15,7 @@ import pandas as pd
 
 from .actions import ActionReview, review_actions
 from .calendar import as_days
-from .caselog import ESCALATION_NOTES, case_events, reopen_counts
+from .caselog import ESCALATION_NOTES, STATE_COLUMNS, case_events, reopen_counts
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
 from .cells import is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
@@ -26,6 +26,7 @@ from .findings import CATALOGUE, Finding, findings_at
 from .followups import follow_up_findings, follow_up_queue
 from .hints import KEYS as HINT_KEYS
 from .hints import hints
+from .limits import fitting_rows, keep_whole, long_text_findings
 from .register import Grid, Register
 from .repeats import find_repeats
 from .risk import apply_risks, escalation_reasons, escalations
@@ -110,7 +111,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     # them name the cells the next run will find them in, so that run finds nothing to change.
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
     checked, row_findings = validate(register, config, today)
-    findings += row_findings
+    findings += row_findings + long_text_findings(register)
     findings += check_stages(register, checked, config, lang)
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
@@ -143,7 +144,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     findings += _escalations(register, config, cases, clock_inputs, today, last_state)
     events = state = None
     if last_state is not None:
-        events, state, backwards = case_events(last_state, cases, None, register)
+        events, state, backwards = case_events(last_state, fitting_rows(cases, STATE_COLUMNS),
+                                               None, register)
         findings += backwards
 
     diffs: dict[str, pd.Series] = {}
@@ -154,6 +156,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         diffs = {key: _differences(register.col(key), column, BY_KEY[key].kind)
                  for key, column in values.items()}
         diffs = {key: diff for key, diff in diffs.items() if len(diff)}
+        diffs, left_alone = keep_whole(register, diffs, findings)  # nothing is written cut
+        findings += left_alone
     # After the Check column is worked out: these findings are about other sheets' rows.
     actions = review_actions(sheets.get("actions"), cases, today, lang, config.lists)
     volume, volume_findings = read_volume(sheets.get("volume"))

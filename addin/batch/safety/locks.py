@@ -69,8 +69,16 @@ def libreoffice_lock_file(path: Path) -> Path | None:
 
 
 def check_not_open(path: Path | str) -> None:
-    """Refuse a workbook that is open in Excel or LibreOffice (their lock file is beside it)."""
+    """Refuse a workbook that is open in Excel or LibreOffice (their lock file is beside it, or
+    beside the file a symbolic link names, depending on which name it was opened by)."""
     path = Path(path)
+    _check_not_open(path)
+    real = Path(os.path.realpath(path))
+    if real != path.absolute():
+        _check_not_open(real)
+
+
+def _check_not_open(path: Path) -> None:
     lock = excel_lock_file(path)
     if lock is not None:
         raise WorkbookRefused(
@@ -90,13 +98,16 @@ def check_not_open(path: Path | str) -> None:
 # --------------------------------------------------------------------------- one run at a time
 
 def run_lock_path(path: Path | str) -> Path:
-    path = Path(path)
-    return path.parent / f".{path.name}.lock"
+    """The run lock of a workbook: named after the file itself, found through any symbolic
+    links (``os.path.realpath``), so a run by a link's name and a run by the target's name (or
+    by another link's) take the same lock and never write the same file at once."""
+    real = Path(os.path.realpath(path))
+    return real.parent / f".{real.name}.lock"
 
 
 @contextlib.contextmanager
 def run_lock(path: Path | str, *, stale_after: dt.timedelta = STALE_AFTER) -> Iterator[Path]:
-    """Hold ``.<name>.lock`` beside the workbook while a run works on it.
+    """Hold ``.<name>.lock`` beside the workbook (the file a link names) while a run works on it.
 
     The lock is created atomically (O_CREAT | O_EXCL), so of two runs started together exactly one
     gets it. A lock whose process is gone (same host) or that is older than ``stale_after`` is
