@@ -18,7 +18,7 @@ from addin.core.fields import fold
 from addin.core.findings import Finding, finding
 from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register
-from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
+from addin.layout.blocks import Block, block_from_values, parse_address, trimmed
 from addin.layout.caselog import find_case_log, state_from_rows
 from addin.layout.cells import is_blank
 from addin.layout.counters import COUNTERS_HEADER, counters_from_rows
@@ -82,21 +82,20 @@ def read_block(sheet: Any, name: str) -> Block:
     return block_from_values(name, used.options(ndim=2).value, first_row, first_col)
 
 
-# Settings sheets are small and start near A1, so a fixed block from A1 holds them whole and
-# costs one call, where the used range costs two (its address, then its values). A sheet that
-# fills the block to its edge is read again the general way: nothing is ever cut short.
-SETTINGS_BLOCK = (400, 26)
-
-
 def read_settings_block(sheet: Any, name: str) -> Block:
-    """A settings sheet (Settings, Lists, Rules, Holidays) in one call, trimmed to its content."""
-    height, width = SETTINGS_BLOCK
-    values = sheet.range((1, 1), (height, width)).options(ndim=2).value or []
-    if any(v is not None for v in values[-1]) or any(row[-1] is not None for row in values):
-        if (problem := settings_address_finding(name, sheet.used_range.address)) is not None:
-            raise Refused(problem)
-        return read_block(sheet, name)
-    return trimmed(name, [[excel_value(v) for v in row] for row in values])
+    """A settings sheet (Settings, Lists, Rules, Holidays) whole, in two calls: its used range's
+    address, checked against the settings limit before any value is fetched (a stray cell far
+    away would make Excel hand over billions of empty cells), then its values. A fixed block
+    from A1 would cost one call but miss rows staff typed below a gap."""
+    used = sheet.used_range
+    address = used.address
+    if (problem := settings_address_finding(name, address)) is not None:
+        raise Refused(problem)
+    first_row, first_col = parse_address(address)
+    # Trimmed to the content, as the batch door reads it: formatting alone widens a used range.
+    block = trimmed(name, block_from_values(name, used.options(ndim=2).value, 1, 1).rows)
+    return Block(name, block.rows, block.first_row + first_row - 1,
+                 block.first_col + first_col - 1)
 
 
 def read_counters_sheet(sheet: Any, name: str, corner_text: str = COUNTERS_HEADER[0]) -> Block:
