@@ -21,11 +21,12 @@ from openpyxl.styles import PatternFill
 
 from addin.batch import run as run_module
 from addin.batch.run import _kept_whole, process_file
-from addin.batch.safety import WorkbookRefused
+from addin.batch.safety import WorkbookRefused, sheet_parts
 from addin.batch.stream import (
     KEEP_ROWS,
     RowsBelow,
     _cut,
+    _pieces,
     _row_parsed,
     _row_with_refs,
     _Styles,
@@ -208,8 +209,8 @@ def test_a_plain_sheet_is_cut_after_its_top_rows():
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n)
                     for n in range(1, 41))
     xml = b'<worksheet><dimension ref="A1:C40"/><sheetData>' + rows + b"</sheetData></worksheet>"
-    kept, last_row, last_col = _cut(io.BytesIO(xml))
-    assert (last_row, last_col) == (40, 3)
+    kept, last_row, last_col, last_filled = _cut(io.BytesIO(xml))
+    assert (last_row, last_col, last_filled) == (40, 3, 40)
     assert b'r="%d"' % KEEP_ROWS in kept and b'r="%d"' % (KEEP_ROWS + 1) not in kept
     assert kept.endswith(b"</sheetData></worksheet>")
 
@@ -238,7 +239,7 @@ def test_new_values_go_into_their_rows_in_column_order(tmp_path):
     below.put(32, 1, dt.datetime(2026, 3, 1), "yyyy-mm-dd")
     below.put(40, 5, None, None)
     out = io.BytesIO()
-    _write_edited_rows(io.BytesIO(src), out, below, _Styles(ws))
+    _write_edited_rows(_pieces(io.BytesIO(src)), out, below, _Styles(ws))
     xml = out.getvalue()
     assert xml.index(b'r="30"') < xml.index(b'r="32"') < xml.index(b'r="35"') < xml.index(
         b'r="40"')
@@ -342,9 +343,10 @@ def test_tricky_cells_below_the_cut_give_what_a_whole_load_gives(tmp_path, monke
 
 
 def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch):
-    """Only the cut sheets (their rows put back) and the two entries naming the carried shared
-    strings are compressed anew; openpyxl's other parts and the original's shared strings keep
-    the bytes they were stored with."""
+    """Only the cut sheets (their rows put back), the case log's two sheets (their rows written
+    as XML) and the two entries naming the carried shared strings are compressed anew;
+    openpyxl's other parts and the original's shared strings keep the bytes they were stored
+    with."""
     source = excel_style_book(tmp_path / "source.xlsx")
     written = []
     real = ZipWriter.write
@@ -352,8 +354,13 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
         written.append(name), real(self, name, data, date_time))[1])
     out = tmp_path / "out.xlsx"
     process_file(source, today=TODAY, user="test", output=out)
-    assert sorted(written) == ["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
-                               "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+    with zipfile.ZipFile(out) as archive:
+        parts = sheet_parts(archive)
+    logged = sorted(parts[title] for title in parts if title in ("Case log", "Case state"))
+    assert len(logged) == 2
+    assert sorted(written) == sorted(["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                                      "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                      *logged])
     with ZipSource(source) as before, ZipSource(out) as after:
         old = next(i for i in before.entries if i.filename == "xl/sharedStrings.xml")
         new = next(i for i in after.entries if "sharedStrings" in i.filename)

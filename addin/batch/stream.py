@@ -20,12 +20,13 @@ as it always was.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,9 @@ _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DATA_SPLIT = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*?>(.*?)</sheetData>", re.S)
 _FORMULA = re.compile(rb"<f\b[^>]*>")
 _SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
+# Merged ranges and links after the cells: openpyxl makes cells of those it reads.
+_RANGE_REFS = re.compile(rb'<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\sref="([^"]*)"')
+_LAST_ROW_OF_RANGE = re.compile(rb"(\d+)$")
 # Cell attributes that point into parts openpyxl does not keep (rich values, dynamic arrays).
 _METADATA = (b' cm="', b' vm="')
 
@@ -87,20 +91,23 @@ class CutSheet:
     """A sheet of which openpyxl holds only the top rows."""
 
     title: str
-    part: str  # its part in the original file
+    part: str  # its part in the original file ("" for a sheet the original lacks or keeps whole)
     last_row: int
     last_col: int  # per the original's dimension; 0 when it has none
     root: bytes = b""  # the original's <worksheet ...> start tag, for its namespace prefixes
+    last_filled: int = 0  # the last row holding a value (or a formula)
 
 
 @dataclass
 class RowsBelow:
-    """The run's new values for the rows of a cut sheet under its kept top: row -> col -> value
-    and number format, as the full door would have put them into cells."""
+    """The run's new values for the rows of a sheet under what openpyxl holds of it: row -> col
+    -> value and number format, as the full door would have put them into cells. ``fresh``: the
+    original's rows there are dropped (a sheet rewritten whole) rather than copied."""
 
     title: str
     first_row: int = KEEP_ROWS + 1
     cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
+    fresh: bool = False
 
     def put(self, row: int, col: int, value: Any, number_format: str | None) -> None:
         self.cells.setdefault(row, {})[col] = (value, number_format)
@@ -114,7 +121,7 @@ class CutBook:
     source: Path
     sheets: dict[str, CutSheet]
     strings: str | None  # the original's shared-strings part
-    below: RowsBelow | None = None
+    below: dict[str, RowsBelow] = field(default_factory=dict)
 
     def rows_below(self, title: str, first_col: int, last_col: int
                    ) -> list[tuple[int, tuple[Any, ...]]] | None:
@@ -126,28 +133,56 @@ class CutBook:
                           last_col)
 
     def edits(self, title: str) -> RowsBelow | None:
-        """Where a run puts its values for the rows under the top of ``title``."""
+        """Where a run puts its values for the rows under the top of ``title``; None when the
+        sheet was not cut (openpyxl holds all of it)."""
         if title not in self.sheets:
             return None
-        if self.below is None or self.below.title != title:
-            self.below = RowsBelow(title)
-        return self.below
+        return self.below.setdefault(title, RowsBelow(title))
+
+    def added(self, title: str) -> RowsBelow:
+        """Where a run puts the rows it adds to ``title`` under every row there is: cells that
+        are written as XML on saving, not made into openpyxl's objects (a first run logs a
+        creation event per case). Below the kept top of a cut sheet, else below openpyxl's last
+        row."""
+        if title in self.sheets:
+            return self.below.setdefault(title, RowsBelow(title))
+        taken = max((row for row, _ in self.wb[title]._cells), default=0)
+        return self.below.setdefault(title, RowsBelow(title, first_row=taken + 1))
+
+    def rewritten(self, title: str) -> RowsBelow:
+        """Where a run puts every row of ``title``, which it rewrites whole: openpyxl's cells of
+        the sheet are dropped and the original's rows are not copied."""
+        self.wb[title]._cells.clear()
+        self.below[title] = RowsBelow(title, first_row=1, fresh=True)
+        return self.below[title]
+
+    def last_filled(self, title: str) -> int:
+        """The last row of ``title`` holding a value, openpyxl's cells and the cut rows alike."""
+        held = max((row for (row, _), cell in self.wb[title]._cells.items()
+                    if cell.value is not None), default=0)
+        sheet = self.sheets.get(title)
+        return max(held, sheet.last_filled if sheet else 0)
 
     def save(self, path: Path | str) -> None:
         """Write the whole workbook: openpyxl's part, then the cut rows spliced back in."""
         path = Path(path)
         with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cut-") as folder:
-            rows = Path(folder) / "rows.xml"
-            if self.below is not None:
-                with zipfile.ZipFile(self.source) as original, rows.open("wb") as out:
-                    part = self.sheets[self.below.title].part
-                    with original.open(part) as src:
-                        _write_edited_rows(src, out, self.below, _Styles(self.wb[self.below.title]))
+            rows: dict[str, Path] = {}
+            with zipfile.ZipFile(self.source) as original:
+                for n, (title, below) in enumerate(self.below.items()):
+                    if not below.cells and not below.fresh:
+                        continue  # copied from the original as it was
+                    rows[title] = Path(folder) / f"rows{n}.xml"
+                    sheet = self.sheets.get(title)
+                    with rows[title].open("wb") as out, contextlib.ExitStack() as stack:
+                        pieces = () if below.fresh or sheet is None else \
+                            _pieces(stack.enter_context(original.open(sheet.part)))
+                        _write_edited_rows(pieces, out, below, _Styles(self.wb[title]))
             top = Path(folder) / "top.zip"
             self.wb.save(top)
             self._assemble(top, rows, path)
 
-    def _assemble(self, top_path: Path, rows: Path, path: Path) -> None:
+    def _assemble(self, top_path: Path, rows: dict[str, Path], path: Path) -> None:
         """The new file: openpyxl's parts copied as the bytes it compressed, the cut sheets with
         their rows below put back (deflated anew: they are new parts), and the original's
         shared strings copied as they were stored."""
@@ -155,17 +190,18 @@ class CutBook:
                 ZipSource(top_path) as top_bytes, ZipSource(self.source) as original_bytes, \
                 ZipWriter(path) as out:
             parts = sheet_parts(top)
-            cut = {parts[title]: sheet for title, sheet in self.sheets.items()}
+            spliced = {title: self.sheets.get(title) or CutSheet(title, "", 0, 0)
+                       for title in (*self.sheets, *rows)}
+            cut = {parts[title]: sheet for title, sheet in spliced.items()}
             names = set(top.namelist())
             strings = free_name(names, "xl/sharedStrings.xml") if self.strings else None
             for info in top_bytes.entries:
                 name = info.filename
                 if name in cut:
                     sheet = cut[name]
-                    edited = self.below if self.below and self.below.title == sheet.title \
-                        else None
-                    out.write(name, batched(_spliced(top.read(info), original, sheet, edited,
-                                                      rows)))
+                    out.write(name, batched(_spliced(top.read(info), original, sheet,
+                                                      self.below.get(sheet.title),
+                                                      rows.get(sheet.title))))
                 elif strings and name == "[Content_Types].xml":
                     out.write(name, insert_before(top.read(info), b"</Types>",
                                                    strings_override(strings)))
@@ -180,23 +216,24 @@ class CutBook:
 
 
 def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: RowsBelow | None,
-             rows: Path) -> Iterator[bytes]:
-    """A cut sheet's XML: openpyxl's ``xml`` with the rows below its top put back, from
-    ``rows`` (already edited) when the run wrote into the sheet, else from the original."""
+             rows: Path | None) -> Iterator[bytes]:
+    """A sheet's XML: openpyxl's ``xml`` with the rows below what it holds put in, from
+    ``rows`` (already edited) when the run wrote there, else (a cut sheet) from the original."""
     found = _DATA_SPLIT.search(xml)
     if found is None:
         raise ValueError(f"openpyxl wrote {sheet.title} without cells")
     head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
-    last_row, last_col = sheet.last_row, sheet.last_col
+    fresh = edited is not None and edited.fresh
+    last_row, last_col = (0, 0) if fresh else (sheet.last_row, sheet.last_col)
     if edited is not None and edited.cells:
         last_row = max(last_row, max(edited.cells))
         last_col = max(last_col, max(max(cols) for cols in edited.cells.values()))
     head = with_prefixes(widened(head, last_row, last_col), sheet.root)
     yield head + b"<sheetData>" + kept
-    if edited is not None:
+    if rows is not None:
         with rows.open("rb") as src:
             yield from iter(lambda: src.read(CHUNK), b"")
-    else:
+    elif sheet.part:
         with original.open(sheet.part) as src:
             yield from (piece for number, piece in _pieces(src) if number > KEEP_ROWS)
     yield b"</sheetData>" + tail
@@ -216,8 +253,9 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
             with archive.open(part) as stream:
                 done = _cut(stream)
             if done is not None:
-                light[part], last_row, last_col = done
-                cut[title] = CutSheet(title, part, last_row, last_col, root_tag(light[part]))
+                light[part], last_row, last_col, last_filled = done
+                cut[title] = CutSheet(title, part, last_row, last_col, root_tag(light[part]),
+                                      last_filled)
         if not cut:
             return None
         package = io.BytesIO()
@@ -234,19 +272,23 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
     return CutBook(wb, path, cut, strings)
 
 
-def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
-    """A sheet's XML with only its top rows, its last row and the last column its dimension
-    names; None when nothing lies below the top rows or the sheet cannot be cut."""
+def _cut(stream: IO[bytes]) -> tuple[bytes, int, int, int] | None:
+    """A sheet's XML with only its top rows, its last row, the last column its dimension names
+    and its last row holding a value; None when nothing lies below the top rows or the sheet
+    cannot be cut."""
     kept: list[bytes] = []
-    last_row, last_col = 0, 0
+    last_row, last_col, last_filled = 0, 0, 0
     masters: set[bytes] = set()  # shared formulas defined in the kept rows
     try:
         for number, piece in _pieces(stream):
             if number == 0:
                 last_col = dimension_last_col(piece)
+            if number == -1 and _reaches_below_top(piece):
+                return None
             if number <= KEEP_ROWS:
                 kept.append(piece)
                 masters.update(_shared_formulas(piece, masters=True))
+                last_filled = number if number > 0 and _filled(piece) else last_filled
                 continue
             if any(mark in piece for mark in _METADATA):
                 return None
@@ -255,11 +297,28 @@ def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
             if masters and not masters.isdisjoint(_shared_formulas(piece)):
                 return None
             last_row = number
+            last_filled = number if _filled(piece) else last_filled
     except _NotPlain:
         return None
     if not last_row:
         return None
-    return b"".join(kept), last_row, last_col
+    return b"".join(kept), last_row, last_col, last_filled
+
+
+def _filled(row: bytes) -> bool:
+    """Whether a row's XML holds a value, inline text or a formula."""
+    return b"<v>" in row or b"<is>" in row or b"<f" in row
+
+
+def _reaches_below_top(tail: bytes) -> bool:
+    """Whether a merged range or a link after a sheet's cells reaches below the kept rows:
+    openpyxl would make cells there, so the sheet is loaded whole (found here, before the load,
+    rather than by loading the workbook a second time)."""
+    for ref in _RANGE_REFS.findall(tail):
+        last = _LAST_ROW_OF_RANGE.search(ref.split(b":")[-1].strip())
+        if last is None or int(last.group(1)) > KEEP_ROWS:
+            return True
+    return False
 
 
 def _shared_formulas(piece: bytes, masters: bool = False) -> set[bytes]:
@@ -357,8 +416,10 @@ class _Styles:
         return self.known[key]
 
 
-def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles: _Styles) -> None:
-    """The rows under the kept top, each as it was or with the run's values written in."""
+def _write_edited_rows(pieces: Iterable[tuple[int, bytes]], out: IO[bytes], below: RowsBelow,
+                       styles: _Styles) -> None:
+    """The rows under the kept top, each as it was (``pieces``: the original's, none for a
+    sheet written anew) or with the run's values written in."""
     pending = sorted(below.cells)
     at = 0
     epoch = styles.ws.parent.epoch
@@ -367,7 +428,7 @@ def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles:
         return _row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
                          epoch)
 
-    for number, piece in _pieces(src):
+    for number, piece in pieces:
         if number <= KEEP_ROWS:
             continue
         while at < len(pending) and pending[at] < number:

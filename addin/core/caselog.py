@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from .findings import Finding, finding
@@ -47,20 +48,41 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
     that stamps the time as it writes.
     """
     before = _state(last).set_index("case_no") if len(last) else None
+    if before is not None:
+        before = before[~before.index.duplicated()]  # a state edited by hand: its first row
     now = _paused(_state(cases), before)
+    numbers = now["case_no"].to_numpy(dtype=object)
+    known = np.zeros(len(now), dtype=bool) if before is None else \
+        now["case_no"].isin(before.index).to_numpy()
+    old = before.reindex(numbers[known]) if before is not None else None
+    # Which watched fields changed, per known case: compared column by column, not row by row.
+    changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
+    for key, flags in changed.items():
+        flags[known] = [not _same(a, b) for a, b in
+                        zip(old[key].to_numpy(dtype=object),
+                            now[key].to_numpy(dtype=object)[known], strict=True)]
+    olds = {key: np.full(len(now), None, dtype=object) for key in _WATCHED}
+    for key, values in olds.items():
+        if old is not None:
+            values[known] = old[key].to_numpy(dtype=object)
+    news = {key: now[key].to_numpy(dtype=object) for key in _WATCHED}
     events: list[tuple] = []
     findings: list[Finding] = []
-    for row, case in now.iterrows():
-        number = case["case_no"]
-        if before is None or number not in before.index:
+    touched = ~known | np.logical_or.reduce([flags for flags in changed.values()])
+    rows = now.index.to_numpy()
+    for at in np.flatnonzero(touched):
+        number = numbers[at]
+        if not known[at]:
             events.append((number, when, "Created", None, number, BY, None))
             continue
-        old = before.loc[number]
-        events += _changes(number, old, case, when)
-        if _backwards(old["status"], case["status"]) and register is not None:
-            findings.append(finding("status-backwards", register.cell(int(row), "status"),
-                                    field="status", value=case["status"], row=int(row),
-                                    before=old["status"]))
+        events += [_event(number, key, olds[key][at], news[key][at], when)
+                   for key in _WATCHED if changed[key][at]]
+    for at in np.flatnonzero(known & changed["status"]):
+        if _backwards(olds["status"][at], news["status"][at]) and register is not None:
+            row = int(rows[at])
+            findings.append(finding("status-backwards", register.cell(row, "status"),
+                                    field="status", value=news["status"][at], row=row,
+                                    before=olds["status"][at]))
     kept = last[~last["case_no"].isin(now["case_no"])] if len(last) else last
     state = pd.concat([kept, now], ignore_index=True) if len(kept) else now.reset_index(drop=True)
     log = pd.DataFrame(events, columns=list(EVENT_COLUMNS), dtype=object)
@@ -99,18 +121,15 @@ def _paused(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
 _WAITING = "Waiting on customer"
 
 
-def _changes(number: str, old: pd.Series, new: pd.Series, when: dt.datetime) -> list[tuple]:
-    events = []
-    for key, event in _WATCHED.items():
-        if _same(old[key], new[key]):
-            continue
-        if key == "status" and new[key] == "Reopened":
-            event = "Reopened"
-        elif key == "severity" and new[key] == "Escalated":
-            event = "Escalated"
-        note = _DEADLINE_NOTES.get(key)
-        events.append((number, when, event, _shown(old[key]), _shown(new[key]), BY, note))
-    return events
+def _event(number: str, key: str, old: object, new: object, when: dt.datetime | None
+           ) -> tuple:
+    """The event for a change of watched field ``key`` of case ``number``."""
+    event = _WATCHED[key]
+    if key == "status" and new == "Reopened":
+        event = "Reopened"
+    elif key == "severity" and new == "Escalated":
+        event = "Escalated"
+    return (number, when, event, _shown(old), _shown(new), BY, _DEADLINE_NOTES.get(key))
 
 
 _DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",
@@ -120,6 +139,8 @@ _DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",
 def _same(old: object, new: object) -> bool:
     if old is None or new is None:
         return old is None and new is None
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return old == new  # as Timestamps compare (a Timestamp is a datetime): no conversion
     if isinstance(old, dt.date) or isinstance(new, dt.date):
         return pd.Timestamp(old) == pd.Timestamp(new)
     return str(old).strip() == str(new).strip()
