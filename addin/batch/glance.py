@@ -68,6 +68,7 @@ class Glance:
     below: list[Row] | None
     first_below: int = HEADER_SCAN_ROWS + 1
     state: Any = None  # the Case state sheet's rows (caselog.StoredState), read apart
+    strings: list[str] | None = None  # the shared strings, which openpyxl's load then reuses
 
 
 class _Extras:
@@ -189,13 +190,13 @@ class _Look:
         # The case log's last known state: a row per case, read as values, never as cells.
         state = stored_state_in(self.archive, self.book)
         if loc is None or self.whole(loc.sheet):
-            return Glance(self.wb, loc, None, state=state)
+            return Glance(self.wb, loc, None, state=state, strings=self.book.strings)
         below, extras = self._below(loc)
         if extras.merged or extras.links or self._has_comments(self.parts[loc.sheet]):
             raise _GiveUp  # openpyxl's load would make cells of these in the register's sheet
         for sqref, kind, formulas in extras.rules:
             loc.ws.conditional_formatting.add(sqref, Rule(type=kind, formula=formulas))
-        return Glance(self.wb, loc, below, state=state)
+        return Glance(self.wb, loc, below, state=state, strings=self.book.strings)
 
     def _sheet_count(self) -> int:
         book = workbook_part(part_relationships(self.archive, "", self.names).values())

@@ -48,6 +48,7 @@ from .caselog import (
     stored_state_of,
 )
 from .glance import Glance, glance
+from .memo import default_memo
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
 from .safety.merged import check_merged_writes
@@ -161,7 +162,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
                 return _report(path, target, work, timings, changed=False)
         # Something changes: load what the run edits into openpyxl.
         clock = time.perf_counter()
-        wb, cut = open_for_run(path)
+        wb, cut = open_for_run(path, look.strings if look is not None else None)
         loc = _located(path, wb)
         if work is not None and _same_inputs(work, wb, cut, loc):
             work.wb, work.loc = wb, loc  # the outcome worked out from the look holds
@@ -228,7 +229,7 @@ def _work(path: Path, wb: Any, loc: RegisterLocation,
     timings["read"] = timings.get("read", 0.0) + _lap(clock)
     clock = time.perf_counter()
     outcome = process(register, grids, today, counters,
-                      last_state=read_case_state(wb, stored))
+                      last_state=read_case_state(wb, stored), memo=default_memo())
     _check_room(path, loc, outcome, below)
     check_merged_writes(path, loc, outcome.changes)
     figures = None
@@ -322,12 +323,12 @@ def check_kind(path: Path) -> None:
         raise WorkbookRefused(SAYS["not_a_workbook"].format(file=path.name))
 
 
-def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
+def open_for_run(path: Path, strings: list[str] | None = None) -> tuple[Any, CutBook | None]:
     """The workbook for a run: with its big sheets cut short where that is possible (stream.py),
-    else loaded whole."""
+    else loaded whole. ``strings``: its shared strings, when a look at it read them."""
     _must_exist(path)
     try:
-        cut = open_cut(path, keep_vba=_has_vba(path), whole=_kept_whole)
+        cut = open_cut(path, keep_vba=_has_vba(path), whole=_kept_whole, shared=strings)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         cut = None  # the whole load below says what is wrong with the file
     return (cut.wb, cut) if cut else (open_workbook(path), None)

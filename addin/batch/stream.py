@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.compat import safe_string
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from addin.layout.register import HEADER_SCAN_ROWS
 
@@ -56,7 +57,7 @@ from .cutparts import (
 )
 from .safety import sheet_parts
 from .safety.saving import close_archives
-from .sheetxml import rows_below
+from .sheetxml import read_shared_strings, rows_below
 from .writeback import clean_text, put_value
 from .zipcopy import ZipSource, ZipWriter, batched
 
@@ -239,11 +240,13 @@ def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: Row
     yield b"</sheetData>" + tail
 
 
-def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
+def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool],
+             shared: list[str] | None = None) -> CutBook | None:
     """``path`` loaded with its big sheets cut short; None when no sheet needs or allows it.
 
     ``whole(title)`` names the sheets that must be loaded whole whatever their size (the settings
-    sheets the run reads, the sheets it rebuilds).
+    sheets the run reads, the sheets it rebuilds). ``shared``: the file's shared strings, when
+    the caller read them already (sheetxml.Workbook).
     """
     with zipfile.ZipFile(path) as archive:
         cut, light = {}, {}
@@ -263,13 +266,31 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
             for info in archive.infolist():
                 out.writestr(info.filename, light.get(info.filename) or archive.read(info))
         strings = strings_part(archive)
-    wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
+    reader = _Reader(package, keep_vba=keep_vba, rich_text=False, strings=shared)
+    reader.read()
+    wb = reader.wb
     unclean = {title for title in cut if not _cut_cleanly(wb[title])}
     if unclean:  # load those whole (a small card with merged cells), still cut the big register
         close_archives(wb)
-        return open_cut(path, keep_vba, lambda t: whole(t) or t in unclean) \
+        return open_cut(path, keep_vba, lambda t: whole(t) or t in unclean, shared) \
             if len(unclean) < len(cut) else None
     return CutBook(wb, path, cut, strings)
+
+
+class _Reader(ExcelReader):
+    """openpyxl's load, with the shared strings read by the expat reader (or handed over read):
+    it gives the very strings openpyxl's own reading gives (sheetxml's differential tests hold it
+    to that), in a fraction of the time, and a big register's strings were most of the load."""
+
+    def __init__(self, *args: Any, strings: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.given = strings
+
+    def read_strings(self) -> None:
+        found = self.package.find(SHARED_STRINGS)
+        if found is not None:
+            self.shared_strings = self.given if self.given is not None else \
+                read_shared_strings(self.archive, found.PartName[1:])
 
 
 def _cut(stream: IO[bytes]) -> tuple[bytes, int, int, int] | None:
@@ -424,9 +445,11 @@ def _write_edited_rows(pieces: Iterable[tuple[int, bytes]], out: IO[bytes], belo
     at = 0
     epoch = styles.ws.parent.epoch
 
-    def new_row(number: int) -> bytes:  # a row the file does not have yet
-        return _row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
-                         epoch)
+    def new_row(number: int) -> bytes:  # a row the file does not have yet: its cells in order
+        suffix, cells = b"%d" % number, below.cells[number]
+        return b'<row r="%s">%s</row>' % (suffix, b"".join(
+            _cell_xml(_letter(col) + suffix, *styles.of(0, value, number_format), value, epoch)
+            for col, (value, number_format) in sorted(cells.items())))
 
     for number, piece in pieces:
         if number <= KEEP_ROWS:

@@ -56,16 +56,13 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
         now["case_no"].isin(before.index).to_numpy()
     old = before.reindex(numbers[known]) if before is not None else None
     # Which watched fields changed, per known case: compared column by column, not row by row.
-    changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
-    for key, flags in changed.items():
-        flags[known] = [not _same(a, b) for a, b in
-                        zip(old[key].to_numpy(dtype=object),
-                            now[key].to_numpy(dtype=object)[known], strict=True)]
-    olds = {key: np.full(len(now), None, dtype=object) for key in _WATCHED}
-    for key, values in olds.items():
-        if old is not None:
-            values[known] = old[key].to_numpy(dtype=object)
     news = {key: now[key].to_numpy(dtype=object) for key in _WATCHED}
+    olds = {key: np.full(len(now), None, dtype=object) for key in _WATCHED}
+    changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
+    for key in _WATCHED if old is not None else ():
+        olds[key][known] = old[key].to_numpy(dtype=object)
+        changed[key][known] = [not _same(a, b) for a, b in
+                               zip(olds[key][known], news[key][known], strict=True)]
     events: list[tuple] = []
     findings: list[Finding] = []
     touched = ~known | np.logical_or.reduce([flags for flags in changed.values()])
