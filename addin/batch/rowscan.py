@@ -108,8 +108,8 @@ class _Scan:
                 col = self.columns.get(letters)
                 if col is None:
                     col = self.columns[letters] = column_index_from_string(letters.decode())
-                if not first <= col <= last:
-                    continue
+                if not first <= col <= last or not (value or is_open):
+                    continue  # outside the columns asked for, or empty: None, as expat reads it
                 # The kinds a register is made of, inline here: a call per cell is dear.
                 if kind == b"inlineStr" and is_open and b"&" not in inline and b"\r" not in inline:
                     text = inline.decode("utf-8")

@@ -563,10 +563,21 @@ def _cell_xml(ref: bytes, style: int, kind: str, value: Any, epoch: Any) -> byte
     if value is None:
         return b'<c r="%s"%s/>' % (ref, s)
     if kind == "s":
-        text = escape(clean_text(value), {"\r": "&#13;"}).encode()
         return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
-            ref, s, text)
+            ref, s, _text_xml(value))
     if kind == "d":
-        value, kind = to_excel(value, epoch), "n"
+        return b'<c r="%s"%s t="n"><v>%s</v></c>' % (ref, s, _serial(value, epoch))
     return b'<c r="%s"%s t="%s"><v>%s</v></c>' % (ref, s, kind.encode(),
                                                  safe_string(value).encode())
+
+
+# A run writes the same texts (statuses, categories, event names) and days (deadlines) into
+# thousands of cells: each is escaped or converted once.
+@functools.lru_cache(maxsize=1 << 16)
+def _text_xml(text: str) -> bytes:
+    return escape(clean_text(text), {"\r": "&#13;"}).encode()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _serial(value: Any, epoch: Any) -> bytes:
+    return safe_string(to_excel(value, epoch)).encode()
