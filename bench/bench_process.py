@@ -8,6 +8,10 @@ memory; a second run over its own output (nothing to change: the file is only re
 The batch door pauses Python's cyclic garbage collector for a run (see addin.batch.run); the
 bare load + save is also measured with it paused, so that the gain from that alone shows.
 
+The suggester keeps what its model said in a memo (addin.batch.memo): each measured first run
+starts with an empty memo, so it trains; the second run finds the memo the first one left, as a
+run the next day over labels nobody changed does.
+
     python bench/bench_process.py [--rows 10000 50000] [--repeat 1] [--keep DIR]
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -66,6 +71,9 @@ def measure(rows: int, folder: Path, repeat: int) -> dict:
                             "paused"))
         work = folder / "work.xlsx"
         shutil.copy(source, work)
+        memo = folder / "memo"
+        shutil.rmtree(memo, ignore_errors=True)  # the first run trains
+        os.environ["COMPLAINT_RECORD_CACHE"] = str(memo)
         runs.append(child(CHILD_PROCESS, str(work), str(folder / "processed.xlsx"),
                           TODAY.isoformat()))
     best_base, best_paused, best_run = best(bases), best(paused), best(runs)

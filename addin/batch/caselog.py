@@ -121,13 +121,9 @@ def _append_events(wb: Workbook, rows: list[tuple], lang: str, cut: CutBook | No
         _style_header(ws, len(header), CASE_LOG_WIDTHS)
         last = 1
     added = cut.added(ws.title) if cut is not None else None
+    formats = _Formats()
     for r, values in enumerate(rows, last + 1):
-        for col, value in enumerate(values, 1):
-            if value is None:
-                continue
-            number_format = (DATETIME_FORMAT if col == 2 else
-                             DATE_FORMAT if hasattr(value, "year") else None)
-            _put(ws, added, r, col, value, number_format)
+        _put_row(ws, added, r, values, formats.of(values, DATETIME_FORMAT))
 
 
 def _write_state(wb: Workbook, rows: list[tuple], cut: CutBook | None) -> None:
@@ -140,16 +136,33 @@ def _write_state(wb: Workbook, rows: list[tuple], cut: CutBook | None) -> None:
             ws.delete_rows(1, ws.max_row)
     ws.sheet_state = "hidden"  # staff read the Case log; this is what the next run compares
     rewritten = cut.rewritten(ws.title) if cut is not None else None
+    formats = _Formats()
     for r, values in enumerate(rows, 1):
-        for col, value in enumerate(values, 1):
-            if value is not None:
-                _put(ws, rewritten, r, col, value, DATE_FORMAT if hasattr(value, "year") else None)
+        _put_row(ws, rewritten, r, values, formats.of(values))
 
 
-def _put(ws: Any, below: RowsBelow | None, row: int, col: int, value: Any,
-         number_format: str | None) -> None:
-    """A value into an openpyxl cell, or as XML written when saving where ``below`` takes it."""
+class _Formats:
+    """Each value's number format: dates as dates, the Case log's Time (column B) as a date
+    and time; the same tuple for every row of one shape."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[bool, ...], tuple[str | None, ...]] = {}
+
+    def of(self, values: tuple[Any, ...], second: str | None = None) -> tuple[str | None, ...]:
+        dated = tuple(hasattr(value, "year") for value in values)
+        if dated not in self.known:
+            self.known[dated] = tuple(
+                second if col == 2 and second else DATE_FORMAT if is_date else None
+                for col, is_date in enumerate(dated, 1))
+        return self.known[dated]
+
+
+def _put_row(ws: Any, below: RowsBelow | None, row: int, values: tuple[Any, ...],
+             formats: tuple[str | None, ...]) -> None:
+    """A row into openpyxl's cells, or as XML written when saving where ``below`` takes it."""
     if below is not None and row >= below.first_row:
-        below.put(row, col, value, number_format)
-    else:
-        put_value(ws.cell(row=row, column=col), value, number_format)
+        below.put_row(row, tuple(values), formats)
+        return
+    for col, (value, number_format) in enumerate(zip(values, formats, strict=True), 1):
+        if value is not None:
+            put_value(ws.cell(row=row, column=col), value, number_format)

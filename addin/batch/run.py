@@ -31,6 +31,7 @@ from addin.core.pipeline import Outcome, Summary, process
 from addin.core.text import Lang, Text
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
+from addin.layout.memo import default_memo
 from addin.layout.sheets import (
     FINDINGS_SHEET,
     GRID_ROLES,
@@ -48,7 +49,6 @@ from .caselog import (
     stored_state_of,
 )
 from .glance import Glance, glance
-from .memo import default_memo
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
 from .safety.merged import check_merged_writes
@@ -163,6 +163,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         # Something changes: load what the run edits into openpyxl.
         clock = time.perf_counter()
         wb, cut = open_for_run(path, look.strings if look is not None else None)
+        look = None  # the bare workbook and the strings: the loaded workbook takes over
         loc = _located(path, wb)
         if work is not None and _same_inputs(work, wb, cut, loc):
             work.wb, work.loc = wb, loc  # the outcome worked out from the look holds

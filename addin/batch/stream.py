@@ -109,9 +109,41 @@ class RowsBelow:
     first_row: int = KEEP_ROWS + 1
     cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
     fresh: bool = False
+    # Whole rows from column A (values, number formats), kept as given: a row per case of the
+    # case log's sheets costs a tuple, not a dict of cells.
+    rows: dict[int, tuple[tuple[Any, ...], tuple[str | None, ...]]] = field(default_factory=dict)
 
     def put(self, row: int, col: int, value: Any, number_format: str | None) -> None:
+        if row in self.rows:
+            self.cells[row] = self.cells_of(row)
+            del self.rows[row]
         self.cells.setdefault(row, {})[col] = (value, number_format)
+
+    def put_row(self, row: int, values: tuple[Any, ...], formats: tuple[str | None, ...]
+                ) -> None:
+        """Row ``row`` from column A: ``values`` (None: no cell) in ``formats``."""
+        self.cells.pop(row, None)
+        self.rows[row] = (values, formats)
+
+    def cells_of(self, row: int) -> dict[int, tuple[Any, str | None]]:
+        if row not in self.rows:
+            return self.cells[row]
+        values, formats = self.rows[row]
+        return {col: (value, number_format) for col, (value, number_format)
+                in enumerate(zip(values, formats, strict=True), 1) if value is not None}
+
+    def numbers(self) -> list[int]:
+        """The rows written, in order."""
+        return sorted({*self.cells, *self.rows})
+
+    def extent(self) -> tuple[int, int]:
+        """The last row and the last column written (0, 0 when none)."""
+        numbers = {*self.cells, *self.rows}
+        if not numbers:
+            return 0, 0
+        cols = [max(cols) for cols in self.cells.values() if cols]
+        cols += [len(values) for values, _ in self.rows.values()]
+        return max(numbers), max(cols, default=0)
 
 
 @dataclass
@@ -171,7 +203,7 @@ class CutBook:
             rows: dict[str, Path] = {}
             with zipfile.ZipFile(self.source) as original:
                 for n, (title, below) in enumerate(self.below.items()):
-                    if not below.cells and not below.fresh:
+                    if not below.cells and not below.rows and not below.fresh:
                         continue  # copied from the original as it was
                     rows[title] = Path(folder) / f"rows{n}.xml"
                     sheet = self.sheets.get(title)
@@ -226,9 +258,9 @@ def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: Row
     head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
     fresh = edited is not None and edited.fresh
     last_row, last_col = (0, 0) if fresh else (sheet.last_row, sheet.last_col)
-    if edited is not None and edited.cells:
-        last_row = max(last_row, max(edited.cells))
-        last_col = max(last_col, max(max(cols) for cols in edited.cells.values()))
+    if edited is not None:
+        written_row, written_col = edited.extent()
+        last_row, last_col = max(last_row, written_row), max(last_col, written_col)
     head = with_prefixes(widened(head, last_row, last_col), sheet.root)
     yield head + b"<sheetData>" + kept
     if rows is not None:
@@ -441,12 +473,12 @@ def _write_edited_rows(pieces: Iterable[tuple[int, bytes]], out: IO[bytes], belo
                        styles: _Styles) -> None:
     """The rows under the kept top, each as it was (``pieces``: the original's, none for a
     sheet written anew) or with the run's values written in."""
-    pending = sorted(below.cells)
+    pending = below.numbers()
     at = 0
     epoch = styles.ws.parent.epoch
 
     def new_row(number: int) -> bytes:  # a row the file does not have yet: its cells in order
-        suffix, cells = b"%d" % number, below.cells[number]
+        suffix, cells = b"%d" % number, below.cells_of(number)
         return b'<row r="%s">%s</row>' % (suffix, b"".join(
             _cell_xml(_letter(col) + suffix, *styles.of(0, value, number_format), value, epoch)
             for col, (value, number_format) in sorted(cells.items())))
@@ -458,7 +490,7 @@ def _write_edited_rows(pieces: Iterable[tuple[int, bytes]], out: IO[bytes], belo
             out.write(new_row(pending[at]))
             at += 1
         if at < len(pending) and pending[at] == number:
-            out.write(_edited_row(piece, number, below.cells[number], styles, epoch))
+            out.write(_edited_row(piece, number, below.cells_of(number), styles, epoch))
             at += 1
         else:
             out.write(piece)
@@ -573,11 +605,11 @@ def _cell_xml(ref: bytes, style: int, kind: str, value: Any, epoch: Any) -> byte
 
 # A run writes the same texts (statuses, categories, event names) and days (deadlines) into
 # thousands of cells: each is escaped or converted once.
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _text_xml(text: str) -> bytes:
     return escape(clean_text(text), {"\r": "&#13;"}).encode()
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _serial(value: Any, epoch: Any) -> bytes:
     return safe_string(to_excel(value, epoch)).encode()

@@ -21,6 +21,7 @@ import xlwings as xw
 
 from addin import __version__
 from addin.layout.log import RunInfo, current_user
+from addin.layout.memo import default_memo
 from addin.layout.sheets import ANALYSIS_SHEETS, is_named
 
 from . import feedback
@@ -88,7 +89,7 @@ def _press(book: Any, macro: str, today: dt.date | None, when: dt.datetime | Non
         from addin.core.pipeline import process
 
         outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters,
-                          last_state=case_state(snap))
+                          last_state=case_state(snap), memo=default_memo())
         lang = outcome.lang
         run = RunInfo(when or dt.datetime.now().replace(microsecond=0), current_user(), __version__,
                       feedback.TITLES[macro][0])

@@ -1,8 +1,9 @@
-"""The batch door's memo for the suggester (``addin.core.suggest.Memo``): JSON files in the user's
+"""The doors' memo for the suggester (``addin.core.suggest.Memo``): JSON files in the user's
 cache folder, one per model, the most recent few kept.
 
 A run over a register whose labels did not change trains the very model the last run trained;
 the memo hands back what that model said, which on 50,000 rows is most of such a run's work.
+Both doors use the same folder, so a button press after a night's batch finds the batch's model.
 Nothing in a workbook depends on the memo being there: a missing, unreadable or damaged entry is
 a model trained anew. ``COMPLAINT_RECORD_CACHE`` names another folder, or none ("off").
 """
