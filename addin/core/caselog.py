@@ -61,8 +61,10 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
     changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
     for key in _WATCHED if old is not None else ():
         olds[key][known] = old[key].to_numpy(dtype=object)
-        changed[key][known] = [not _same(a, b) for a, b in
-                               zip(olds[key][known], news[key][known], strict=True)]
+        # Equal values of one type are the same value (the quick, common case); _same settles
+        # the rest (a date kept as a datetime against a Timestamp, text up to spaces).
+        changed[key][known] = [not (a is b or (type(a) is type(b) and a == b) or _same(a, b))
+                               for a, b in zip(olds[key][known], news[key][known], strict=True)]
     events: list[tuple] = []
     findings: list[Finding] = []
     touched = ~known | np.logical_or.reduce([flags for flags in changed.values()])
