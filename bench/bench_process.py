@@ -54,9 +54,13 @@ print(json.dumps({**report.timings, "total": total, "changed": report.summary.ce
 
 
 def make_workbook(path: Path, rows: int) -> None:
-    from addin.demo import write_demo_workbook
-
-    write_demo_workbook(path, rows=rows, lang="zh-CN", today=TODAY)
+    """The demo workbook, written by a child process: Linux keeps a process's peak memory across
+    the exec that starts each measuring child, so a parent grown by writing the workbook would
+    raise every child's ru_maxrss to its own."""
+    child("from addin.demo import write_demo_workbook; import datetime as dt, json, sys; "
+          "write_demo_workbook(sys.argv[1], rows=int(sys.argv[2]), lang='zh-CN', "
+          "today=dt.date.fromisoformat(sys.argv[3])); print(json.dumps({}))",
+          str(path), str(rows), TODAY.isoformat())
 
 
 def measure(rows: int, folder: Path, repeat: int) -> dict:
