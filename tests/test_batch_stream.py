@@ -386,3 +386,27 @@ def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, i
     parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
     assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
     assert fast.count(b'r="C30"') == 1
+
+
+def test_a_second_run_appends_to_a_cut_case_log_as_a_whole_run_does(tmp_path, monkeypatch):
+    """After a first run the case log's sheets hold a row per case, so the next run cuts them
+    like the register: the events it appends and the state it rewrites, written as XML when
+    saving, read back as what openpyxl's cells give."""
+    source = excel_style_book(tmp_path / "source.xlsx")
+    process_file(source, today=TODAY, user="test")
+    wb = load_workbook(source)
+    ws = wb["Complaints"]
+    header = next(row for row in ws.iter_rows(max_row=KEEP_ROWS) if "Status" in
+                  [c.value for c in row])
+    status = next(c.column for c in header if c.value == "Status")
+    row = KEEP_ROWS + 30
+    before = ws.cell(row, status).value
+    ws.cell(row, status).value = "Reopened" if before == "Closed" else "Closed"  # forwards
+    wb.save(source)
+    assert {"Case log", "Case state"} <= set(open_cut(source, False, _kept_whole).sheets)
+    cut, whole = run_both(source, tmp_path, monkeypatch)
+    assert snapshot(cut) == snapshot(whole)
+    log = [r for r in load_workbook(cut)["Case log"].iter_rows(values_only=True)]
+    appended = log[next(i for i, r in enumerate(log) if r[2] in ("Status", "Reopened")):]
+    assert appended[0][3] == before and len(appended) <= 5  # the change, at the end
+    assert not process_file(cut, today=TODAY, user="test").changed
