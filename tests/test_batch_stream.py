@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
 from addin.batch import run as run_module
+from addin.batch.cutrows import _row_parsed, _row_with_refs, _Styles, _write_edited_rows
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused, sheet_parts
 from addin.batch.stream import (
@@ -27,10 +28,6 @@ from addin.batch.stream import (
     RowsBelow,
     _cut,
     _pieces,
-    _row_parsed,
-    _row_with_refs,
-    _Styles,
-    _write_edited_rows,
     open_cut,
 )
 from addin.batch.zipcopy import ZipSource, ZipWriter
