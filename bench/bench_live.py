@@ -11,7 +11,7 @@ cells into the values xlwings would hand over, and back) stands for Excel's side
 it is printed apart, and the door's Python time is the rest. Target: under 3 s of the door's
 Python at 50,000 rows, with as many calls to Excel as at 10 rows.
 
-    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N]
+    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N] [--memo DIR]
 """
 
 from __future__ import annotations
@@ -127,6 +127,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N costliest functions of each press (cProfile)")
+    parser.add_argument("--memo", type=Path, help="keep the suggester's memo here (a second "
+                        "run then finds the models the first trained) instead of an empty one")
     args = parser.parse_args()
     clock = Clock()
     instrumented(clock)
@@ -138,8 +140,9 @@ def main() -> None:
             if not path.exists():
                 make_workbook(path, rows)
             # An empty memo for the suggester (addin.layout.memo): the press trains its model,
-            # as the first press on a register no run has seen does.
-            os.environ["COMPLAINT_RECORD_CACHE"] = tempfile.mkdtemp(dir=tmp)
+            # as the first press on a register no run has seen does (--memo: a kept one).
+            os.environ["COMPLAINT_RECORD_CACHE"] = str(args.memo) if args.memo else \
+                tempfile.mkdtemp(dir=tmp)
             report(rows, press_run_all(path, clock, args.profile), clock)
 
 
