@@ -11,13 +11,14 @@ cells into the values xlwings would hand over, and back) stands for Excel's side
 it is printed apart, and the door's Python time is the rest. Target: under 3 s of the door's
 Python at 50,000 rows, with as many calls to Excel as at 10 rows.
 
-    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N]
+    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N] [--memo DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -126,6 +127,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N costliest functions of each press (cProfile)")
+    parser.add_argument("--memo", type=Path, help="keep the suggester's memo here (a second "
+                        "run then finds the models the first trained) instead of an empty one")
     args = parser.parse_args()
     clock = Clock()
     instrumented(clock)
@@ -136,6 +139,10 @@ def main() -> None:
             path = folder / f"bench-{rows}.xlsx"
             if not path.exists():
                 make_workbook(path, rows)
+            # An empty memo for the suggester (addin.memo): the press trains its model,
+            # as the first press on a register no run has seen does (--memo: a kept one).
+            os.environ["COMPLAINT_RECORD_CACHE"] = str(args.memo) if args.memo else \
+                tempfile.mkdtemp(dir=tmp)
             report(rows, press_run_all(path, clock, args.profile), clock)
 
 

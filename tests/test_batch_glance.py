@@ -14,6 +14,7 @@ from openpyxl.comments import Comment
 from test_batch_stream import excel_style_book, tricky_book
 
 from addin.batch import run as run_module
+from addin.batch.caselog import _stored_state
 from addin.batch.glance import glance
 from addin.batch.run import _kept_whole, _work, open_for_run, process_file
 from addin.batch.sheets import find_register
@@ -59,7 +60,7 @@ def test_a_first_run_works_the_outcome_out_once(tmp_path, monkeypatch):
 def _by_look(path: Path):
     look = glance(path, _kept_whole)
     assert look is not None and look.below  # the register was read below its top
-    return _work(path, look.wb, look.loc, look.below, TODAY, True, {})
+    return _work(path, look.wb, look.loc, look.below, look.state, TODAY, True, {})
 
 
 def _by_load(path: Path):
@@ -67,7 +68,9 @@ def _by_load(path: Path):
     loc = find_register(wb)
     below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
         if cut else None
-    return _work(path, wb, loc, below, TODAY, True, {})
+    # The case log's state as openpyxl's whole load reads it, against the look's own reading.
+    stored = _stored_state(load_workbook(path))
+    return _work(path, wb, loc, below, stored, TODAY, True, {})
 
 
 @pytest.mark.parametrize("book", ["demo", "processed demo", "tricky cells", "excel style"])
@@ -83,6 +86,9 @@ def test_the_look_reads_what_openpyxl_loads(tmp_path, book):
     pd.testing.assert_frame_equal(looked.outcome.register.rows, loaded.outcome.register.rows)
     assert looked.grids == loaded.grids and looked.counters == loaded.counters
     assert looked.outcome.findings == loaded.outcome.findings
+    pd.testing.assert_frame_equal(looked.outcome.last_state, loaded.outcome.last_state)
+    pd.testing.assert_frame_equal(looked.outcome.case_state, loaded.outcome.case_state)
+    pd.testing.assert_frame_equal(looked.outcome.case_events, loaded.outcome.case_events)
     assert looked.outcome.changes.keys() == loaded.outcome.changes.keys()
     for key, values in looked.outcome.changes.items():
         pd.testing.assert_series_equal(values, loaded.outcome.changes[key])

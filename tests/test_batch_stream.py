@@ -20,16 +20,14 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
 from addin.batch import run as run_module
+from addin.batch.cutrows import _row_parsed, _row_with_refs, _Styles, _write_edited_rows
 from addin.batch.run import _kept_whole, process_file
-from addin.batch.safety import WorkbookRefused
+from addin.batch.safety import WorkbookRefused, sheet_parts
 from addin.batch.stream import (
     KEEP_ROWS,
     RowsBelow,
     _cut,
-    _row_parsed,
-    _row_with_refs,
-    _Styles,
-    _write_edited_rows,
+    _pieces,
     open_cut,
 )
 from addin.batch.zipcopy import ZipSource, ZipWriter
@@ -208,8 +206,8 @@ def test_a_plain_sheet_is_cut_after_its_top_rows():
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n)
                     for n in range(1, 41))
     xml = b'<worksheet><dimension ref="A1:C40"/><sheetData>' + rows + b"</sheetData></worksheet>"
-    kept, last_row, last_col = _cut(io.BytesIO(xml))
-    assert (last_row, last_col) == (40, 3)
+    kept, last_row, last_col, last_filled = _cut(io.BytesIO(xml))
+    assert (last_row, last_col, last_filled) == (40, 3, 40)
     assert b'r="%d"' % KEEP_ROWS in kept and b'r="%d"' % (KEEP_ROWS + 1) not in kept
     assert kept.endswith(b"</sheetData></worksheet>")
 
@@ -238,7 +236,7 @@ def test_new_values_go_into_their_rows_in_column_order(tmp_path):
     below.put(32, 1, dt.datetime(2026, 3, 1), "yyyy-mm-dd")
     below.put(40, 5, None, None)
     out = io.BytesIO()
-    _write_edited_rows(io.BytesIO(src), out, below, _Styles(ws))
+    _write_edited_rows(_pieces(io.BytesIO(src)), out, below, _Styles(ws))
     xml = out.getvalue()
     assert xml.index(b'r="30"') < xml.index(b'r="32"') < xml.index(b'r="35"') < xml.index(
         b'r="40"')
@@ -342,9 +340,10 @@ def test_tricky_cells_below_the_cut_give_what_a_whole_load_gives(tmp_path, monke
 
 
 def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch):
-    """Only the cut sheets (their rows put back) and the two entries naming the carried shared
-    strings are compressed anew; openpyxl's other parts and the original's shared strings keep
-    the bytes they were stored with."""
+    """Only the cut sheets (their rows put back), the case log's two sheets (their rows written
+    as XML) and the two entries naming the carried shared strings are compressed anew;
+    openpyxl's other parts and the original's shared strings keep the bytes they were stored
+    with."""
     source = excel_style_book(tmp_path / "source.xlsx")
     written = []
     real = ZipWriter.write
@@ -352,8 +351,13 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
         written.append(name), real(self, name, data, date_time))[1])
     out = tmp_path / "out.xlsx"
     process_file(source, today=TODAY, user="test", output=out)
-    assert sorted(written) == ["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
-                               "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+    with zipfile.ZipFile(out) as archive:
+        parts = sheet_parts(archive)
+    logged = sorted(parts[title] for title in parts if title in ("Case log", "Case state"))
+    assert len(logged) == 2
+    assert sorted(written) == sorted(["[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+                                      "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                      *logged])
     with ZipSource(source) as before, ZipSource(out) as after:
         old = next(i for i in before.entries if i.filename == "xl/sharedStrings.xml")
         new = next(i for i in after.entries if "sharedStrings" in i.filename)
@@ -379,3 +383,27 @@ def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, i
     parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
     assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
     assert fast.count(b'r="C30"') == 1
+
+
+def test_a_second_run_appends_to_a_cut_case_log_as_a_whole_run_does(tmp_path, monkeypatch):
+    """After a first run the case log's sheets hold a row per case, so the next run cuts them
+    like the register: the events it appends and the state it rewrites, written as XML when
+    saving, read back as what openpyxl's cells give."""
+    source = excel_style_book(tmp_path / "source.xlsx")
+    process_file(source, today=TODAY, user="test")
+    wb = load_workbook(source)
+    ws = wb["Complaints"]
+    header = next(row for row in ws.iter_rows(max_row=KEEP_ROWS) if "Status" in
+                  [c.value for c in row])
+    status = next(c.column for c in header if c.value == "Status")
+    row = KEEP_ROWS + 30
+    before = ws.cell(row, status).value
+    ws.cell(row, status).value = "Reopened" if before == "Closed" else "Closed"  # forwards
+    wb.save(source)
+    assert {"Case log", "Case state"} <= set(open_cut(source, False, _kept_whole).sheets)
+    cut, whole = run_both(source, tmp_path, monkeypatch)
+    assert snapshot(cut) == snapshot(whole)
+    log = [r for r in load_workbook(cut)["Case log"].iter_rows(values_only=True)]
+    appended = log[next(i for i, r in enumerate(log) if r[2] in ("Status", "Reopened")):]
+    assert appended[0][3] == before and len(appended) <= 5  # the change, at the end
+    assert not process_file(cut, today=TODAY, user="test").changed

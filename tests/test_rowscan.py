@@ -21,7 +21,7 @@ _ROOT = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
 # Rows as Excel, openpyxl and XlsxWriter write them, with the values that trip readers up:
 # shared and inline text (escaped, with line ends and blanks), whole and decimal numbers, dates
 # with and without a date format, booleans, errors, empty cells, rows without cells, a row out
-# of order, blanks between the tags.
+# of order, blanks between the tags, empty cells as openpyxl writes them (`` />``).
 PLAIN = _ROOT + """<dimension ref="A1:H9"/><sheetData>
 <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>3</v></c>
 <c r="C1" t="s"><v>5</v></c></row>
@@ -44,7 +44,7 @@ PLAIN = _ROOT + """<dimension ref="A1:H9"/><sheetData>
 <row r="8"><c r="A8" s="1" t="b"><v>1</v></c><c r="B8" s="1"><v>45000</v></c>
 <c r="C8" s="4"><v>2</v></c><c r="D8" s="4"><v>2</v></c></row>
 <row r="9"><c r="A9" s="1"><v>1</v></c><c r="B9" s="1"><v>60</v></c>
-<c r="C9" s="2"><v>0.999999999</v></c></row>
+<c r="C9" s="2"><v>0.999999999</v></c><c r="D9" s="4" t="n" /><c r="E9" t="n" /></row>
 </sheetData><conditionalFormatting sqref="A2:A9"><cfRule type="expression" priority="1">
 <formula>$A2&gt;1</formula></cfRule></conditionalFormatting></worksheet>"""
 

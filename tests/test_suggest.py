@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 
 import pandas as pd
@@ -14,6 +15,7 @@ from addin.core import suggest
 from addin.core.classify import DEFAULT_RULES
 from addin.core.pipeline import process
 from addin.core.register import Register
+from addin.memo import FileMemo, default_memo
 
 TODAY = dt.date(2026, 3, 31)
 HEADERS = ["Received", "Channel", "Customer", "Phone", "Complaint", "Status", "Category",
@@ -194,3 +196,54 @@ def test_the_batch_door_writes_the_suggested_column(tmp_path):
     last = sheet.max_row
     assert sheet.cell(last, column).value.startswith("Delivery (")
     assert sheet.cell(2, column).value is None  # a row staff classified
+
+
+class DictMemo:
+    """A memo in a dict, kept as JSON text the way the file memo keeps it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+
+    def get(self, key: str):
+        return json.loads(self.kept[key]) if key in self.kept else None
+
+    def put(self, key: str, value) -> None:
+        self.kept[key] = json.dumps(value, ensure_ascii=False)
+
+
+def test_a_memo_gives_back_what_the_model_said_without_training(monkeypatch):
+    pytest.importorskip("sklearn", reason="scikit-learn (the learn extra) is not installed")
+    rows = staff_rows() + [new_row(text) for text in NEW_TEXTS] + [new_row(RULED)]
+    memo = DictMemo()
+    fresh = run(rows)
+    first = process(register(rows), {}, TODAY, memo=memo)
+    assert len(memo.kept) == 2  # the category's model and the department's
+    monkeypatch.setattr(suggest, "_learn", lambda *args: pytest.fail("trained again"))
+    again = process(register(rows), {}, TODAY, memo=memo)
+    for result in (first, again):
+        assert result.changes.keys() == fresh.changes.keys()
+        for key, values in fresh.changes.items():
+            pd.testing.assert_series_equal(result.changes[key], values)
+        assert result.findings == fresh.findings
+        assert result.cases.attrs["suggester"] == fresh.cases.attrs["suggester"]
+    # Other labels are another model: trained, not taken from the memo.
+    monkeypatch.undo()
+    changed = process(register(staff_rows()[1:] + [new_row(t) for t in NEW_TEXTS]), {}, TODAY,
+                      memo=memo)
+    assert len(memo.kept) == 4 and changed.cases.attrs["suggester"].status == "on"
+
+
+def test_a_damaged_memo_entry_is_trained_anew(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn", reason="scikit-learn (the learn extra) is not installed")
+    rows = staff_rows() + [new_row(text) for text in NEW_TEXTS]
+    files = FileMemo(tmp_path / "memo")
+    first = process(register(rows), {}, TODAY, memo=files)
+    for entry in (tmp_path / "memo").glob("*.json"):
+        entry.write_text('{"quality": {"status": "on"}, "guess": ["x"]}', encoding="utf-8")
+    again = process(register(rows), {}, TODAY, memo=files)
+    assert again.findings == first.findings
+    assert again.cases.attrs["suggester"] == first.cases.attrs["suggester"]
+    monkeypatch.setenv("COMPLAINT_RECORD_CACHE", "off")
+    assert default_memo() is None
+    monkeypatch.setenv("COMPLAINT_RECORD_CACHE", str(tmp_path))
+    assert default_memo().folder == tmp_path / "suggest"

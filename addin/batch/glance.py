@@ -37,6 +37,7 @@ from addin.layout.register import HEADER_SCAN_ROWS
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, sheet_role
 
 from . import sheetxml
+from .caselog import stored_state_in
 from .rowscan import scan_rows
 from .safety import part_relationships, sheet_parts, workbook_part
 from .safety.package import local_name
@@ -66,6 +67,8 @@ class Glance:
     loc: RegisterLocation | None
     below: list[Row] | None
     first_below: int = HEADER_SCAN_ROWS + 1
+    state: Any = None  # the Case state sheet's rows (caselog.StoredState), read apart
+    strings: list[str] | None = None  # the shared strings, which openpyxl's load then reuses
 
 
 class _Extras:
@@ -184,14 +187,16 @@ class _Look:
                 self._bind_links(ws, extras.links)
             self._bind_tables(ws, part)
         loc = find_register(self.wb)
+        # The case log's last known state: a row per case, read as values, never as cells.
+        state = stored_state_in(self.archive, self.book)
         if loc is None or self.whole(loc.sheet):
-            return Glance(self.wb, loc, None)
+            return Glance(self.wb, loc, None, state=state, strings=self.book.strings)
         below, extras = self._below(loc)
         if extras.merged or extras.links or self._has_comments(self.parts[loc.sheet]):
             raise _GiveUp  # openpyxl's load would make cells of these in the register's sheet
         for sqref, kind, formulas in extras.rules:
             loc.ws.conditional_formatting.add(sqref, Rule(type=kind, formula=formulas))
-        return Glance(self.wb, loc, below)
+        return Glance(self.wb, loc, below, state=state, strings=self.book.strings)
 
     def _sheet_count(self) -> int:
         book = workbook_part(part_relationships(self.archive, "", self.names).values())

@@ -4,7 +4,8 @@ Handing every element of a 50,000-row sheet to Python handlers costs more than e
 run does when nothing changes: expat itself parses the sheet in a fraction of that time, the
 calls into Python are the rest. Most registers are written plainly, as Excel, openpyxl and
 XlsxWriter write them: each cell ``<c r="B7" s="3" t="s">`` with at most a ``<v>`` or an inline
-``<is><t>``, rows with their numbers. Such rows are read here, one match per cell; anything else
+``<is><t>`` (or empty: ``<c r="B7" s="3"/>``, openpyxl's ``<c r="B7" s="3" t="n" />``), rows with
+their numbers. Such rows are read here, one match per cell; anything else
 inside the cells (a formula, rich text, a comment, attributes in another order, an encoding other
 than UTF-8, a character XML forbids) makes ``scan_rows`` return None, and the caller reads the
 sheet with expat (sheetxml.py) as before. The values are sheetxml's, cell for cell
@@ -23,7 +24,7 @@ from .sheetxml import CHUNK, Row, Workbook, typed_value
 
 _TOKEN = re.compile(
     rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([a-zA-Z]+)")?'
-    rb'(?:/>|>(?:<v>([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    rb'(?: ?/>|>(?:<v>([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
     rb'|<row r="(\d+)"[^>]*?(/?)>|(</row>)|[ \t\r\n]+|(.)', re.S)
 _HEAD = re.compile(rb'\A(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?encoding="(?i:utf-8)"[^>]*\?>|'
                    rb'<\?xml(?:(?!encoding)[^>])*\?>)?\s*<worksheet\b')
@@ -107,8 +108,8 @@ class _Scan:
                 col = self.columns.get(letters)
                 if col is None:
                     col = self.columns[letters] = column_index_from_string(letters.decode())
-                if not first <= col <= last:
-                    continue
+                if not first <= col <= last or not (value or is_open):
+                    continue  # outside the columns asked for, or empty: None, as expat reads it
                 # The kinds a register is made of, inline here: a call per cell is dear.
                 if kind == b"inlineStr" and is_open and b"&" not in inline and b"\r" not in inline:
                     text = inline.decode("utf-8")

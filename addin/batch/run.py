@@ -32,16 +32,22 @@ from addin.core.text import Lang, Text
 from addin.layout.cells import column_taken
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import (
-    APPENDED_SHEETS,
     FINDINGS_SHEET,
     GRID_ROLES,
     OWNED_SHEETS,
     is_named,
     sheet_role,
 )
+from addin.memo import default_memo
 
 from .analysis_sheets import write_action_results, write_analysis_sheets
-from .caselog import apply_case_log, case_log_pending, read_case_state
+from .caselog import (
+    StoredState,
+    apply_case_log,
+    case_log_pending,
+    read_case_state,
+    stored_state_of,
+)
 from .glance import Glance, glance
 from .safety import WorkbookRefused, check_not_open, default_backup_dir, run_lock, save_atomically
 from .safety.limits import check_package
@@ -149,13 +155,15 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         timings["load"] = _lap(clock)
         work = None
         if look is not None and look.loc is not None:
-            work = _work(path, look.wb, look.loc, look.below, today, analysis, timings)
+            work = _work(path, look.wb, look.loc, look.below, look.state, today, analysis,
+                         timings)
             look.below = None  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
         # Something changes: load what the run edits into openpyxl.
         clock = time.perf_counter()
-        wb, cut = open_for_run(path)
+        wb, cut = open_for_run(path, look.strings if look is not None else None)
+        look = None  # the bare workbook and the strings: the loaded workbook takes over
         loc = _located(path, wb)
         if work is not None and _same_inputs(work, wb, cut, loc):
             work.wb, work.loc = wb, loc  # the outcome worked out from the look holds
@@ -164,8 +172,9 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
             # Read as many columns to the right as a run may add, to see that they are free.
             below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
                 if cut else None
+            stored = stored_state_of(path, wb, cut)
             timings["load"] += _lap(clock)  # the look and openpyxl's load of what it edits
-            work = _work(path, wb, loc, below, today, analysis, timings)
+            work = _work(path, wb, loc, below, stored, today, analysis, timings)
             del below  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
@@ -175,7 +184,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
                       __version__)
         outcome = work.outcome
         apply_outcome(wb, loc, outcome, run, below=cut.edits(loc.sheet) if cut else None)
-        apply_case_log(wb, outcome, run)
+        apply_case_log(wb, outcome, run, cut, work.stored)
         write_action_results(wb, outcome.actions)
         if work.figures is not None:
             write_analysis_sheets(wb, work.figures, outcome.lang, outcome.config.lists)
@@ -197,6 +206,7 @@ class _Work:
     figures: AnalysisFigures | None  # None when the run writes no analysis sheets
     grids: dict[str, Any]
     counters: dict[str, int]
+    stored: StoredState  # the Case state sheet's rows the last known state came from
 
     def is_noop(self) -> bool:
         """Nothing the run writes would differ from what the workbook holds: register cells,
@@ -206,20 +216,21 @@ class _Work:
         # The Actions sheet's Result and Verdict and the case log are outside the register: a
         # change there alone is a reason to save too.
         return (outcome_is_noop(self.wb, self.loc, outcome) and not outcome.actions.writes
-                and not case_log_pending(self.wb, outcome)) and (
+                and not case_log_pending(self.wb, outcome, self.stored)) and (
             self.figures is None or analysis_is_current(self.wb, self.figures, outcome.lang,
                                                         outcome.config.lists))
 
 
 def _work(path: Path, wb: Any, loc: RegisterLocation,
-          below: list[tuple[int, tuple[Any, ...]]] | None, today: dt.date, analysis: bool,
-          timings: dict[str, float]) -> _Work:
+          below: list[tuple[int, tuple[Any, ...]]] | None, stored: StoredState,
+          today: dt.date, analysis: bool, timings: dict[str, float]) -> _Work:
     clock = time.perf_counter()
     register = read_register(loc, below)
     grids, counters = read_grids(wb), read_counters(wb)
     timings["read"] = timings.get("read", 0.0) + _lap(clock)
     clock = time.perf_counter()
-    outcome = process(register, grids, today, counters, last_state=read_case_state(wb))
+    outcome = process(register, grids, today, counters,
+                      last_state=read_case_state(wb, stored), memo=default_memo())
     _check_room(path, loc, outcome, below)
     check_merged_writes(path, loc, outcome.changes)
     figures = None
@@ -229,26 +240,22 @@ def _work(path: Path, wb: Any, loc: RegisterLocation,
         figures.learning = learn(outcome.cases, outcome.config.calendar, today,
                                  actions=outcome.actions, volume=outcome.volume)
     timings["compute"] = timings.get("compute", 0.0) + _lap(clock)
-    return _Work(wb, loc, outcome, figures, grids, counters)
+    return _Work(wb, loc, outcome, figures, grids, counters, stored)
 
 
 def _same_inputs(work: _Work, wb: Any, cut: CutBook | None, loc: RegisterLocation) -> bool:
     """The loaded workbook holds what the look read, so the outcome worked out from the look is
     the one a run over the loaded workbook works out: the register's sheet is cut (its rows
     below come from the same reader), found at the same place, its top rows and the settings
-    sheets and counters read alike."""
+    sheets and counters read alike. The case log's state is read from the file alike by both
+    (caselog.stored_state_in), so it needs no second look."""
     seen = work.loc
     return (cut is not None and loc.sheet in cut.sheets
             and (loc.sheet, loc.header_row, loc.first_col, loc.last_col) ==
             (seen.sheet, seen.header_row, seen.first_col, seen.last_col)
             and (loc.table is None) == (seen.table is None)
             and _values(loc.ws) == _values(seen.ws)
-            and read_grids(wb) == work.grids and read_counters(wb) == work.counters
-            and _same_state(read_case_state(wb), work.outcome.last_state))
-
-
-def _same_state(now: Any, seen: Any) -> bool:
-    return seen is not None and now.equals(seen)
+            and read_grids(wb) == work.grids and read_counters(wb) == work.counters)
 
 
 def _values(ws: Any) -> dict[tuple[int, int], Any]:
@@ -317,20 +324,22 @@ def check_kind(path: Path) -> None:
         raise WorkbookRefused(SAYS["not_a_workbook"].format(file=path.name))
 
 
-def open_for_run(path: Path) -> tuple[Any, CutBook | None]:
+def open_for_run(path: Path, strings: list[str] | None = None) -> tuple[Any, CutBook | None]:
     """The workbook for a run: with its big sheets cut short where that is possible (stream.py),
-    else loaded whole."""
+    else loaded whole. ``strings``: its shared strings, when a look at it read them."""
     _must_exist(path)
     try:
-        cut = open_cut(path, keep_vba=_has_vba(path), whole=_kept_whole)
+        cut = open_cut(path, keep_vba=_has_vba(path), whole=_kept_whole, shared=strings)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         cut = None  # the whole load below says what is wrong with the file
     return (cut.wb, cut) if cut else (open_workbook(path), None)
 
 
 def _kept_whole(title: str) -> bool:
-    """Sheets a run reads in full or rebuilds: never cut, whatever their size."""
-    return sheet_role(title) in GRID_ROLES or is_named(title, (*OWNED_SHEETS, *APPENDED_SHEETS))
+    """Sheets a run reads in full or rebuilds: never cut, whatever their size. The case log's
+    sheets (APPENDED_SHEETS) are cut like the register: the run reads the state from the file
+    and writes both as XML (caselog.py)."""
+    return sheet_role(title) in GRID_ROLES or is_named(title, OWNED_SHEETS)
 
 
 def _has_vba(path: Path) -> bool:

@@ -20,27 +20,21 @@ as it always was.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import io
 import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.compat import safe_string
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.datetime import to_excel
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-
-from addin.layout.register import HEADER_SCAN_ROWS
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from .cutparts import (
     dimension_last_col,
@@ -53,27 +47,23 @@ from .cutparts import (
     widened,
     with_prefixes,
 )
+from .cutrows import KEEP_ROWS, RowsBelow, _Styles, _write_edited_rows
 from .safety import sheet_parts
 from .safety.saving import close_archives
-from .sheetxml import rows_below
-from .writeback import clean_text, put_value
+from .sheetxml import read_shared_strings, rows_below
 from .zipcopy import ZipSource, ZipWriter, batched
 
-# Rows of a cut sheet that openpyxl holds. The register's header must be among them, and the
-# header search never looks further down than this anyway.
-KEEP_ROWS = HEADER_SCAN_ROWS
 CHUNK = 1 << 20  # bytes inflated at a time while streaming a sheet
 
 _DATA_OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROW = re.compile(rb"\s*<row\b[^>]*?(/?)>")  # a row's start tag, and whether it ends there
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
-_CELL_STYLE = re.compile(rb'\ss="(\d+)"')
-_SPANS = re.compile(rb'\sspans="[^"]*"')
 _DATA_SPLIT = re.compile(rb"<sheetData\b[^>]*?/>|<sheetData\b[^>]*?>(.*?)</sheetData>", re.S)
 _FORMULA = re.compile(rb"<f\b[^>]*>")
 _SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
+# Merged ranges and links after the cells: openpyxl makes cells of those it reads.
+_RANGE_REFS = re.compile(rb'<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\sref="([^"]*)"')
+_LAST_ROW_OF_RANGE = re.compile(rb"(\d+)$")
 # Cell attributes that point into parts openpyxl does not keep (rich values, dynamic arrays).
 _METADATA = (b' cm="', b' vm="')
 
@@ -87,23 +77,11 @@ class CutSheet:
     """A sheet of which openpyxl holds only the top rows."""
 
     title: str
-    part: str  # its part in the original file
+    part: str  # its part in the original file ("" for a sheet the original lacks or keeps whole)
     last_row: int
     last_col: int  # per the original's dimension; 0 when it has none
     root: bytes = b""  # the original's <worksheet ...> start tag, for its namespace prefixes
-
-
-@dataclass
-class RowsBelow:
-    """The run's new values for the rows of a cut sheet under its kept top: row -> col -> value
-    and number format, as the full door would have put them into cells."""
-
-    title: str
-    first_row: int = KEEP_ROWS + 1
-    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
-
-    def put(self, row: int, col: int, value: Any, number_format: str | None) -> None:
-        self.cells.setdefault(row, {})[col] = (value, number_format)
+    last_filled: int = 0  # the last row holding a value (or a formula)
 
 
 @dataclass
@@ -114,7 +92,7 @@ class CutBook:
     source: Path
     sheets: dict[str, CutSheet]
     strings: str | None  # the original's shared-strings part
-    below: RowsBelow | None = None
+    below: dict[str, RowsBelow] = field(default_factory=dict)
 
     def rows_below(self, title: str, first_col: int, last_col: int
                    ) -> list[tuple[int, tuple[Any, ...]]] | None:
@@ -126,28 +104,56 @@ class CutBook:
                           last_col)
 
     def edits(self, title: str) -> RowsBelow | None:
-        """Where a run puts its values for the rows under the top of ``title``."""
+        """Where a run puts its values for the rows under the top of ``title``; None when the
+        sheet was not cut (openpyxl holds all of it)."""
         if title not in self.sheets:
             return None
-        if self.below is None or self.below.title != title:
-            self.below = RowsBelow(title)
-        return self.below
+        return self.below.setdefault(title, RowsBelow(title))
+
+    def added(self, title: str) -> RowsBelow:
+        """Where a run puts the rows it adds to ``title`` under every row there is: cells that
+        are written as XML on saving, not made into openpyxl's objects (a first run logs a
+        creation event per case). Below the kept top of a cut sheet, else below openpyxl's last
+        row."""
+        if title in self.sheets:
+            return self.below.setdefault(title, RowsBelow(title))
+        taken = max((row for row, _ in self.wb[title]._cells), default=0)
+        return self.below.setdefault(title, RowsBelow(title, first_row=taken + 1))
+
+    def rewritten(self, title: str) -> RowsBelow:
+        """Where a run puts every row of ``title``, which it rewrites whole: openpyxl's cells of
+        the sheet are dropped and the original's rows are not copied."""
+        self.wb[title]._cells.clear()
+        self.below[title] = RowsBelow(title, first_row=1, fresh=True)
+        return self.below[title]
+
+    def last_filled(self, title: str) -> int:
+        """The last row of ``title`` holding a value, openpyxl's cells and the cut rows alike."""
+        held = max((row for (row, _), cell in self.wb[title]._cells.items()
+                    if cell.value is not None), default=0)
+        sheet = self.sheets.get(title)
+        return max(held, sheet.last_filled if sheet else 0)
 
     def save(self, path: Path | str) -> None:
         """Write the whole workbook: openpyxl's part, then the cut rows spliced back in."""
         path = Path(path)
         with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cut-") as folder:
-            rows = Path(folder) / "rows.xml"
-            if self.below is not None:
-                with zipfile.ZipFile(self.source) as original, rows.open("wb") as out:
-                    part = self.sheets[self.below.title].part
-                    with original.open(part) as src:
-                        _write_edited_rows(src, out, self.below, _Styles(self.wb[self.below.title]))
+            rows: dict[str, Path] = {}
+            with zipfile.ZipFile(self.source) as original:
+                for n, (title, below) in enumerate(self.below.items()):
+                    if not below.cells and not below.rows and not below.fresh:
+                        continue  # copied from the original as it was
+                    rows[title] = Path(folder) / f"rows{n}.xml"
+                    sheet = self.sheets.get(title)
+                    with rows[title].open("wb") as out, contextlib.ExitStack() as stack:
+                        pieces = () if below.fresh or sheet is None else \
+                            _pieces(stack.enter_context(original.open(sheet.part)))
+                        _write_edited_rows(pieces, out, below, _Styles(self.wb[title]))
             top = Path(folder) / "top.zip"
             self.wb.save(top)
             self._assemble(top, rows, path)
 
-    def _assemble(self, top_path: Path, rows: Path, path: Path) -> None:
+    def _assemble(self, top_path: Path, rows: dict[str, Path], path: Path) -> None:
         """The new file: openpyxl's parts copied as the bytes it compressed, the cut sheets with
         their rows below put back (deflated anew: they are new parts), and the original's
         shared strings copied as they were stored."""
@@ -155,17 +161,18 @@ class CutBook:
                 ZipSource(top_path) as top_bytes, ZipSource(self.source) as original_bytes, \
                 ZipWriter(path) as out:
             parts = sheet_parts(top)
-            cut = {parts[title]: sheet for title, sheet in self.sheets.items()}
+            spliced = {title: self.sheets.get(title) or CutSheet(title, "", 0, 0)
+                       for title in (*self.sheets, *rows)}
+            cut = {parts[title]: sheet for title, sheet in spliced.items()}
             names = set(top.namelist())
             strings = free_name(names, "xl/sharedStrings.xml") if self.strings else None
             for info in top_bytes.entries:
                 name = info.filename
                 if name in cut:
                     sheet = cut[name]
-                    edited = self.below if self.below and self.below.title == sheet.title \
-                        else None
-                    out.write(name, batched(_spliced(top.read(info), original, sheet, edited,
-                                                      rows)))
+                    out.write(name, batched(_spliced(top.read(info), original, sheet,
+                                                      self.below.get(sheet.title),
+                                                      rows.get(sheet.title))))
                 elif strings and name == "[Content_Types].xml":
                     out.write(name, insert_before(top.read(info), b"</Types>",
                                                    strings_override(strings)))
@@ -180,33 +187,36 @@ class CutBook:
 
 
 def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: RowsBelow | None,
-             rows: Path) -> Iterator[bytes]:
-    """A cut sheet's XML: openpyxl's ``xml`` with the rows below its top put back, from
-    ``rows`` (already edited) when the run wrote into the sheet, else from the original."""
+             rows: Path | None) -> Iterator[bytes]:
+    """A sheet's XML: openpyxl's ``xml`` with the rows below what it holds put in, from
+    ``rows`` (already edited) when the run wrote there, else (a cut sheet) from the original."""
     found = _DATA_SPLIT.search(xml)
     if found is None:
         raise ValueError(f"openpyxl wrote {sheet.title} without cells")
     head, kept, tail = xml[:found.start()], found.group(1) or b"", xml[found.end():]
-    last_row, last_col = sheet.last_row, sheet.last_col
-    if edited is not None and edited.cells:
-        last_row = max(last_row, max(edited.cells))
-        last_col = max(last_col, max(max(cols) for cols in edited.cells.values()))
+    fresh = edited is not None and edited.fresh
+    last_row, last_col = (0, 0) if fresh else (sheet.last_row, sheet.last_col)
+    if edited is not None:
+        written_row, written_col = edited.extent()
+        last_row, last_col = max(last_row, written_row), max(last_col, written_col)
     head = with_prefixes(widened(head, last_row, last_col), sheet.root)
     yield head + b"<sheetData>" + kept
-    if edited is not None:
+    if rows is not None:
         with rows.open("rb") as src:
             yield from iter(lambda: src.read(CHUNK), b"")
-    else:
+    elif sheet.part:
         with original.open(sheet.part) as src:
             yield from (piece for number, piece in _pieces(src) if number > KEEP_ROWS)
     yield b"</sheetData>" + tail
 
 
-def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBook | None:
+def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool],
+             shared: list[str] | None = None) -> CutBook | None:
     """``path`` loaded with its big sheets cut short; None when no sheet needs or allows it.
 
     ``whole(title)`` names the sheets that must be loaded whole whatever their size (the settings
-    sheets the run reads, the sheets it rebuilds).
+    sheets the run reads, the sheets it rebuilds). ``shared``: the file's shared strings, when
+    the caller read them already (sheetxml.Workbook).
     """
     with zipfile.ZipFile(path) as archive:
         cut, light = {}, {}
@@ -216,8 +226,9 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
             with archive.open(part) as stream:
                 done = _cut(stream)
             if done is not None:
-                light[part], last_row, last_col = done
-                cut[title] = CutSheet(title, part, last_row, last_col, root_tag(light[part]))
+                light[part], last_row, last_col, last_filled = done
+                cut[title] = CutSheet(title, part, last_row, last_col, root_tag(light[part]),
+                                      last_filled)
         if not cut:
             return None
         package = io.BytesIO()
@@ -225,28 +236,50 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool]) -> CutBoo
             for info in archive.infolist():
                 out.writestr(info.filename, light.get(info.filename) or archive.read(info))
         strings = strings_part(archive)
-    wb = load_workbook(package, keep_vba=keep_vba, rich_text=False)
+    reader = _Reader(package, keep_vba=keep_vba, rich_text=False, strings=shared)
+    reader.read()
+    wb = reader.wb
     unclean = {title for title in cut if not _cut_cleanly(wb[title])}
     if unclean:  # load those whole (a small card with merged cells), still cut the big register
         close_archives(wb)
-        return open_cut(path, keep_vba, lambda t: whole(t) or t in unclean) \
+        return open_cut(path, keep_vba, lambda t: whole(t) or t in unclean, shared) \
             if len(unclean) < len(cut) else None
     return CutBook(wb, path, cut, strings)
 
 
-def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
-    """A sheet's XML with only its top rows, its last row and the last column its dimension
-    names; None when nothing lies below the top rows or the sheet cannot be cut."""
+class _Reader(ExcelReader):
+    """openpyxl's load, with the shared strings read by the expat reader (or handed over read):
+    it gives the very strings openpyxl's own reading gives (sheetxml's differential tests hold it
+    to that), in a fraction of the time, and a big register's strings were most of the load."""
+
+    def __init__(self, *args: Any, strings: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.given = strings
+
+    def read_strings(self) -> None:
+        found = self.package.find(SHARED_STRINGS)
+        if found is not None:
+            self.shared_strings = self.given if self.given is not None else \
+                read_shared_strings(self.archive, found.PartName[1:])
+
+
+def _cut(stream: IO[bytes]) -> tuple[bytes, int, int, int] | None:
+    """A sheet's XML with only its top rows, its last row, the last column its dimension names
+    and its last row holding a value; None when nothing lies below the top rows or the sheet
+    cannot be cut."""
     kept: list[bytes] = []
-    last_row, last_col = 0, 0
+    last_row, last_col, last_filled = 0, 0, 0
     masters: set[bytes] = set()  # shared formulas defined in the kept rows
     try:
         for number, piece in _pieces(stream):
             if number == 0:
                 last_col = dimension_last_col(piece)
+            if number == -1 and _reaches_below_top(piece):
+                return None
             if number <= KEEP_ROWS:
                 kept.append(piece)
                 masters.update(_shared_formulas(piece, masters=True))
+                last_filled = number if number > 0 and _filled(piece) else last_filled
                 continue
             if any(mark in piece for mark in _METADATA):
                 return None
@@ -255,11 +288,28 @@ def _cut(stream: IO[bytes]) -> tuple[bytes, int, int] | None:
             if masters and not masters.isdisjoint(_shared_formulas(piece)):
                 return None
             last_row = number
+            last_filled = number if _filled(piece) else last_filled
     except _NotPlain:
         return None
     if not last_row:
         return None
-    return b"".join(kept), last_row, last_col
+    return b"".join(kept), last_row, last_col, last_filled
+
+
+def _filled(row: bytes) -> bool:
+    """Whether a row's XML holds a value, inline text or a formula."""
+    return b"<v>" in row or b"<is>" in row or b"<f" in row
+
+
+def _reaches_below_top(tail: bytes) -> bool:
+    """Whether a merged range or a link after a sheet's cells reaches below the kept rows:
+    openpyxl would make cells there, so the sheet is loaded whole (found here, before the load,
+    rather than by loading the workbook a second time)."""
+    for ref in _RANGE_REFS.findall(tail):
+        last = _LAST_ROW_OF_RANGE.search(ref.split(b":")[-1].strip())
+        if last is None or int(last.group(1)) > KEEP_ROWS:
+            return True
+    return False
 
 
 def _shared_formulas(piece: bytes, masters: bool = False) -> set[bytes]:
@@ -333,156 +383,3 @@ def _until(stream: IO[bytes], start: bytes, *marks: bytes) -> bytes:
         if any(mark in window for mark in marks):
             return b"".join(pieces)
         seen = chunk[-16:]
-
-
-# --- writing the run's values into copied rows ------------------------------------------------
-
-class _Styles:
-    """The format number and cell type a value gets, worked out as the full door does it: by
-    putting the value into a cell carrying the original cell's format. Cached, because a run
-    writes a handful of kinds of values into a handful of formats."""
-
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        self.known: dict[tuple[int, type, str | None], tuple[int, str]] = {}
-
-    def of(self, style: int, value: Any, number_format: str | None) -> tuple[int, str]:
-        key = (style, type(value), number_format)
-        if key not in self.known:
-            styles = self.ws.parent._cell_styles
-            scratch = Cell(self.ws, style_array=copy(styles[style]) if style < len(styles)
-                           else None)
-            put_value(scratch, value, number_format)
-            self.known[key] = (scratch.style_id if scratch.has_style else 0, scratch.data_type)
-        return self.known[key]
-
-
-def _write_edited_rows(src: IO[bytes], out: IO[bytes], below: RowsBelow, styles: _Styles) -> None:
-    """The rows under the kept top, each as it was or with the run's values written in."""
-    pending = sorted(below.cells)
-    at = 0
-    epoch = styles.ws.parent.epoch
-
-    def new_row(number: int) -> bytes:  # a row the file does not have yet
-        return _row_with(b'<row r="%d">' % number, b"", number, below.cells[number], styles,
-                         epoch)
-
-    for number, piece in _pieces(src):
-        if number <= KEEP_ROWS:
-            continue
-        while at < len(pending) and pending[at] < number:
-            out.write(new_row(pending[at]))
-            at += 1
-        if at < len(pending) and pending[at] == number:
-            out.write(_edited_row(piece, number, below.cells[number], styles, epoch))
-            at += 1
-        else:
-            out.write(piece)
-    for number in pending[at:]:
-        out.write(new_row(number))
-
-
-def _edited_row(piece: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
-                styles: _Styles, epoch: Any) -> bytes:
-    start = piece.index(b"<row")
-    end = piece.index(b">", start)
-    if piece[end - 1:end] == b"/":
-        tag, inner = piece[start:end - 1], b""
-    else:
-        tag, inner = piece[start:end], piece[end + 1:piece.rindex(b"</row>")]
-    # spans only hint at the row's width, which the new cells may change: leave it out.
-    return piece[:start] + _row_with(_SPANS.sub(b"", tag) + b">", inner, number, cells, styles,
-                                     epoch)
-
-
-def _row_with(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
-              styles: _Styles, epoch: Any) -> bytes:
-    """A row's XML: its existing cells in column order, with ``cells`` put in or replacing."""
-    if inner.count(b"<c ") == inner.count(b'<c r="') and b"<c>" not in inner:
-        return _row_with_refs(tag, inner, number, cells, styles, epoch)
-    return _row_parsed(tag, inner, number, cells, styles, epoch)
-
-
-def _row_parsed(tag: bytes, inner: bytes, number: int, cells: dict[int, tuple[Any, str | None]],
-                styles: _Styles, epoch: Any) -> bytes:
-    """``_row_with`` for any row: every cell parsed, those without a reference given one."""
-    present: dict[int, tuple[bytes, int]] = {}
-    col = 0
-    for match in _CELL.finditer(inner):
-        ref = _CELL_REF.search(match.group(1))
-        col = column_index_from_string(ref.group(1).decode()) if ref else col + 1
-        xml = match.group() if ref else b'<c r="%s%d"' % (_letter(col), number) + match.group()[2:]
-        style = _CELL_STYLE.search(match.group(1))
-        present[col] = (xml, int(style.group(1)) if style else 0)
-    for col, (value, number_format) in cells.items():
-        style = present.get(col, (b"", 0))[1]
-        style, kind = styles.of(style, value, number_format)
-        present[col] = (_cell_xml(b"%s%d" % (_letter(col), number), style, kind, value, epoch),
-                        style)
-    return tag + b"".join(present[c][0] for c in sorted(present)) + b"</row>"
-
-
-def _row_with_refs(tag: bytes, inner: bytes, number: int,
-                   cells: dict[int, tuple[Any, str | None]], styles: _Styles, epoch: Any) -> bytes:
-    """``_row_with`` for a row whose every cell names itself first (``<c r="B7"``), as Excel,
-    openpyxl and XlsxWriter write them: each cell written is found by its reference and spliced
-    in, so a row's other cells are copied as bytes without being parsed one by one."""
-    suffix = b"%d" % number
-    last_col = _last_col(inner)
-    edits = []
-    for col in sorted(cells):
-        value, number_format = cells[col]
-        at = inner.find(b'<c r="%s%s"' % (_letter(col), suffix)) if col <= last_col else -1
-        style = 0
-        if at >= 0:
-            close = inner.index(b">", at)
-            end = close + 1 if inner[close - 1] == 0x2F else inner.index(b"</c>", close) + 4
-            found = _CELL_STYLE.search(inner, at, close)
-            style = int(found.group(1)) if found else 0
-        else:
-            at = end = _insertion_point(inner, col, last_col, suffix)
-        style, kind = styles.of(style, value, number_format)
-        edits.append((at, end, _cell_xml(_letter(col) + suffix, style, kind, value, epoch)))
-    edits.sort(key=lambda edit: edit[0])  # stable: cells put at one place stay in column order
-    pieces, pos = [tag], 0
-    for at, end, xml in edits:
-        pieces += (inner[pos:at], xml)
-        pos = end
-    pieces += (inner[pos:], b"</row>")
-    return b"".join(pieces)
-
-
-def _last_col(inner: bytes) -> int:
-    """The column of a row's last cell; 0 when it has none."""
-    last = inner.rfind(b'<c r="')
-    letters = _CELL_REF.match(inner, last + 2) if last >= 0 else None
-    return column_index_from_string(letters.group(1).decode()) if letters else 0
-
-
-def _insertion_point(inner: bytes, col: int, last_col: int, suffix: bytes) -> int:
-    """Where a new cell in column ``col`` goes: before the row's first cell to its right."""
-    for right in range(col + 1, last_col + 1):
-        at = inner.find(b'<c r="%s%s"' % (_letter(right), suffix))
-        if at >= 0:
-            return at
-    return len(inner)
-
-
-@functools.cache
-def _letter(col: int) -> bytes:
-    return get_column_letter(col).encode()
-
-
-def _cell_xml(ref: bytes, style: int, kind: str, value: Any, epoch: Any) -> bytes:
-    """One cell as openpyxl would write it: text inline, dates as serial numbers."""
-    s = b' s="%d"' % style if style else b""
-    if value is None:
-        return b'<c r="%s"%s/>' % (ref, s)
-    if kind == "s":
-        text = escape(clean_text(value), {"\r": "&#13;"}).encode()
-        return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
-            ref, s, text)
-    if kind == "d":
-        value, kind = to_excel(value, epoch), "n"
-    return b'<c r="%s"%s t="%s"><v>%s</v></c>' % (ref, s, kind.encode(),
-                                                 safe_string(value).encode())

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import as_days
+from .cells import map_distinct
 from .fields import fold
 from .findings import Finding, cell_ref, finding
 from .register import Grid
@@ -189,6 +190,13 @@ def _read_row(grid: Grid, i: int, where: dict[str, int], lists: dict[str, Vocabu
         done=fold(status) in DONE_WORDS | CANCELLED_WORDS)
 
 
+def _each_distinct(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` of each value, called once per distinct value (missing ones as None)."""
+    done = map_distinct(pd.Series(values, dtype=object), fn).to_numpy(dtype=object, copy=True)
+    done[pd.isna(done)] = fn(None)
+    return done
+
+
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -240,11 +248,12 @@ class _ScopeData:
                        else np.full(len(cases), np.datetime64("NaT"), "datetime64[D]")
                        ).astype("datetime64[M]")
         self.category, self.cause = column("category"), column("root_cause_type")
-        self.product = np.array([fold(_text(v)) for v in column("product")], dtype=object)
-        self.case_no = np.array([_text(v) for v in column("case_no")], dtype=object)
+        # Each distinct value worked out once: products and repeats are a few values each.
+        self.product = _each_distinct(column("product"), lambda v: fold(_text(v)))
+        self.case_no = _each_distinct(column("case_no"), _text)
         reopened = column("reopened_at")
         self.reopened = (column("status") == REOPENED) | ~pd.isna(reopened)
-        self.repeat = np.array([bool(_text(v)) for v in column("repeat_of")], dtype=bool)
+        self.repeat = _each_distinct(column("repeat_of"), lambda v: bool(_text(v))).astype(bool)
 
     def scope(self, action: Action) -> np.ndarray:
         """The complaints an action is about: every link it names narrows the scope; listed

@@ -65,22 +65,48 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
     that stamps the time as it writes.
     """
     before = _state(last).set_index("case_no") if len(last) else None
+    if before is not None:
+        before = before[~before.index.duplicated()]  # a state edited by hand: its first row
     now = _kept_reasons(_paused(_state(cases), before), before)
+    numbers = now["case_no"].to_numpy(dtype=object)
+    known = np.zeros(len(now), dtype=bool) if before is None else \
+        now["case_no"].isin(before.index).to_numpy()
+    old = before.reindex(numbers[known]) if before is not None else None
+    # Which watched fields changed, per known case: compared column by column, not row by row.
+    news = {key: now[key].to_numpy(dtype=object) for key in _WATCHED}
+    olds = {key: np.full(len(now), None, dtype=object) for key in _WATCHED}
+    changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
+    for key in _WATCHED if old is not None else ():
+        olds[key][known] = old[key].to_numpy(dtype=object)
+        # Equal values of one type are the same value (the quick, common case); _same settles
+        # the rest (a date kept as a datetime against a Timestamp, text up to spaces).
+        changed[key][known] = [not (a is b or (type(a) is type(b) and a == b) or _same(a, b))
+                               for a, b in zip(olds[key][known], news[key][known], strict=True)]
+    notes = _new_reasons(now, old, known)
     events: list[tuple] = []
     findings: list[Finding] = []
-    for row, case in now.iterrows():
-        number = case["case_no"]
-        if before is None or number not in before.index:
+    touched = ~known | np.logical_or.reduce([flags for flags in changed.values()]) | \
+        np.array([note is not None for note in notes], dtype=bool)
+    rows = now.index.to_numpy()
+    for at in np.flatnonzero(touched):
+        number, note = numbers[at], notes[at]
+        if not known[at]:
             events.append((number, when, "Created", None, number, BY, None))
-            events += _escalated(number, None, case, when)
+            if note is not None:
+                events.append((number, when, "Escalated", None, None, BY, note))
             continue
-        old = before.loc[number]
-        events += _changes(number, old, case, when)
-        events += _escalated(number, old, case, when)
-        if _backwards(old["status"], case["status"]) and register is not None:
-            findings.append(finding("status-backwards", register.cell(int(row), "status"),
-                                    field="status", value=case["status"], row=int(row),
-                                    before=old["status"]))
+        events += [_event(number, key, olds[key][at], news[key][at], when, note)
+                   for key in _WATCHED if changed[key][at]]
+        # Staff escalated as the add-in would: their Severity event carries the reason.
+        by_staff = changed["severity"][at] and news["severity"][at] == "Escalated"
+        if note is not None and not by_staff:
+            events.append((number, when, "Escalated", None, None, BY, note))
+    for at in np.flatnonzero(known & changed["status"]):
+        if _backwards(olds["status"][at], news["status"][at]) and register is not None:
+            row = int(rows[at])
+            findings.append(finding("status-backwards", register.cell(row, "status"),
+                                    field="status", value=news["status"][at], row=row,
+                                    before=olds["status"][at]))
     kept = last[~last["case_no"].isin(now["case_no"])] if len(last) else last
     state = pd.concat([kept, now], ignore_index=True) if len(kept) else now.reset_index(drop=True)
     log = pd.DataFrame(events, columns=list(EVENT_COLUMNS), dtype=object)
@@ -119,40 +145,28 @@ def _paused(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
 _WAITING = "Waiting on customer"
 
 
-def _changes(number: str, old: pd.Series, new: pd.Series, when: dt.datetime) -> list[tuple]:
-    events = []
-    for key, event in _WATCHED.items():
-        if _same(old[key], new[key]):
-            continue
-        note = _DEADLINE_NOTES.get(key)
-        if key == "status" and new[key] == "Reopened":
-            event = "Reopened"
-        elif key == "severity" and new[key] == "Escalated":
-            event = "Escalated"
-            note = _new_reason(old, new)  # staff escalated as the add-in would: say why once
-        events.append((number, when, event, _shown(old[key]), _shown(new[key]), BY, note))
-    return events
+def _event(number: str, key: str, old: object, new: object, when: dt.datetime | None,
+           reason: str | None = None) -> tuple:
+    """The event for a change of watched field ``key`` of case ``number``; ``reason`` is the
+    note of a reason to escalate found this run, carried by a Severity set to Escalated."""
+    event, note = _WATCHED[key], _DEADLINE_NOTES.get(key)
+    if key == "status" and new == "Reopened":
+        event = "Reopened"
+    elif key == "severity" and new == "Escalated":
+        event, note = "Escalated", reason
+    return (number, when, event, _shown(old), _shown(new), BY, note)
 
 
-def _new_reason(old: pd.Series | None, new: pd.Series) -> str | None:
-    """The note of a reason to escalate this run found first (None when it was known)."""
-    reason = new["escalation"]
-    if reason is None or (old is not None and old["escalation"] is not None):
-        return None
-    return ESCALATION_NOTES[reason].en if reason in ESCALATION_NOTES else str(reason)
-
-
-def _escalated(number: str, old: pd.Series | None, new: pd.Series, when: dt.datetime
-               ) -> list[tuple]:
-    """The Escalated event of a case that has a reason to escalate for the first time, unless
-    staff set the severity to Escalated in the same run (that event carries the reason)."""
-    note = _new_reason(old, new)
-    if note is None:
-        return []
-    if old is not None and new["severity"] == "Escalated" and not _same(old["severity"],
-                                                                         new["severity"]):
-        return []
-    return [(number, when, "Escalated", None, None, BY, note)]
+def _new_reasons(now: pd.DataFrame, old: pd.DataFrame | None, known: np.ndarray) -> list:
+    """Per case, the note of a reason to escalate this run found first (None when there is no
+    reason or the last known state had one already)."""
+    reasons = now["escalation"].to_numpy(dtype=object)
+    had = np.full(len(now), None, dtype=object)
+    if old is not None:
+        had[known] = old["escalation"].to_numpy(dtype=object)
+    return [None if reason is None or before is not None else
+            (ESCALATION_NOTES[reason].en if reason in ESCALATION_NOTES else str(reason))
+            for reason, before in zip(reasons, had, strict=True)]
 
 
 def _kept_reasons(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
@@ -203,6 +217,8 @@ _DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",
 def _same(old: object, new: object) -> bool:
     if old is None or new is None:
         return old is None and new is None
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return old == new  # as Timestamps compare (a Timestamp is a datetime): no conversion
     if isinstance(old, dt.date) or isinstance(new, dt.date):
         return pd.Timestamp(old) == pd.Timestamp(new)
     return str(old).strip() == str(new).strip()

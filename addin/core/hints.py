@@ -14,7 +14,7 @@ from .cells import map_distinct
 from .findings import Finding, finding
 from .register import Register
 from .settings import Config
-from .suggest import Quality, Suggestions, suggest
+from .suggest import Memo, Quality, Suggestions, suggest
 from .tags import canonical as canonical_tag
 from .tags import label as tag_label
 from .tags import tag
@@ -45,7 +45,8 @@ class Hints:
 
 
 def hints(register: Register, config: Config, lang: str, values: pd.DataFrame,
-          filled: pd.DataFrame, received: pd.Series, *, written: bool = True) -> Hints:
+          filled: pd.DataFrame, received: pd.Series, *, written: bool = True,
+          memo: Memo | None = None) -> Hints:
     """Tags for every row and suggestions for the rows the rules leave as Other; ``values`` and
     ``filled`` are the classification's.
 
@@ -59,7 +60,7 @@ def hints(register: Register, config: Config, lang: str, values: pd.DataFrame,
     columns = {kind: tags[kind].map(lambda name: tag_label(name, lang)).astype(object)
                for kind in tags.columns}
     cases = {kind: tags[kind] for kind in tags.columns}
-    found = suggest(register, values, filled, list(config.rules), received)
+    found = suggest(register, values, filled, list(config.rules), received, memo)
     columns["suggested"] = _suggested_texts(found, config, lang)
     cases["suggested"] = found.category
     return Hints(columns, cases, _findings(register, found, config), found.quality)

@@ -32,6 +32,7 @@ from .repeats import find_repeats
 from .risk import apply_risks, escalation_reasons, escalations
 from .settings import Config, load_config
 from .stages import check_stages
+from .suggest import Memo
 from .validate import cell_refs, validate
 from .vocab import NOT_ACCEPTED
 from .volume import read_volume
@@ -93,7 +94,7 @@ def check_tag(header: str) -> str:
 
 def process(register: Register, sheets: dict[str, Grid], today: dt.date,
             counters: dict[str, int] | None = None, *, changes: bool = True,
-            last_state: pd.DataFrame | None = None) -> Outcome:
+            last_state: pd.DataFrame | None = None, memo: Memo | None = None) -> Outcome:
     """Run every step over the register.
 
     ``last_state`` is the case log's last known state (``caselog.STATE_COLUMNS``; an empty
@@ -102,6 +103,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     ``changes=False`` is for readers that never write (reports): the canonical ``cases``,
     findings and summary are computed as always, but not the cells a door would change
     (``changes`` is then empty and ``summary.cells_changed`` 0).
+    ``memo``: where the suggester keeps what its models said (``suggest.Memo``); results are
+    the same with it or without.
     """
     config, findings = load_config(sheets, counters)
     lang = register.lang if config.settings.language == "auto" else config.settings.language
@@ -134,7 +137,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
                                config.settings.follow_up_days)
     # Suggestions learned from the categories staff typed, and tags (a run that writes).
     extra = hints(register, config, lang, classes.values, classes.filled,
-                  checked.frame["received_at"], written=changes)
+                  checked.frame["received_at"], written=changes, memo=memo)
     findings += extra.findings
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk

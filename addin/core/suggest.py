@@ -29,7 +29,12 @@ learn from, so a run without labels never loads it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -165,9 +170,10 @@ def _same_form(value: object) -> str | None:
 
 
 def suggest(register: Register, values: pd.DataFrame, filled: pd.DataFrame, rules: list[Rule],
-            received: pd.Series) -> Suggestions:
+            received: pd.Series, memo: Memo | None = None) -> Suggestions:
     """Suggestions for the rows the rules left as Other or empty (``values``/``filled`` are the
-    classification's: category and department per row, and where a rule set them this run)."""
+    classification's: category and department per row, and where a rule set them this run).
+    ``memo`` keeps what a model trained on given labels said (see ``Memo``)."""
     index = register.rows.index
     texts = complaint_texts(register)
     rule_column = values["rule"].where(values["rule"].notna(), register.col("rule"))
@@ -183,15 +189,16 @@ def suggest(register: Register, values: pd.DataFrame, filled: pd.DataFrame, rule
         training = _training_rows(labelled[key], values[key], received)
         if not len(training) or not wanted.any():
             continue
-        if not learning_available():
-            quality = Quality("not-installed", labels=quality.labels)
-            break
         # A department is suggested beside a suggested category, where none is filled.
         rows = wanted if key == "category" else out["category"].notna() & values[key].isna()
-        model, measured = _learn(texts[training.index].tolist(), training.tolist())
+        learnt = _learnt(texts[training.index].tolist(), training.tolist(),
+                         texts[rows].tolist(), memo)
+        if learnt is None:
+            quality = Quality("not-installed", labels=quality.labels)
+            break
+        measured, guess, confidence = learnt
         if key == "category":
             quality = replace(measured, labels=quality.labels)
-        guess, confidence = _predict(model, texts[rows].tolist())
         keep = (confidence >= THRESHOLD) & (guess != OTHER)
         out[key] = empty.copy()
         out[key][rows[rows].index[keep]] = guess[keep]
@@ -214,6 +221,73 @@ def _training_rows(labelled: pd.Series, values: pd.Series, received: pd.Series) 
     if len(labels) < MIN_LABELS or labels.nunique() < 2:
         return labels[:0]
     return labels
+
+
+class Memo(Protocol):
+    """Where a door keeps what models said between runs, by a key naming all they were given.
+
+    Every run trains anew on the labels it finds, and on a big register that training is most
+    of a run that changes nothing. Training is deterministic (fixed seed, fixed split), so a
+    model trained on the very same labels, asked about the very same texts, says the very same
+    thing: the memo gives it back instead. The key covers the texts, the labels, the texts
+    asked about, the settings and scikit-learn's version; a value is plain JSON data.
+    """
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+_MEMO_FORMAT = "suggest-1"
+
+
+def _learnt(texts: list[str], labels: list[str], asked: list[str], memo: Memo | None
+            ) -> tuple[Quality, np.ndarray, np.ndarray] | None:
+    """The quality of a model trained on ``texts``/``labels`` and its guesses and confidences
+    for ``asked``: trained now, or as ``memo`` kept them from a run given the very same; None
+    when scikit-learn is not installed."""
+    key = _memo_key(texts, labels, asked) if memo is not None and _installed() else None
+    if key is not None:
+        kept = _from_memo(memo.get(key))
+        if kept is not None:
+            return kept
+    if not learning_available():
+        return None
+    model, measured = _learn(texts, labels)
+    guess, confidence = _predict(model, asked)
+    if key is not None:
+        memo.put(key, {"quality": asdict(measured), "guess": guess.tolist(),
+                       "confidence": [float(c) for c in confidence]})
+    return measured, guess, confidence
+
+
+def _installed() -> bool:
+    """Whether scikit-learn is there, without the second or so importing it takes."""
+    try:
+        return importlib.util.find_spec("sklearn") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _memo_key(texts: list[str], labels: list[str], asked: list[str]) -> str:
+    try:
+        version = importlib.metadata.version("scikit-learn")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    given = [_MEMO_FORMAT, version, _MODEL_SETTINGS,
+             HELD_OUT, SEED, THRESHOLD, texts, labels, asked]
+    return hashlib.sha256(json.dumps(given, ensure_ascii=False).encode()).hexdigest()
+
+
+def _from_memo(value: Any) -> tuple[Quality, np.ndarray, np.ndarray] | None:
+    """What the memo kept, or None when it kept nothing usable."""
+    try:
+        quality = Quality(**value["quality"])
+        guess = np.asarray(value["guess"], dtype=object)
+        confidence = np.asarray(value["confidence"], dtype=float)
+    except (TypeError, KeyError, ValueError):
+        return None
+    return (quality, guess, confidence) if len(guess) == len(confidence) else None
 
 
 def _learn(texts: list[str], labels: list[str]):
@@ -239,10 +313,16 @@ def _model():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
-                        max_features=200_000),
-        LogisticRegression(C=10.0, max_iter=1000))
+    return make_pipeline(TfidfVectorizer(**_MODEL_SETTINGS["tfidf"]),
+                         LogisticRegression(**_MODEL_SETTINGS["regression"]))
+
+
+# The model's settings, which the memo's key names too.
+_MODEL_SETTINGS: dict[str, dict[str, Any]] = {
+    "tfidf": {"analyzer": "char_wb", "ngram_range": (1, 3), "sublinear_tf": True,
+              "max_features": 200_000},
+    "regression": {"C": 10.0, "max_iter": 1000},
+}
 
 
 def _predict(model, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

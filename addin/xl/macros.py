@@ -24,6 +24,7 @@ from addin.core.text import Lang, Text
 from addin.layout.caselog import find_case_log
 from addin.layout.log import RunInfo, current_user
 from addin.layout.sheets import ANALYSIS_SHEETS, is_named
+from addin.memo import default_memo
 
 from . import feedback
 from .plan import ALL_PARTS, Plan, plan_writes
@@ -108,7 +109,7 @@ def _press(book: Any, macro: str, today: dt.date | None, when: dt.datetime | Non
         from addin.core.pipeline import process
 
         outcome = process(snap.register, snap.grids, today or today_in_excel(), snap.counters,
-                          last_state=case_state(snap))
+                          last_state=case_state(snap), memo=default_memo())
         lang = outcome.lang
         run = RunInfo(when or dt.datetime.now().replace(microsecond=0), current_user(), __version__,
                       feedback.TITLES[macro][0])
