@@ -6,7 +6,7 @@ would measure nothing. The workbooks are copies of the demo register that bench_
 writes (make_workbook). Target: --jobs 2 at least 1.7 x the
 throughput of --jobs 1 on two cores.
 
-The ratio needs cores to spare. Where other sessions keep the machine busy, Linux shares the CPU
+The ratio needs cores to spare. Where other programs keep the machine busy, Linux shares the CPU
 between sessions (sched_autogroup), so a second worker gets no more CPU than the first had alone;
 the "running at once" figure (the workbooks' own run times summed, over the wall time) still
 shows whether the workers ran side by side.
