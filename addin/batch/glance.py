@@ -35,12 +35,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from addin.core.fields import WRITTEN_KEYS
 from addin.layout.register import HEADER_SCAN_ROWS
 from addin.layout.sheets import FINDINGS_SHEET, GRID_ROLES, sheet_role
+from addin.package import local_name
 
 from . import sheetxml
 from .caselog import stored_state_in
 from .rowscan import scan_rows
 from .safety import part_relationships, sheet_parts, workbook_part
-from .safety.package import local_name
 from .sheets import RegisterLocation, find_register
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

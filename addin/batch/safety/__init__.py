@@ -8,9 +8,10 @@ of the original and only then moves the new file into place (``saving``). Every 
 ``WorkbookRefused`` (``refusal``). The names the doors use are importable from here.
 """
 
+from addin.package import missing_parts, part_relationships, sheet_parts, workbook_part
+
 from .locks import check_not_open, excel_lock_file, libreoffice_lock_file, run_lock, run_lock_path
 from .losses import FEATURE_LABELS, feature_totals, lost_features, workbook_features
-from .package import missing_parts, part_relationships, sheet_parts, workbook_part
 from .refusal import WorkbookRefused
 from .saving import KEEP_BACKUPS, SaveReport, backup, default_backup_dir, save_atomically
 

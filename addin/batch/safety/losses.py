@@ -17,8 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from addin.core.text import Lang, Text
+from addin.package import local_name, part_relationships, rel_id, workbook_part
 
-from .package import local_name, part_relationships, rel_id, workbook_part
 from .refusal import WorkbookRefused
 
 _REL_TYPES = {

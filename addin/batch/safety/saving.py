@@ -24,11 +24,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from addin.core.text import Text
+from addin.package import missing_parts
 
 from .locks import check_not_open
 from .losses import lost_lines, workbook_features
 from .oserrors import os_refusal
-from .package import missing_parts
 from .refusal import WorkbookRefused
 
 KEEP_BACKUPS = 10
