@@ -65,11 +65,13 @@ def block_from_values(name: str, values: Any, first_row: int, first_col: int) ->
     return Block(name, rows, first_row, first_col)
 
 
-def trimmed(name: str, rows: list[list[Any]]) -> Block:
-    """Rows read from A1, without their empty margins, anchored where their content starts."""
+def trimmed(block: Block) -> Block:
+    """``block`` without its empty margins, anchored where its content starts."""
+    rows = block.rows
     filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
     if not filled:
-        return Block(name, [], 1, 1)
+        return Block(block.sheet, [], 1, 1)  # as Excel gives an empty sheet's used range
     cols = [j for row in rows for j, v in enumerate(row) if v is not None]
     top, bottom, left, right = filled[0], filled[-1], min(cols), max(cols)
-    return Block(name, [row[left:right + 1] for row in rows[top:bottom + 1]], top + 1, left + 1)
+    return Block(block.sheet, [row[left:right + 1] for row in rows[top:bottom + 1]],
+                 block.first_row + top, block.first_col + left)

@@ -91,11 +91,8 @@ def read_settings_block(sheet: Any, name: str) -> Block:
     address = used.address
     if (problem := settings_address_finding(name, address)) is not None:
         raise Refused(problem)
-    first_row, first_col = parse_address(address)
     # Trimmed to the content, as the batch door reads it: formatting alone widens a used range.
-    block = trimmed(name, block_from_values(name, used.options(ndim=2).value, 1, 1).rows)
-    return Block(name, block.rows, block.first_row + first_row - 1,
-                 block.first_col + first_col - 1)
+    return trimmed(block_from_values(name, used.options(ndim=2).value, *parse_address(address)))
 
 
 def read_counters_sheet(sheet: Any, name: str, corner_text: str = COUNTERS_HEADER[0]) -> Block:
