@@ -71,7 +71,6 @@ from .prepared import (  # noqa: F401
     Prepared,
     _column,
     _day,
-    _days,
     _strip,
     _text,
     clock_verdicts,

@@ -135,6 +135,14 @@ def as_days(values: Any) -> np.ndarray:
     return series.to_numpy().astype("datetime64[D]")
 
 
+def column_days(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """Column ``key`` of ``frame`` as days (``as_days``); all NaT when the frame has no such
+    column (a register without that field)."""
+    if key not in frame:
+        return np.full(len(frame), NAT)
+    return as_days(frame[key])
+
+
 # ----------------------------------------------------------------------------- built-in calendar
 
 def covered_years() -> range:

@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkCalendar, as_days
+from .calendar import WorkCalendar, column_days
 from .findings import Finding, findings_at
 from .register import Register
 from .row_findings import cell_refs
@@ -39,9 +39,9 @@ def follow_up_queue(cases: pd.DataFrame, calendar: WorkCalendar, day: dt.date,
     today = np.datetime64(pd.Timestamp(day).date(), "D")
     status = cases["status"].to_numpy(dtype=object)
     done = np.logical_or.reduce([status == name for name in sorted(DONE_STATUSES)])
-    resolved = _days(cases, "resolved_at")
-    due = _days(cases, "follow_up_due")
-    followed = _days(cases, "follow_up_at")
+    resolved = column_days(cases, "resolved_at")
+    due = column_days(cases, "follow_up_due")
+    followed = column_days(cases, "follow_up_at")
     pending = (done & ~np.isnat(resolved) & (resolved <= today) & ~np.isnat(due)
                & (np.isnat(followed) | (followed > today)))
     todays = np.full(len(due), today)
@@ -60,12 +60,6 @@ def follow_up_queue(cases: pd.DataFrame, calendar: WorkCalendar, day: dt.date,
     }, index=cases.index)[keep]
     return queue.sort_values(["days_over", "follow_up_due"], ascending=[False, True],
                              kind="stable")
-
-
-def _days(cases: pd.DataFrame, key: str) -> np.ndarray:
-    if key not in cases:
-        return np.full(len(cases), np.datetime64("NaT", "D"))
-    return as_days(cases[key])
 
 
 def _text(cases: pd.DataFrame, key: str) -> np.ndarray:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendar import NAT, WorkCalendar, as_days
+from .calendar import NAT, WorkCalendar, column_days
 from .cells import map_distinct
 from .dates import before_received
 from .vocab import DONE_STATUSES
@@ -91,13 +91,13 @@ def prepare(cases: pd.DataFrame, calendar: WorkCalendar) -> Prepared:
     status = _column(cases, "status").to_numpy(dtype=object)
     done = np.logical_or.reduce([status == name for name in DONE_STATUSES]) if len(status) else (
         np.zeros(0, dtype=bool))
-    resolved = _days(cases, "resolved_at")
-    received = _days(cases, "received_at")
+    resolved = column_days(cases, "resolved_at")
+    received = column_days(cases, "received_at")
     done_resolved = np.where(done, resolved, NAT)
     # Counted once here: every month's figures and every breakdown take their rows from it.
     counts, known = calendar.count_days(received, done_resolved)
-    acknowledged, ack_due = _days(cases, "acknowledged_at"), _days(cases, "ack_due")
-    done_undated, due_at = done & np.isnat(resolved), _days(cases, "due_at")
+    acknowledged, ack_due = column_days(cases, "acknowledged_at"), column_days(cases, "ack_due")
+    done_undated, due_at = done & np.isnat(resolved), column_days(cases, "due_at")
     ack_early = before_received(cases, "acknowledged_at")
     resolved_early = done & before_received(cases, "resolved_at")
     ack_on_time, ack_when = final_verdicts(acknowledged, np.where(ack_early, NAT, ack_due))
@@ -119,12 +119,6 @@ def _column(cases: pd.DataFrame, key: str) -> pd.Series:
     if key in cases:
         return cases[key]
     return pd.Series([None] * len(cases), index=cases.index, dtype=object)
-
-
-def _days(cases: pd.DataFrame, key: str) -> np.ndarray:
-    if key not in cases:
-        return np.full(len(cases), NAT)
-    return as_days(cases[key])
 
 
 def _day(value: dt.date | pd.Timestamp) -> np.datetime64:

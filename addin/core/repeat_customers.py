@@ -8,9 +8,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from .calendar import column_days
 from .cells import distinct_values
 from .month_figures import month_bounds
-from .prepared import _column, _days, filled
+from .prepared import _column, filled
 
 
 def customer_keys(cases: pd.DataFrame) -> pd.Series:
@@ -93,7 +94,7 @@ def repeat_customers(cases: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
     Columns: customer_name, phone, email (as on their latest case), in_month (their complaints
     received in the month), total (on record), case_nos (the month's case numbers), categories.
     """
-    return _repeat_customers(cases, month, _days(cases, "received_at"),
+    return _repeat_customers(cases, month, column_days(cases, "received_at"),
                              filled(_column(cases, "repeat_of")))
 
 

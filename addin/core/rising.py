@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from .calendar import column_days
 from .pivots import _groups
-from .prepared import NOT_SET, _column, _days
+from .prepared import NOT_SET, _column
 
 
 def poisson_upper_tail(count: int, mean: float) -> float:
@@ -42,8 +43,8 @@ def rising_categories(cases: pd.DataFrame, month: pd.Period, *,
     Columns: count (this month), baseline (mean of the previous months), ratio (count/baseline,
     NaN when the baseline is 0), p_value; one row per rising category, most significant first.
     """
-    return _rising(_column(cases, "category"), _days(cases, "received_at").astype("datetime64[M]"),
-                   month, baseline_months, min_count, alpha)
+    received = column_days(cases, "received_at").astype("datetime64[M]")
+    return _rising(_column(cases, "category"), received, month, baseline_months, min_count, alpha)
 
 
 def _rising(categories: pd.Series, received: np.ndarray, month: pd.Period,
