@@ -276,3 +276,59 @@ def test_the_zip_part_check_reads_every_part_in_chunks(tmp_path, monkeypatch):
     package_limits.check_package(path)  # a good workbook passes, chunk borders anywhere
     xml = part(path, SHEET)
     assert len(xml) > 64 and zlib.crc32(xml)
+
+
+# --------------------------------------------------------------------------- the quick scans
+
+def _cells_sheet(count: int, extra: bytes = b"") -> bytes:
+    """A sheet of ``count`` cells, with ``extra`` (tags that are not cells) before its data."""
+    return sheet_with_cells(count).replace(b"<sheetData>", extra + b"<sheetData>")
+
+
+def test_a_sheet_over_the_quick_cell_bound_is_counted_exactly(tmp_path, monkeypatch):
+    """Tags such as <col> and text such as "a:c" raise the quick bound on a sheet's cells, not
+    its cells: a sheet of exactly the limit passes, one cell more is refused with its count."""
+    monkeypatch.setattr(package_limits, "CHUNK", 256)
+    monkeypatch.setattr(package_limits, "MAX_CELLS", 400)
+    noise = b"<cols>" + b'<col min="1" max="1" width="9"/>' * 50 + b"</cols>" + \
+        b"<!-- a:c b:c -->" * 20
+    good = rewrite(good_book(tmp_path), {SHEET: _cells_sheet(400, noise)})
+    reads = []
+    real = package_limits._read_part
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs["exact"])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(package_limits, "_read_part", counted)
+    package_limits.check_package(good)
+    assert reads.count(True) == 1  # the bound passed 400 and the sheet was read again
+    bad = rewrite(good_book(tmp_path, name="bad.xlsx"), {SHEET: _cells_sheet(401, noise)})
+    with pytest.raises(package_limits.PackageRefused, match="over 401 cells"):
+        package_limits.check_package(bad)
+
+
+def test_cells_named_through_a_prefix_count_in_the_quick_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(package_limits, "CHUNK", 64)
+    monkeypatch.setattr(package_limits, "MAX_CELLS", 100)
+    xml = (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<x:sheetData><x:row r="1">' + b'<x:c r="A1"/>' * 101
+           + b"</x:row></x:sheetData></x:worksheet>")
+    path = rewrite(good_book(tmp_path), {SHEET: xml})
+    with pytest.raises(package_limits.PackageRefused, match="over 101 cells"):
+        package_limits.check_package(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("mark", ["<!DOCTYPE a>", '<!ENTITY a "b">'])
+def test_an_entity_mark_is_found_at_any_chunk_border(tmp_path, monkeypatch, encoding, mark):
+    """The one-byte search for "!" that spares most chunks a look for the marks misses none,
+    wherever the chunks cut the part."""
+    path = good_book(tmp_path)
+    text = part(path, "docProps/app.xml").decode()
+    for chunk in (16, 17, 64, 101):
+        monkeypatch.setattr(package_limits, "CHUNK", chunk)
+        for at in range(0, 120, 7):
+            spoiled = rewrite(path, {"docProps/app.xml":
+                                     (text[:at] + mark + text[at:]).encode(encoding)})
+            with pytest.raises(package_limits.PackageRefused, match="declares XML entities"):
+                package_limits.check_package(spoiled)
