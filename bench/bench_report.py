@@ -40,26 +40,34 @@ t0 = time.perf_counter()
 from pathlib import Path
 import pandas as pd
 from addin.core.analysis import analyse_month
-from addin.core.pipeline import process
-from reports.monthly import monthly_context, read_actions, write_report
+from reports.monthly import (month_inputs, month_learning, monthly_context, read_actions,
+                             write_report)
 from reports.read import read_workbook_fast
 from reports.render import environment, render
 path, out, month, today = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], \\
     dt.date.fromisoformat(sys.argv[4])
 t_import = time.perf_counter()
-if sys.argv[5] == "phases":
+if sys.argv[5] == "phases":  # the steps of reports.monthly.report_from_register, one by one
+    import reports.read
+    check, spent = reports.read.check_package, {}
+    def timed_check(file):  # the package check's share of the read
+        start = time.perf_counter(); check(file); spent["check"] = time.perf_counter() - start
+    reports.read.check_package = timed_check
     register, sheets, counters = read_workbook_fast(path); t1 = time.perf_counter()
-    outcome = process(register, sheets, today, counters, changes=False); t2 = time.perf_counter()
+    inputs = month_inputs(register, sheets, path.name, today, counters); t2 = time.perf_counter()
     period = pd.Period(month, freq="M")
-    analysis = analyse_month(outcome.cases, period, outcome.config.calendar, today,
-                             outcome.config.lists); t3 = time.perf_counter()
-    context = monthly_context(analysis, outcome.config.lists, outcome.lang, mask=True,
-                              workbook=path.name, actions=read_actions(sheets.get("actions"),
-                                                                       period, outcome.lang))
-    html = render(environment(path), "monthly.html.j2", context); t4 = time.perf_counter()
-    print(json.dumps({"import": t_import - t0, "read": t1 - t_import, "process": t2 - t1,
-                      "analyse": t3 - t2, "render": t4 - t3, "total": t4 - t0,
-                      "html_kb": len(html.encode()) / 1024}))
+    analysis = analyse_month(inputs.cases, period, inputs.calendar, today, inputs.lists,
+                             due_soon_days=inputs.due_soon_days); t3 = time.perf_counter()
+    learning = month_learning(inputs, analysis); t4 = time.perf_counter()
+    context = monthly_context(analysis, inputs.lists, inputs.lang, mask=inputs.mask,
+                              workbook=path.name, actions=read_actions(inputs.actions, period,
+                                                                       inputs.lang),
+                              learning=learning)
+    html = render(environment(path), "monthly.html.j2", context); t5 = time.perf_counter()
+    print(json.dumps({"import": t_import - t0, "read": t1 - t_import,
+                      "check": spent["check"], "process": t2 - t1,
+                      "analyse": t3 - t2, "learn": t4 - t3, "render": t5 - t4,
+                      "total": t5 - t0, "html_kb": len(html.encode()) / 1024}))
 else:
     files = write_report(path, month, None, out, today, pdf=False)
     print(json.dumps({"total": time.perf_counter() - t0, "files": [str(f) for f in files]}))
@@ -126,8 +134,9 @@ def measure(rows: int, folder: Path, repeat: int) -> None:
           f"ratio {report['total'] / calamine['total']:.2f} x calamine")
     print(f"  budget 1.3 x + 0.8 s     {budget:6.2f} s   "
           f"{'within' if report['total'] <= budget else 'OVER'} budget")
-    print("  phases: " + ", ".join(f"{k} {phases[k]:.2f} s" for k in
-                                   ("import", "read", "process", "analyse", "render")))
+    print(f"  phases: import {phases['import']:.2f} s, read {phases['read']:.2f} s (package "
+          f"check {phases['check']:.2f} s), " + ", ".join(
+              f"{k} {phases[k]:.2f} s" for k in ("process", "analyse", "learn", "render")))
     print(f"  HTML size {phases['html_kb']:.0f} KB")
 
 
