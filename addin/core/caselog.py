@@ -22,6 +22,8 @@ Pure: DataFrames in, DataFrames and findings out. The doors decide where the she
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 
 import numpy as np
 import pandas as pd
@@ -78,10 +80,7 @@ def case_events(last: pd.DataFrame, cases: pd.DataFrame, when: dt.datetime | Non
     changed = {key: np.zeros(len(now), dtype=bool) for key in _WATCHED}
     for key in _WATCHED if old is not None else ():
         olds[key][known] = old[key].to_numpy(dtype=object)
-        # Equal values of one type are the same value (the quick, common case); _same settles
-        # the rest (a date kept as a datetime against a Timestamp, text up to spaces).
-        changed[key][known] = [not (a is b or (type(a) is type(b) and a == b) or _same(a, b))
-                               for a, b in zip(olds[key][known], news[key][known], strict=True)]
+        changed[key][known] = _changed(olds[key][known], news[key][known])
     notes = _new_reasons(now, old, known)
     events: list[tuple] = []
     findings: list[Finding] = []
@@ -132,14 +131,23 @@ def _paused(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
     """
     if before is None:
         return now
-    waiting = now["status"].eq(_WAITING) & now["case_no"].map(
-        before["status"].to_dict()).eq(_WAITING)
+    # The last known values by case number (``before`` has one row per number, as ``now``):
+    # looked up column by column rather than through a dictionary of 50,000 entries each.
+    numbers = now["case_no"].to_numpy(dtype=object)
+    was = before["status"].reindex(numbers).to_numpy(dtype=object)
+    waiting = now["status"].eq(_WAITING).to_numpy() & (was == _WAITING)
     if not waiting.any():
         return now
     now = now.copy()
     for key in _DEADLINE_NOTES:
-        now.loc[waiting, key] = now.loc[waiting, "case_no"].map(before[key].to_dict())
-    return now.astype(object).where(now.notna(), None)
+        column = np.array(now[key], dtype=object)
+        # Built from the list as a dictionary's lookup would be (dates become Timestamps).
+        last = pd.Series(before[key].tolist(), index=before.index)
+        kept = np.array(last.reindex(numbers[waiting]), dtype=object)
+        kept[pd.isna(kept)] = None
+        column[waiting] = kept
+        now[key] = pd.Series(column, index=now.index, dtype=object)
+    return now
 
 
 _WAITING = "Waiting on customer"
@@ -212,6 +220,27 @@ def reopen_counts(last: pd.DataFrame | None, cases: pd.DataFrame,
 
 _DEADLINE_NOTES = {"ack_due": "Acknowledge by", "due_at": "Resolve by",
                    "investigate_due": "Investigate by", "follow_up_due": "Follow up by"}
+
+
+def _changed(olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+    """Whether each pair of values differs, as ``_same`` says."""
+    count = len(olds)
+    # Equal values of one type are the same value, and so are equal datetimes (one kept as a
+    # datetime, the other a Timestamp): the common case, settled in C. _same settles the rest
+    # (text up to spaces, a date against a datetime, 6 against 6.0).
+    equal = np.fromiter(map(operator.eq, olds, news), dtype=bool, count=count)
+    old_types, new_types = list(map(type, olds)), list(map(type, news))
+    alike = np.fromiter(map(operator.is_, old_types, new_types), dtype=bool, count=count)
+    alike |= _datetimes(olds) & _datetimes(news)
+    changed = np.zeros(count, dtype=bool)
+    rest = np.flatnonzero(~(equal & alike))
+    changed[rest] = [not _same(olds[i], news[i]) for i in rest]
+    return changed
+
+
+def _datetimes(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(isinstance, values, itertools.repeat(dt.datetime)), dtype=bool,
+                       count=len(values))
 
 
 def _same(old: object, new: object) -> bool:
