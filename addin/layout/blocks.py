@@ -47,6 +47,15 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+def _excel_row(row: Any) -> list[Any]:
+    """``excel_value`` of each value of a row, with text, None and whole numbers (nearly every
+    cell of a register) settled inline rather than by a call per cell."""
+    return [(v or None) if type(v) is str
+            else v if v is None
+            else (int(v) if v.is_integer() else v) if type(v) is float
+            else excel_value(v) for v in row]
+
+
 def parse_address(address: str) -> tuple[int, int]:
     """The top-left (row, column) of an address such as '$B$3:$K$40' or 'Sheet1!$A$1'."""
     corner = address.rpartition("!")[2].split(":")[0].replace("$", "")
@@ -59,7 +68,7 @@ def parse_address(address: str) -> tuple[int, int]:
 
 def block_from_values(name: str, values: Any, first_row: int, first_col: int) -> Block:
     """A block from the rows of values Excel gives for a range anchored at (row, column)."""
-    rows = [[excel_value(v) for v in row] for row in values or []]
+    rows = [_excel_row(row) for row in values or []]
     if len(rows) == 1 and all(v is None for v in rows[0]) and (first_row, first_col) == (1, 1):
         rows = []  # Excel reports A1 as the used range of an empty sheet
     return Block(name, rows, first_row, first_col)
