@@ -7,6 +7,7 @@ look as openpyxl reads them from the file, so all doors see the same values.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +51,14 @@ def excel_value(value: Any) -> Any:
 def _excel_row(row: Any) -> list[Any]:
     """``excel_value`` of each value of a row, with text, None and whole numbers (nearly every
     cell of a register) settled inline rather than by a call per cell."""
-    return [(v or None) if type(v) is str
-            else v if v is None
-            else (int(v) if v.is_integer() else v) if type(v) is float
+    return [(v or None) if (kind := type(v)) is str
+            else v if kind in _AS_THEY_ARE
+            else (int(v) if v.is_integer() else v) if kind is float
             else excel_value(v) for v in row]
+
+
+# Types ``excel_value`` gives back as they are (exact types: subclasses go the long way).
+_AS_THEY_ARE = frozenset({type(None), int, bool, dt.datetime, dt.date, dt.time})
 
 
 def parse_address(address: str) -> tuple[int, int]:
