@@ -32,7 +32,9 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import itertools
 import json
+import operator
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Protocol
 
@@ -159,9 +161,11 @@ def staff_labelled(rule_column: pd.Series, values: pd.Series, filled: pd.Series,
         return found
 
     rule_value = map_distinct(rule_column, recorded)
-    current = values.map(_same_form, na_action="ignore")
-    unknown = rule_value.map(lambda v: v is UNKNOWN).astype(bool)
-    set_by_rule = rule_value.map(lambda v: None if v is UNKNOWN else _same_form(v))
+    # Once per distinct value: a column repeats a few categories and rule lists.
+    current = map_distinct(values, _same_form)
+    unknown = pd.Series(np.fromiter(map(operator.is_, rule_value, itertools.repeat(UNKNOWN)),
+                                    dtype=bool, count=len(rule_value)), index=rule_value.index)
+    set_by_rule = map_distinct(rule_value, lambda v: None if v is UNKNOWN else _same_form(v))
     corrected = set_by_rule.isna() | (set_by_rule != current)
     return values.notna() & ~filled.astype(bool) & ~unknown & corrected
 
