@@ -24,7 +24,7 @@ labels are used, which bounds the time a run may take on a big register.
 
 scikit-learn is an optional extra (``pip install complaint-record[learn]``); without it there are
 no suggestions and everything else runs as before. It is imported only when there are labels to
-learn from, so a run without labels never loads it.
+learn from and rows to suggest for, so a run without them never loads it.
 """
 
 from __future__ import annotations
