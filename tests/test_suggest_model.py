@@ -50,10 +50,10 @@ def test_a_vocabulary_cut_to_the_most_frequent_ngrams_is_counted_as_the_plain_pi
     assert np.array_equal(quick[1], plain[1]) and np.array_equal(quick[2], plain[2])
 
 
-def test_each_distinct_text_is_cut_into_ngrams_once():
+def test_each_distinct_text_is_counted_once():
     model = NgramModel()
-    calls: list[str] = []
-    cut = model._ngrams_of
-    model._ngrams_of = lambda text: calls.append(text) or cut(text)
+    counted: list[list[str]] = []
+    count = model._counter.transform
+    model._counter.transform = lambda texts: counted.append(list(texts)) or count(texts)
     answers(model)
-    assert sorted(calls) == sorted(set(TEXTS) | set(ASKED))
+    assert counted == [list(dict.fromkeys(TEXTS[:13])), list(dict.fromkeys(ASKED))]

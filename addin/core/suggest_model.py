@@ -1,12 +1,11 @@
 """The suggester's model: character n-grams weighted by tf-idf, and a logistic regression.
 
 It is scikit-learn's ``TfidfVectorizer`` followed by ``LogisticRegression``, with one saving: a
-register repeats its complaint texts (the same wording, typed again and again), and the n-grams
-of a text are counted once per distinct text, in Python, which is most of what training costs.
-The rows of repeated texts are copies of the distinct text's row, so every matrix the regression
-sees, and every probability it gives, is the very one the plain pipeline gives (the tests compare
-them). The n-grams of a text are kept for the model's later questions (held-out rows, the rows
-asked about).
+register repeats its complaint texts (the same wording, typed again and again), and cutting a
+text into n-grams and counting them, in Python, is most of what training costs. Each distinct
+text of a call (the training texts, the held-out ones, those asked about) is counted once and
+the rows of its repeats are copies of its row, so every matrix the regression sees, and every
+probability it gives, is the very one the plain pipeline gives (the tests compare them).
 
 scikit-learn is imported by ``NgramModel`` itself, so a module importing this one does not load it.
 """
@@ -39,31 +38,19 @@ class NgramModel:
     """``fit`` texts and labels, then ``predict_proba`` of texts over ``classes_``."""
 
     def __init__(self) -> None:
-        from sklearn.feature_extraction.text import (
-            CountVectorizer,
-            TfidfTransformer,
-            TfidfVectorizer,
-        )
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
         from sklearn.linear_model import LogisticRegression
 
         settings = dict(SETTINGS["tfidf"])
-        plain = TfidfVectorizer(**settings)
-        self._ngrams_of = plain.build_analyzer()  # lower case, then n-grams within words
-        self._seen: dict[str, list[str]] = {}
         self._limit = settings["max_features"]
         # What TfidfVectorizer is made of: the counts (as floats, as it counts), then the weights.
-        self._counter = CountVectorizer(analyzer=self._ngrams, max_features=self._limit,
-                                        dtype=np.float64)
+        self._counter = CountVectorizer(analyzer=settings["analyzer"],
+                                        ngram_range=settings["ngram_range"],
+                                        max_features=self._limit, dtype=np.float64)
         self._weights = TfidfTransformer(sublinear_tf=settings["sublinear_tf"])
         self._plain = None  # the plain pipeline, when the shortcut cannot be taken
         self._regression = LogisticRegression(**SETTINGS["regression"])
         self.classes_: np.ndarray = np.array([], dtype=object)
-
-    def _ngrams(self, text: str) -> list[str]:
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = self._ngrams_of(text)
-        return found
 
     def fit(self, texts: list[str], labels: list[str]) -> NgramModel:
         distinct, rows = _distinct(texts)
