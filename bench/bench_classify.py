@@ -79,6 +79,7 @@ def baseline_rules(revision: str) -> tuple[Rule, ...] | None:
         path.write_text(shown.stdout, encoding="utf-8")
         spec = importlib.util.spec_from_file_location("baseline_rules", path)
         module = importlib.util.module_from_spec(spec)
+        module.__package__ = "addin.core"  # its relative imports name the core's modules
         spec.loader.exec_module(module)
     return tuple(Rule(rule_id, DEFAULT_FIELDS, match, tuple(patterns), dict(sets))
                  for rule_id, match, patterns, sets, *_ in module.RULES)

@@ -70,3 +70,34 @@ def test_a_status_going_backwards_is_logged_and_flagged():
     events, _, findings = case_events(state, reopened[1].cases, FIRST, reopened[0])
     assert findings == [] and ("TS-202603-0001", "Reopened", "Closed", "Reopened") in \
         events_of(events)
+
+
+def test_a_case_still_waiting_keeps_its_deadlines_as_the_state_had_them():
+    """Deadlines read back from the state sheet (datetimes, or text typed there) stand while the
+    case waits; a case that just started waiting moves them, and a new case is created."""
+    kept = dt.datetime(2026, 3, 5, 17, 0)
+    last = pd.DataFrame([
+        ["A-1", "Waiting on customer", "Amy", "Normal", "Normal", kept, kept, None, None, 0, None],
+        ["A-2", "Waiting on customer", "Amy", "Normal", "Normal", "5 March", kept, None, None,
+         0, None],
+        ["A-3", "In progress", "Amy", "Normal", "Normal", kept, kept, None, None, 0, None],
+    ], columns=list(STATE_COLUMNS), dtype=object)
+    moved = pd.Timestamp("2026-03-09 17:00")
+    now = pd.DataFrame({
+        "case_no": ["A-1", "A-2", "A-3", "A-4"],
+        "status": ["Waiting on customer"] * 4, "handler": "Amy", "severity": "Normal",
+        "urgency": "Normal", "ack_due": [moved] * 4, "due_at": [moved] * 4,
+        "investigate_due": pd.NaT, "follow_up_due": pd.NaT, "reopenings": 0,
+        "escalation": None}, index=[2, 3, 4, 5])
+    events, state, _ = case_events(last, now, FIRST)
+    assert events_of(events) == [("A-3", "Status", "In progress", "Waiting on customer"),
+                                 ("A-3", "Deadline", kept, moved),
+                                 ("A-3", "Deadline", kept, moved),
+                                 ("A-4", "Created", None, "A-4")]
+    rows = state.set_index("case_no")
+    assert rows.loc["A-1", "ack_due"] == kept and rows.loc["A-2", "ack_due"] == "5 March"
+    # A column of dates only is read back as Timestamps, as the register's dates are.
+    assert rows.loc["A-1", "due_at"] == kept and type(rows.loc["A-1", "due_at"]) is pd.Timestamp
+    assert rows.loc["A-3", "ack_due"] == moved and rows.loc["A-4", "due_at"] == moved
+    assert rows["investigate_due"].isna().all()
+    assert rows["investigate_due"].map(lambda v: v is None).all()

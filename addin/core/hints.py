@@ -57,7 +57,7 @@ def hints(register: Register, config: Config, lang: str, values: pd.DataFrame,
         return Hints({}, {kind: map_distinct(register.col(kind), canonical_tag)
                           for kind in ("problem", "part")})
     tags = tag(register)
-    columns = {kind: tags[kind].map(lambda name: tag_label(name, lang)).astype(object)
+    columns = {kind: map_distinct(tags[kind], lambda name: tag_label(name, lang)).rename(kind)
                for kind in tags.columns}
     cases = {kind: tags[kind] for kind in tags.columns}
     found = suggest(register, values, filled, list(config.rules), received, memo)

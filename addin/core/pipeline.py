@@ -211,13 +211,16 @@ def _clock_inputs(register: Register, checked: pd.DataFrame,
 def _check_texts(register: Register, findings: list[Finding], lang: str) -> pd.Series:
     """Each row's errors and warnings as '[Header] title; …', for the Check column."""
     parts: dict[int, list[str]] = {}
+    said: dict[tuple[str, str | None], str] = {}  # the text of each code and field, made once
     for item in findings:
         if item.row is None or item.level == "info" or item.code == "not-numbered":
             continue
-        entry = CATALOGUE[item.code]
-        title = entry.title.in_(lang)
-        header = register.header(item.field) if item.field else ""
-        text = f"{check_tag(header)} {title}" if header else title
+        text = said.get((item.code, item.field))
+        if text is None:
+            title = CATALOGUE[item.code].title.in_(lang)
+            header = register.header(item.field) if item.field else ""
+            text = said[item.code, item.field] = f"{check_tag(header)} {title}" if header \
+                else title
         if text not in parts.setdefault(item.row, []):
             parts[item.row].append(text)
     joined = {row: "; ".join(texts) for row, texts in parts.items()}

@@ -24,7 +24,7 @@ labels are used, which bounds the time a run may take on a big register.
 
 scikit-learn is an optional extra (``pip install complaint-record[learn]``); without it there are
 no suggestions and everything else runs as before. It is imported only when there are labels to
-learn from, so a run without labels never loads it.
+learn from and rows to suggest for, so a run without them never loads it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import itertools
 import json
+import operator
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Protocol
 
@@ -43,6 +45,8 @@ from .cells import map_distinct
 from .classify.matcher import distinct_texts
 from .classify.rules import DEFAULT_FIELDS, MAX_TEXT_LENGTH, Rule
 from .register import Register
+from .suggest_model import SETTINGS as _MODEL_SETTINGS
+from .suggest_model import NgramModel
 from .text import Text
 
 MIN_PER_CLASS = 5
@@ -157,9 +161,11 @@ def staff_labelled(rule_column: pd.Series, values: pd.Series, filled: pd.Series,
         return found
 
     rule_value = map_distinct(rule_column, recorded)
-    current = values.map(_same_form, na_action="ignore")
-    unknown = rule_value.map(lambda v: v is UNKNOWN).astype(bool)
-    set_by_rule = rule_value.map(lambda v: None if v is UNKNOWN else _same_form(v))
+    # Once per distinct value: a column repeats a few categories and rule lists.
+    current = map_distinct(values, _same_form)
+    unknown = pd.Series(np.fromiter(map(operator.is_, rule_value, itertools.repeat(UNKNOWN)),
+                                    dtype=bool, count=len(rule_value)), index=rule_value.index)
+    set_by_rule = map_distinct(rule_value, lambda v: None if v is UNKNOWN else _same_form(v))
     corrected = set_by_rule.isna() | (set_by_rule != current)
     return values.notna() & ~filled.astype(bool) & ~unknown & corrected
 
@@ -191,6 +197,8 @@ def suggest(register: Register, values: pd.DataFrame, filled: pd.DataFrame, rule
             continue
         # A department is suggested beside a suggested category, where none is filled.
         rows = wanted if key == "category" else out["category"].notna() & values[key].isna()
+        if not rows.any() and _installed():
+            continue  # nothing to ask: no model is trained (seconds on a big register)
         learnt = _learnt(texts[training.index].tolist(), training.tolist(),
                          texts[rows].tolist(), memo)
         if learnt is None:
@@ -303,32 +311,13 @@ def _learn(texts: list[str], labels: list[str]):
     held = max(len(set(labels)), round(HELD_OUT * len(texts)))
     train_x, test_x, train_y, test_y = train_test_split(
         texts, labels, test_size=held, random_state=SEED, stratify=labels)
-    model = _model().fit(train_x, train_y)
+    model = NgramModel().fit(train_x, train_y)
     guess, confidence = _predict(model, test_x)
     right = guess == np.asarray(test_y, dtype=object)
     sure = confidence >= THRESHOLD
     return model, Quality("on", labels=len(texts), trained=len(train_x), tested=len(test_x),
                           correct=int(right.sum()), confident=int(sure.sum()),
                           confident_correct=int((right & sure).sum()))
-
-
-def _model():
-    """Character n-grams within words (1 to 3 characters) weighted by tf-idf, and a logistic
-    regression: quick, deterministic, and its probabilities serve as the confidence."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(TfidfVectorizer(**_MODEL_SETTINGS["tfidf"]),
-                         LogisticRegression(**_MODEL_SETTINGS["regression"]))
-
-
-# The model's settings, which the memo's key names too.
-_MODEL_SETTINGS: dict[str, dict[str, Any]] = {
-    "tfidf": {"analyzer": "char_wb", "ngram_range": (1, 3), "sublinear_tf": True,
-              "max_features": 200_000},
-    "regression": {"C": 10.0, "max_iter": 1000},
-}
 
 
 def _predict(model, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

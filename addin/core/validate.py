@@ -177,7 +177,14 @@ class _Cells:
     def text(self, key: str, strip: bool = True) -> pd.Series:
         """Cell values as text, None where empty (NFKC-normalised and stripped unless raw)."""
         if (key, strip) not in self._text:
-            self._text[key, strip] = self.map(key, _as_text if strip else _as_raw_text)
+            _, values, blanks = self.distinct(key)
+            if not strip and set(map(type, values)) <= {str}:
+                # Text read raw is itself (a description, nearly every value distinct): no call
+                # per value.
+                self._text[key, strip] = self.spread(key, [
+                    None if is_blank else v for v, is_blank in zip(values, blanks, strict=True)])
+            else:
+                self._text[key, strip] = self.map(key, _as_text if strip else _as_raw_text)
         return self._text[key, strip]
 
     def texts(self, key: str) -> list[str | None]:

@@ -7,6 +7,7 @@ look as openpyxl reads them from the file, so all doors see the same values.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,19 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+def _excel_row(row: Any) -> list[Any]:
+    """``excel_value`` of each value of a row, with text, None and whole numbers (nearly every
+    cell of a register) settled inline rather than by a call per cell."""
+    return [(v or None) if (kind := type(v)) is str
+            else v if kind in _AS_THEY_ARE
+            else (int(v) if v.is_integer() else v) if kind is float
+            else excel_value(v) for v in row]
+
+
+# Types ``excel_value`` gives back as they are (exact types: subclasses go the long way).
+_AS_THEY_ARE = frozenset({type(None), int, bool, dt.datetime, dt.date, dt.time})
+
+
 def parse_address(address: str) -> tuple[int, int]:
     """The top-left (row, column) of an address such as '$B$3:$K$40' or 'Sheet1!$A$1'."""
     corner = address.rpartition("!")[2].split(":")[0].replace("$", "")
@@ -59,7 +73,7 @@ def parse_address(address: str) -> tuple[int, int]:
 
 def block_from_values(name: str, values: Any, first_row: int, first_col: int) -> Block:
     """A block from the rows of values Excel gives for a range anchored at (row, column)."""
-    rows = [[excel_value(v) for v in row] for row in values or []]
+    rows = [_excel_row(row) for row in values or []]
     if len(rows) == 1 and all(v is None for v in rows[0]) and (first_row, first_col) == (1, 1):
         rows = []  # Excel reports A1 as the used range of an empty sheet
     return Block(name, rows, first_row, first_col)

@@ -10,9 +10,12 @@ continues where the other stopped.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from addin.core.caselog import (
@@ -98,7 +101,10 @@ def case_log_rows(events: pd.DataFrame, when: dt.datetime, lang: Lang | str,
 
 def _cell(value: Any) -> Any:
     """Dates as datetimes: every office suite (and xlwings) gives a date cell back as one."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    kind = type(value)
+    if value is None or kind is str:  # nearly every value: settled before any isinstance
+        return value
+    if kind is dt.date or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return dt.datetime.combine(value, dt.time())
     return cell_value(value)
 
@@ -106,8 +112,33 @@ def _cell(value: Any) -> Any:
 def state_rows(state: pd.DataFrame) -> list[tuple[Any, ...]]:
     """The Case state sheet's rows from A1: the header, then one row per case."""
     body = state[list(STATE_COLUMNS)].astype(object)
-    return [STATE_COLUMNS, *(tuple(_cell(v) for v in row)
-                             for row in body.itertuples(index=False))]
+    columns = [_cells(body[key].to_numpy()) for key in STATE_COLUMNS]
+    return [STATE_COLUMNS, *zip(*columns, strict=True)]
+
+
+# Values ``_cell`` gives back as they are.
+_AS_THEY_ARE = frozenset({type(None), str, int, bool})
+
+
+def _cells(values: Any) -> list[Any]:
+    """``_cell`` of each value of a column: a column of text, numbers and None as it is, a
+    column of deadlines (Timestamps) turned into datetimes at once, anything else one by one."""
+    kinds = set(map(type, values))
+    if kinds <= _AS_THEY_ARE:
+        return values.tolist()
+    if kinds <= {pd.Timestamp, type(None)}:
+        at = np.flatnonzero(np.fromiter(map(operator.is_not, values, itertools.repeat(None)),
+                                        dtype=bool, count=len(values)))
+        try:
+            stamps = pd.DatetimeIndex(values[at])
+        except (TypeError, ValueError):  # time zones mixed: one by one
+            stamps = None
+        # In a time zone, or finer than a microsecond: one by one, as _cell says.
+        if stamps is not None and stamps.tz is None and not stamps.nanosecond.any():
+            out = np.full(len(values), None, dtype=object)
+            out[at] = stamps.to_pydatetime()
+            return out.tolist()
+    return [_cell(v) for v in values]
 
 
 def state_changed(stored: Sequence[Sequence[Any]], state: pd.DataFrame) -> bool:

@@ -33,7 +33,16 @@ def is_blank(value: Any) -> bool:
 
 def cell_value(value: Any) -> Any:
     """A value as a cell should receive it: no NaN or NaT, no numpy or pandas types."""
-    if value is None or isinstance(value, str):
+    kind = type(value)
+    # The values a run writes by the million, settled first (exact types: subclasses such as
+    # numpy's float64 and pandas' Timestamp go the long way below).
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return None if value != value else value  # NaN is the one float unequal to itself
+    if kind is dt.datetime and value.tzinfo is None:
+        return value
+    if isinstance(value, str):
         return value
     if isinstance(value, np.datetime64 | pd.Timestamp):
         value = pd.Timestamp(value)

@@ -1,0 +1,81 @@
+"""Values as a cell receives them (cell_value) and as Excel hands them over (block_from_values),
+over every kind of value the doors meet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from addin.layout.blocks import block_from_values, excel_value
+from addin.layout.cells import cell_value
+
+NOON = dt.datetime(2026, 3, 2, 12, 0)
+
+
+class Text(str):
+    """A text subclass (numpy's str_ is one)."""
+
+
+def test_cell_value_gives_plain_python_values_and_none_for_what_is_missing():
+    cases = [
+        (None, None), ("", ""), ("x", "x"), (Text("y"), Text("y")), (3, 3), (True, True),
+        (1.5, 1.5), (2.0, 2.0), (math.nan, None), (math.inf, math.inf),
+        (np.float64(math.nan), None), (np.float64(2.5), 2.5), (np.int64(7), 7),
+        (np.bool_(True), True), (pd.NA, None), (pd.NaT, None), (np.datetime64("NaT"), None),
+        (pd.Timestamp("2026-03-02 12:00"), NOON), (np.datetime64("2026-03-02T12:00"), NOON),
+        (NOON, NOON), (NOON.replace(tzinfo=dt.UTC), NOON),
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 2)), (dt.time(9, 30), dt.time(9, 30)),
+    ]
+    for value, expected in cases:
+        got = cell_value(value)
+        assert got == expected and type(got) is type(expected), (value, got)
+    assert type(cell_value(np.int64(7))) is int and type(cell_value(np.float64(2.5))) is float
+
+
+def test_a_block_reads_whole_numbers_as_int_and_empty_text_as_no_value():
+    row = [None, "", " ", "x", Text(""), 3.0, 3.5, -0.0, math.nan, math.inf, 4, True, NOON,
+           np.float64(6.0), np.str_("")]
+    block = block_from_values("Sheet", [row, row], 2, 3)
+    expected = [excel_value(v) for v in row]
+    assert expected[:8] == [None, None, " ", "x", None, 3, 3.5, 0]
+    for got in block.rows:
+        assert len(got) == len(row)
+        for a, b in zip(got, expected, strict=True):
+            assert (a is b or a == b or (a != a and b != b)) and type(a) is type(b)
+    assert type(block.rows[0][5]) is int and type(block.rows[0][13]) is int
+
+
+@pytest.mark.filterwarnings("ignore:Discarding nonzero nanoseconds")
+def test_the_state_rows_hold_each_value_as_a_cell_receives_it():
+    """Column by column (a column of deadlines at once) as value by value with ``_cell``."""
+    from addin.core.caselog import STATE_COLUMNS
+    from addin.layout.caselog import _cell, state_rows
+
+    def frame(deadlines: list[object]) -> pd.DataFrame:
+        count = len(deadlines)
+        data = {key: [f"{key} {i}" if i % 3 else None for i in range(count)]
+                for key in STATE_COLUMNS}
+        data["ack_due"] = deadlines
+        data["due_at"] = pd.Series(pd.to_datetime(["2026-03-02 17:00", None] * (count // 2)))
+        data["reopenings"] = np.arange(count, dtype=np.int64)
+        data["escalation"] = [np.int64(4), 2.5, math.nan, "x"] * (count // 4)
+        return pd.DataFrame(data)
+
+    noon = pd.Timestamp("2026-03-02 12:00")
+    cases = [[noon, None, noon, pd.Timestamp("2026-03-05")],
+             [noon, noon.tz_localize("Asia/Shanghai"), None, noon],
+             [noon, pd.Timestamp("2026-03-02 12:00:00.000000001"), None, noon],
+             [NOON, dt.date(2026, 3, 2), None, "text"], [None] * 4]
+    for deadlines in cases:
+        state = frame(deadlines)
+        rows = state_rows(state)
+        body = state[list(STATE_COLUMNS)].astype(object)
+        expected = [tuple(_cell(v) for v in row) for row in body.itertuples(index=False)]
+        assert rows[0] == STATE_COLUMNS and len(rows) == len(expected) + 1
+        for got, want in zip(rows[1:], expected, strict=True):
+            assert [type(v) for v in got] == [type(v) for v in want]
+            assert all(a == b or (a != a and b != b) for a, b in zip(got, want, strict=True))
