@@ -100,9 +100,10 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     ``last_state`` is the case log's last known state (``caselog.STATE_COLUMNS``; an empty
     frame for a workbook never logged): with it, the outcome carries the events to append and
     the new state, and a status gone backwards is a finding.
-    ``changes=False`` is for readers that never write (reports): the canonical ``cases``,
-    findings and summary are computed as always, but not the cells a door would change
-    (``changes`` is then empty and ``summary.cells_changed`` 0).
+    ``changes=False`` is for readers that never write (reports): the canonical ``cases`` are
+    computed as always, but not the cells a door would change (``changes`` is then empty and
+    ``summary.cells_changed`` 0), nor the findings that only point staff at cells to mend (too
+    long texts, steps, duplicate or missing case numbers, the day's follow-up queue).
     ``memo``: where the suggester keeps what its models said (``suggest.Memo``); results are
     the same with it or without.
     """
@@ -114,8 +115,9 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     # them name the cells the next run will find them in, so that run finds nothing to change.
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
     checked, row_findings = validate(register, config, today)
-    findings += row_findings + long_text_findings(register)
-    findings += check_stages(register, checked, config, lang)
+    findings += row_findings
+    if changes:  # findings a reader never shows: a report is spared their time
+        findings += long_text_findings(register) + check_stages(register, checked, config, lang)
 
     classes = classify(register, checked.frame, config.rules, empty=checked.empty,
                        blank=checked.blank)
@@ -123,8 +125,9 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     case_no, new_counters = assign_case_numbers(
         register.col("case_no"), checked.frame["received_at"], checked.numberable,
         config.settings.case_format, config.counters)
-    findings += duplicate_case_numbers(register.col("case_no"), register)
-    findings += _unnumbered(register, case_no, checked.blank)
+    if changes:
+        findings += duplicate_case_numbers(register.col("case_no"), register)
+        findings += _unnumbered(register, case_no, checked.blank)
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
                                               register)
     findings += repeat_findings
@@ -141,9 +144,9 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     findings += extra.findings
     cases = _cases(register, checked.frame, classes.values, case_no, repeat_of, clocks)
     cases["risk"] = risk
-    # The follow-up queue of the day, on the Findings sheet (what staff call through each morning).
-    findings += follow_up_findings(register, follow_up_queue(
-        cases, config.calendar, today, config.settings.due_soon_days))
+    if changes:  # the day's follow-up queue, on the Findings sheet staff call through each morning
+        findings += follow_up_findings(register, follow_up_queue(
+            cases, config.calendar, today, config.settings.due_soon_days))
     findings += _escalations(register, config, cases, clock_inputs, today, last_state)
     events = state = None
     if last_state is not None:

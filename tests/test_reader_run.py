@@ -1,0 +1,63 @@
+"""A reader's run (``process(changes=False)``, what reports use) spares the findings that only
+point staff at cells to mend, and must still give exactly the cases a writing run gives: every
+report figure comes from them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from test_xl_macros import TODAY, build_book
+
+from addin.batch.caselog import read_case_state
+from addin.batch.sheets import find_register, read_counters, read_grids, read_register
+from addin.core.pipeline import process
+from addin.core.settings import load_config
+from addin.core.stages import check_stages
+from addin.core.validate import validate
+
+SPARED = {"text-too-long", "follow-up-overdue", "follow-up-due", "duplicate-case-no",
+          "not-numbered"}
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return load_workbook(build_book(tmp_path_factory.mktemp("reader") / "card.xlsx", 400))
+
+
+def _run(wb, changes: bool):
+    return process(read_register(find_register(wb)), read_grids(wb), TODAY, read_counters(wb),
+                   last_state=read_case_state(wb), changes=changes)
+
+
+@pytest.fixture(scope="module")
+def runs(book):
+    return _run(book, True), _run(book, False)
+
+
+def test_a_reader_gets_the_cases_a_writer_gets(runs):
+    writer, reader = runs
+    # The hints are the one designed difference: a reader takes the tags the sheet holds and
+    # trains no suggester (addin.core.hints).
+    hinted = ["suggested", "problem", "part"]
+    pd.testing.assert_frame_equal(reader.cases.drop(columns=hinted),
+                                  writer.cases.drop(columns=hinted))
+    assert reader.changes == {} and writer.changes
+    assert reader.actions.findings == writer.actions.findings
+
+
+def test_a_reader_is_spared_only_the_findings_about_cells_to_mend(book, runs):
+    writer, reader = runs
+    spared = [item for item in writer.findings if item not in reader.findings]
+    codes = {item.code for item in spared}
+    assert {"follow-up-overdue", "follow-up-due"} <= codes  # the demo has follow-ups owed
+    assert codes <= SPARED | _stage_codes(book)
+    assert all(item in writer.findings for item in reader.findings)
+
+
+def _stage_codes(wb) -> set[str]:
+    """The codes the stage checks give on this register (a reader does not run them)."""
+    register = read_register(find_register(wb))
+    config, _ = load_config(read_grids(wb), read_counters(wb))
+    checked, _ = validate(register, config, TODAY)
+    return {item.code for item in check_stages(register, checked, config, register.lang)}
