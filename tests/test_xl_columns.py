@@ -22,7 +22,7 @@ from addin.layout.caselog import state_rows
 from addin.layout.cells import cell_value
 from addin.xl.columns import case_state_rows, cell_values, excel_column
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.datetime(2026, 3, 1, 9, 30)
 
 
