@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from addin.core.caselog import STATE_COLUMNS
 from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
 from addin.layout.actions_sheet import written_blocks
@@ -23,10 +25,8 @@ from addin.layout.caselog import (
     case_log_name,
     case_log_rows,
     events_written,
-    state_changed,
-    state_rows,
 )
-from addin.layout.cells import cell_ref, cell_value, column_letter, column_taken
+from addin.layout.cells import cell_ref, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
 from addin.layout.findings_sheet import finding_rows
 from addin.layout.formats import DATE_FORMAT
@@ -39,6 +39,7 @@ from addin.layout.sheets import (
     LOG_SHEET,
 )
 
+from .columns import case_state_rows, cell_values
 from .read import Refused, Snapshot
 
 # Which output columns each button writes; every button rewrites the Findings sheet.
@@ -174,9 +175,8 @@ def _column_writes(snap: Snapshot, outcome: Any, changes: dict[str, pd.Series],
         adds = [k for k in run_keys if k in new]
         if not changed and not adds:
             continue
-        rows = [int(r) for s in changed for r in s.index]
-        top = register.header_row if adds else min(rows)
-        bottom = max(rows) if rows else register.header_row
+        top = register.header_row if adds else min(int(s.index.min()) for s in changed)
+        bottom = max((int(s.index.max()) for s in changed), default=register.header_row)
         old = [_current(register, k, top, bottom, new) for k in run_keys]
         values = [_wanted(now, k, top, changes.get(k), outcome.lang, k in new)
                   for k, now in zip(run_keys, old, strict=True)]
@@ -208,9 +208,21 @@ def _current(register: Register, key: str, top: int, bottom: int, new: set[str])
     if key in new:
         return [None] * (bottom - top + 1)
     pos = register.columns[key]
-    cells = register.rows[pos].to_dict()  # one pass, not a pandas lookup per cell
-    cells[register.header_row] = register.headers[pos]
-    return [cells.get(row) for row in range(top, bottom + 1)]
+    column = register.rows[pos]
+    first = register.header_row + 1
+    if not _numbered_from(column.index, first):
+        cells = column.to_dict()
+        cells[register.header_row] = register.headers[pos]
+        return [cells.get(row) for row in range(top, bottom + 1)]
+    # Rows are numbered from the one below the header: a slice, not a lookup per cell.
+    held = [register.headers[pos]] if top < first else []
+    held += column.to_numpy()[max(top - first, 0):bottom - first + 1].tolist()
+    return held + [None] * (bottom - top + 1 - len(held))
+
+
+def _numbered_from(index: pd.Index, first: int) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.step == 1 and (
+        index.start == first or len(index) == 0)
 
 
 def _wanted(now: list[Any], key: str, top: int, change: pd.Series | None, lang: str,
@@ -218,8 +230,10 @@ def _wanted(now: list[Any], key: str, top: int, change: pd.Series | None, lang: 
     """The same cells as they should be: changed values in, a header for an added column."""
     wanted = list(now)
     if change is not None:
-        for row, value in change.items():
-            wanted[int(row) - top] = cell_value(value)
+        # Converted a column at a time; most runs write plain text, numbers and dates.
+        rows = (change.index.to_numpy(dtype=np.int64) - top).tolist()
+        for i, value in zip(rows, cell_values(change.tolist()), strict=True):
+            wanted[i] = value
     if added:  # a run with an added column starts at the header row
         wanted[0] = BY_KEY[key].header(lang)
     return wanted
@@ -284,13 +298,23 @@ def _case_log_writes(snap: Snapshot, outcome: Any, written: set[str] | None, run
         if snap.case_log_last_row == 0:
             rows, top = (case_log_header(outcome.lang), *rows), 1
         writes.append(Write("values", sheet, top, 1, rows, tuple((None,) * len(r) for r in rows)))
-    if snap.case_state_sheet is None or state_changed(snap.case_state_rows, state):
-        new = tuple(state_rows(state))
+    new = tuple(case_state_rows(state))
+    if snap.case_state_sheet is None or _stored_state(snap.case_state_rows) != new:
         if snap.case_state_sheet is None:
             writes += [Write("add", CASE_STATE_SHEET), Write("hide", CASE_STATE_SHEET)]
         # The state never loses a case, so the new block covers every row of the old one.
         writes.append(Write("values", snap.case_state_sheet or CASE_STATE_SHEET, 1, 1, new))
     return writes
+
+
+def _stored_state(stored: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
+    """The Case state sheet's rows as read, cut or padded to the state's width and without
+    empty rows at the bottom, to compare with the rows a run would write."""
+    width = len(STATE_COLUMNS)
+    rows = [tuple((list(r) + [None] * width)[:width]) for r in stored]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return tuple(rows)
 
 
 def first_error(outcome: Any) -> str | None:

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from addin.core.errors import Refusal
 from addin.core.fields import fold
 from addin.core.findings import Finding, finding
 from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register
-from addin.layout.blocks import Block, block_from_values, parse_address, trimmed
+from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
 from addin.layout.caselog import find_case_log, state_from_rows
 from addin.layout.cells import is_blank
 from addin.layout.counters import COUNTERS_HEADER, counters_from_rows
-from addin.layout.register import Found, find_register
+from addin.layout.register import HEADER_SCAN_ROWS, Found, find_register
 from addin.layout.sheets import (
     CASE_STATE_SHEET,
     COUNTERS_SHEET,
@@ -32,6 +36,8 @@ from addin.layout.sheets import (
     find_sheet,
     sheet_role,
 )
+
+from .columns import excel_column
 
 
 class Refused(Refusal):
@@ -77,9 +83,16 @@ class Snapshot:
 
 def read_block(sheet: Any, name: str) -> Block:
     """A sheet's used range in two calls (its address, its values) on one range object."""
+    values, first_row, first_col = _used_values(sheet)
+    return block_from_values(name, values, first_row, first_col)
+
+
+def _used_values(sheet: Any) -> tuple[list[list[Any]], int, int]:
+    """A sheet's used range as Excel hands it over (its address, then its values: two calls),
+    with the sheet row and column of its top-left cell."""
     used = sheet.used_range
     first_row, first_col = parse_address(used.address)
-    return block_from_values(name, used.options(ndim=2).value, first_row, first_col)
+    return used.options(ndim=2).value or [], first_row, first_col
 
 
 def read_settings_block(sheet: Any, name: str) -> Block:
@@ -110,16 +123,32 @@ def read_counters_sheet(sheet: Any, name: str, corner_text: str = COUNTERS_HEADE
     return block_from_values(name, values, *parse_address(used.address))
 
 
-def register_at(block: Block, found: Found) -> Register:
-    """The register the finder located in a block: its header cells, then the rows below down
-    to the last row holding any value in its columns."""
-    at = found.header_row - block.first_row
-    left, right = found.first_col - block.first_col, found.last_col - block.first_col
-    body = [row[left:right + 1] for row in block.rows[at + 1:]]
-    while body and all(is_blank(v) for v in body[-1]):
-        body.pop()
-    return Register.from_values(block.sheet, found.header_row, found.first_col,
-                                block.rows[at][left:right + 1], body)
+def register_at(sheet: str, values: list[list[Any]], first_row: int, first_col: int,
+                found: Found) -> Register:
+    """The register the finder located in the values Excel gave for a sheet's used range
+    (anchored at ``first_row``, ``first_col``): its header cells, then the rows below down to
+    the last row holding any value in its columns, made to look as every door reads them
+    (``excel_value``) a column at a time."""
+    at = found.header_row - first_row
+    left, right = found.first_col - first_col, found.last_col - first_col
+    headers = [excel_value(v) for v in values[at][left:right + 1]]
+    end = len(values)
+    while end > at + 1 and all(is_blank(v) for v in values[end - 1][left:right + 1]):
+        end -= 1
+    empty = Register.from_values(sheet, found.header_row, found.first_col, headers, [])
+    body = values[at + 1:end]
+    if not body:
+        return empty
+    # Short rows are padded with None, as Register.from_values pads them.
+    columns = list(zip_longest(*body))[left:right + 1]
+    # Filled a column at a time, the frame's columns laid out one after the other (as pandas
+    # keeps them): fromiter, unlike assigning a list, does not look into every value.
+    frame = np.empty((len(headers), len(body)), dtype=object)
+    for j, column in enumerate(columns):
+        frame[j] = np.fromiter(excel_column(column), dtype=object, count=len(body))
+    index = pd.RangeIndex(found.header_row + 1, found.header_row + 1 + len(body))
+    return replace(empty, rows=pd.DataFrame(frame.T, index=index, columns=range(len(headers)),
+                                            dtype=object))
 
 
 def read_counters_block(block: Block | None) -> dict[str, int]:
@@ -138,18 +167,23 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
     names = list(book.sheet_names)
     sheets = book.sheets
     objects: dict[str, Any] = {}
-    blocks: dict[str, Block] = {}
+    used: dict[str, tuple[list[list[Any]], int, int]] = {}
 
-    def block(name: str) -> Block:
-        if name not in blocks:
+    def top(name: str) -> Block:
+        # The finder looks at a sheet's top rows only; the whole used range is read in the
+        # same call and kept, and only the register's columns are converted (a column at a
+        # time): a big register is millions of cells.
+        if name not in used:
             objects[name] = sheets[name]
-            blocks[name] = read_block(objects[name], name)
-        return blocks[name]
+            used[name] = _used_values(objects[name])
+        values, first_row, first_col = used[name]
+        return block_from_values(name, values[:max(HEADER_SCAN_ROWS - first_row + 1, 0)],
+                                 first_row, first_col)
 
-    found = find_register(names, block)
+    found = find_register(names, top)
     if found is None:
         raise NoRegister(book.name)
-    register = register_at(blocks[found.sheet], found)
+    register = register_at(found.sheet, *used[found.sheet], found)
     by_role: dict[str, str] = {}
     for name in names:
         role = sheet_role(name)
@@ -170,7 +204,7 @@ def read_workbook(book: Any, roles: Iterable[str] = GRID_ROLES) -> Snapshot:
     snap = Snapshot(book.name, names, register, found.last_col, grids, counters, counters_name,
                     find_sheet(names, FINDINGS_SHEET), log_name, log_last,
                     sheet_objects=objects,
-                    beside=_beside(blocks[register.sheet], register.header_row, found.last_col))
+                    beside=_beside(*used[register.sheet], register.header_row, found.last_col))
     if roles:  # the data buttons; the report buttons never write the case log
         _read_case_log(snap, sheets, objects, names)
     return snap
@@ -196,13 +230,14 @@ def case_state(snap: Snapshot) -> Any:
     return None if snap.case_state_rows is None else state_from_rows(snap.case_state_rows)
 
 
-def _beside(block: Block, header_row: int, last_col: int) -> list[tuple[int, int, Any]]:
+def _beside(values: list[list[Any]], first_row: int, first_col: int, header_row: int,
+            last_col: int) -> list[tuple[int, int, Any]]:
     # Only the columns right of the table are looked at: on a big register, going through
     # every cell of the used range cost more than reading it.
-    right = last_col - block.first_col + 1
-    top = max(header_row - block.first_row, 0)
-    return [(block.first_row + i, last_col + 1 + j, value)
-            for i, row in enumerate(block.rows[top:], top)
+    right = last_col - first_col + 1
+    top = max(header_row - first_row, 0)
+    return [(first_row + i, last_col + 1 + j, excel_value(value))
+            for i, row in enumerate(values[top:], top)
             for j, value in enumerate(row[right:]) if not is_blank(value)]
 
 

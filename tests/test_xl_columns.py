@@ -1,0 +1,108 @@
+"""The live door's column-at-a-time conversions give exactly what the per-cell functions give.
+
+``addin.xl.columns`` skips the per-cell call for the kinds of values those functions keep as
+they are; every column here mixes in a value that would go wrong if a kind were skipped wrongly
+(a NaN, a time zone, a whole float, empty text, a numpy scalar, a date), and the results are
+compared value by value and type by type with the per-cell functions' own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from addin.core.caselog import STATE_COLUMNS
+from addin.layout.blocks import excel_value
+from addin.layout.caselog import state_rows
+from addin.layout.cells import cell_value
+from addin.xl.columns import case_state_rows, cell_values, excel_column
+
+UTC = dt.UTC
+DAY = dt.datetime(2026, 3, 1, 9, 30)
+
+
+def same(got: list[Any], expected: list[Any]) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert type(a) is type(b), (a, b)
+        assert a == b or (a != a and b != b) or (a is pd.NaT and b is pd.NaT), (a, b)
+
+
+READ_COLUMNS = {
+    "text with empty text": ["a", "", None, "  ", "b"],
+    "text only": ["a", "b"],
+    "whole and broken floats": [1.0, 2.5, None, -0.0, 1e20, float("inf"), float("nan"), 3.0],
+    "floats only whole": [1.0, 2.0],
+    "text and numbers": ["0571", 571.0, "", None, 2.5],
+    "numpy floats": [np.float64(3.0), None, 1.5],
+    "dates, times and flags": [DAY, dt.date(2026, 3, 1), dt.time(9, 30), True, False, None, 7],
+    "dates and text": [DAY, "2026-03-01", "", None],
+    "nothing": [None, None],
+    "no rows": [],
+}
+
+
+@pytest.mark.parametrize("name", READ_COLUMNS)
+def test_excel_column_is_excel_value_per_cell(name):
+    values = READ_COLUMNS[name]
+    same(excel_column(values), [excel_value(v) for v in values])
+    same(excel_column(tuple(values)), [excel_value(v) for v in values])  # columns of a zip
+
+
+WRITTEN_COLUMNS = {
+    "text": ["TS-202603-0001", "", None],
+    "whole numbers and flags": [3, 0, True, None],
+    "floats with NaN": [1.5, float("nan"), None],
+    "floats": [1.5, 2.0],
+    "naive datetimes": [DAY, None, dt.date(2026, 3, 2)],
+    "a datetime with a time zone": [DAY, DAY.replace(tzinfo=UTC)],
+    "timestamps with NaT and None": [pd.Timestamp(DAY), pd.NaT, None, pd.Timestamp("2026-01-01")],
+    "timestamps with a time zone": [pd.Timestamp(DAY, tz="Asia/Shanghai"), None],
+    "timestamps of two time zones": [pd.Timestamp(DAY, tz="UTC"), pd.Timestamp(DAY)],
+    "numpy scalars": [np.int64(4), np.float64("nan"), np.datetime64("2026-03-01"), pd.NA],
+    "nothing": [None],
+    "no rows": [],
+}
+
+
+@pytest.mark.parametrize("name", WRITTEN_COLUMNS)
+def test_cell_values_is_cell_value_per_cell(name):
+    values = WRITTEN_COLUMNS[name]
+    same(cell_values(values), [cell_value(v) for v in values])
+
+
+def state(**columns: Any) -> pd.DataFrame:
+    n = len(next(iter(columns.values())))
+    plain = {key: [f"TS-{i}" for i in range(n)] if key == "case_no" else [None] * n
+             for key in STATE_COLUMNS}
+    return pd.DataFrame({**plain, **columns})
+
+
+STATES = {
+    "timestamps and None": state(ack_due=[pd.Timestamp(DAY), None], reopenings=[0, 2]),
+    "a datetime64 column with NaT": state(due_at=pd.to_datetime([DAY, None])),
+    "whole counts as floats, one missing": state(reopenings=[1.0, float("nan")]),
+    "dates, which the state writes as datetimes": state(ack_due=[dt.date(2026, 3, 1), None]),
+    "text and flags": state(status=["Open", None], escalation=[True, None]),
+    "no cases": pd.DataFrame(columns=list(STATE_COLUMNS), dtype=object),
+}
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_case_state_rows_are_the_layouts_rows(name):
+    frame = STATES[name]
+    got, expected = case_state_rows(frame), state_rows(frame)
+    assert len(got) == len(expected)
+    for row, wanted in zip(got, expected, strict=True):
+        same(list(row), list(wanted))
+
+
+def test_whole_floats_beyond_64_bits_stay_exact():
+    big = 2.0 ** 70
+    assert excel_column([big, None]) == [2 ** 70, None]
+    assert type(excel_column([big])[0]) is int and not math.isnan(big)
