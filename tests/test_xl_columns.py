@@ -16,11 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from addin.core.caselog import STATE_COLUMNS
 from addin.layout.blocks import excel_value
-from addin.layout.caselog import state_rows
 from addin.layout.cells import cell_value
-from addin.xl.columns import case_state_rows, cell_values, excel_column
+from addin.xl.columns import cell_values, excel_column
 
 UTC = dt.UTC
 DAY = dt.datetime(2026, 3, 1, 9, 30)
@@ -74,32 +72,6 @@ WRITTEN_COLUMNS = {
 def test_cell_values_is_cell_value_per_cell(name):
     values = WRITTEN_COLUMNS[name]
     same(cell_values(values), [cell_value(v) for v in values])
-
-
-def state(**columns: Any) -> pd.DataFrame:
-    n = len(next(iter(columns.values())))
-    plain = {key: [f"TS-{i}" for i in range(n)] if key == "case_no" else [None] * n
-             for key in STATE_COLUMNS}
-    return pd.DataFrame({**plain, **columns})
-
-
-STATES = {
-    "timestamps and None": state(ack_due=[pd.Timestamp(DAY), None], reopenings=[0, 2]),
-    "a datetime64 column with NaT": state(due_at=pd.to_datetime([DAY, None])),
-    "whole counts as floats, one missing": state(reopenings=[1.0, float("nan")]),
-    "dates, which the state writes as datetimes": state(ack_due=[dt.date(2026, 3, 1), None]),
-    "text and flags": state(status=["Open", None], escalation=[True, None]),
-    "no cases": pd.DataFrame(columns=list(STATE_COLUMNS), dtype=object),
-}
-
-
-@pytest.mark.parametrize("name", STATES)
-def test_case_state_rows_are_the_layouts_rows(name):
-    frame = STATES[name]
-    got, expected = case_state_rows(frame), state_rows(frame)
-    assert len(got) == len(expected)
-    for row, wanted in zip(got, expected, strict=True):
-        same(list(row), list(wanted))
 
 
 def test_whole_floats_beyond_64_bits_stay_exact():

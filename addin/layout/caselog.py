@@ -143,11 +143,17 @@ def _cells(values: Any) -> list[Any]:
 
 def state_changed(stored: Sequence[Sequence[Any]], state: pd.DataFrame) -> bool:
     """Whether the Case state sheet's rows (as read, padded or not) differ from ``state``."""
+    return list(stored_state_rows(stored)) != state_rows(state)
+
+
+def stored_state_rows(stored: Sequence[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    """The Case state sheet's rows as read, cut or padded to the state's width and without
+    empty rows at the bottom: what a run would write, if nothing changed."""
     width = len(STATE_COLUMNS)
     rows = [tuple((list(r) + [None] * width)[:width]) for r in stored]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
-    return rows != state_rows(state)
+    return tuple(rows)
 
 
 def state_from_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:

@@ -17,9 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from addin.core.caselog import STATE_COLUMNS
 from addin.layout.blocks import excel_value
-from addin.layout.caselog import state_rows
 from addin.layout.cells import cell_value
 
 _NONE, _NAT = type(None), type(pd.NaT)
@@ -84,19 +82,3 @@ def _stamps(values: Sequence[Any]) -> list[Any] | None:
         return None
     return [None if missing else value for value, missing in
             zip(index.to_pydatetime().tolist(), index.isna().tolist(), strict=True)]
-
-
-def case_state_rows(state: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """``addin.layout.caselog.state_rows`` a column at a time. A column with dates (which that
-    function turns into datetimes) sends the whole state through it instead."""
-    body = state[list(STATE_COLUMNS)].astype(object)
-    columns = []
-    for name in STATE_COLUMNS:
-        values = body[name].tolist()
-        column = _plain(values, _PLAIN - {dt.date}) or _stamps(values)
-        if column is None:
-            if any(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in values):
-                return state_rows(state)
-            column = [cell_value(v) for v in values]
-        columns.append(column)
-    return [STATE_COLUMNS, *zip(*columns, strict=True)]

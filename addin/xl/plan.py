@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from addin.core.caselog import STATE_COLUMNS
 from addin.core.fields import BY_KEY, WRITTEN_KEYS
 from addin.core.register import Register
 from addin.layout.actions_sheet import written_blocks
@@ -25,6 +24,8 @@ from addin.layout.caselog import (
     case_log_name,
     case_log_rows,
     events_written,
+    state_rows,
+    stored_state_rows,
 )
 from addin.layout.cells import cell_ref, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
@@ -39,7 +40,7 @@ from addin.layout.sheets import (
     LOG_SHEET,
 )
 
-from .columns import case_state_rows, cell_values
+from .columns import cell_values
 from .read import Refused, Snapshot
 
 # Which output columns each button writes; every button rewrites the Findings sheet.
@@ -298,23 +299,13 @@ def _case_log_writes(snap: Snapshot, outcome: Any, written: set[str] | None, run
         if snap.case_log_last_row == 0:
             rows, top = (case_log_header(outcome.lang), *rows), 1
         writes.append(Write("values", sheet, top, 1, rows, tuple((None,) * len(r) for r in rows)))
-    new = tuple(case_state_rows(state))
-    if snap.case_state_sheet is None or _stored_state(snap.case_state_rows) != new:
+    new = tuple(state_rows(state))
+    if snap.case_state_sheet is None or stored_state_rows(snap.case_state_rows) != new:
         if snap.case_state_sheet is None:
             writes += [Write("add", CASE_STATE_SHEET), Write("hide", CASE_STATE_SHEET)]
         # The state never loses a case, so the new block covers every row of the old one.
         writes.append(Write("values", snap.case_state_sheet or CASE_STATE_SHEET, 1, 1, new))
     return writes
-
-
-def _stored_state(stored: list[list[Any]]) -> tuple[tuple[Any, ...], ...]:
-    """The Case state sheet's rows as read, cut or padded to the state's width and without
-    empty rows at the bottom, to compare with the rows a run would write."""
-    width = len(STATE_COLUMNS)
-    rows = [tuple((list(r) + [None] * width)[:width]) for r in stored]
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return tuple(rows)
 
 
 def first_error(outcome: Any) -> str | None:
