@@ -20,7 +20,13 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
 from addin.batch import run as run_module
-from addin.batch.cutrows import _row_parsed, _row_with_refs, _Styles, _write_edited_rows
+from addin.batch.cutrows import (
+    _Cells,
+    _row_parsed,
+    _row_with_refs,
+    _Styles,
+    _write_edited_rows,
+)
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused, sheet_parts
 from addin.batch.stream import (
@@ -373,14 +379,16 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
     b'<c r="B30" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>red</t></r></is></c>'
     b'<c r="D30"><f>A30*2</f><v>2</v></c>\n  <c r="AA30"><v>9</v></c>',
     b'<c r="A30"/><c r="Z30"><v>1</v></c>',
+    # the format number after the type, or after another blank than a space
+    b'<c r="A30" t="n" s="2"><v>1</v></c><c r="C30"\ts="1"/><c r="AA30" t="s" s="x"><v>0</v></c>',
 ])
 def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
     wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
-    styles = _Styles(wb["Complaints"])
+    writer = _Cells(_Styles(wb["Complaints"]))
     cells = {1: ("TS-1", None), 3: (dt.datetime(2026, 3, 1), "yyyy-mm-dd"), 5: (None, None),
              27: ("<&>", None), 40: (7, None)}
-    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
-    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, writer)
+    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, writer)
     assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
     assert fast.count(b'r="C30"') == 1
 
