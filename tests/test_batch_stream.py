@@ -256,6 +256,27 @@ def test_new_values_go_into_their_rows_in_column_order(tmp_path):
     assert b'<c r="B35" t="s"><v>0</v></c>' in xml  # untouched rows are copied as they were
 
 
+def test_whole_columns_give_what_cell_by_cell_puts_give():
+    """A run's values given a column at a time (out of column order, over rows already given
+    cell by cell or whole) are the cells the same puts one by one give; rows written in the
+    same columns share one tuple of columns."""
+    one, many = RowsBelow("Complaints"), RowsBelow("Complaints")
+    for below in (one, many):
+        below.put(40, 2, "typed", None)
+        below.put_row(41, ("a", None, "c"), (None, None, "@"))
+    columns = [(5, [30, 31, 33, 40, 41], ["e30", None, "e33", "e40", 4.5], None),
+               (3, [30, 32, 33], [dt.datetime(2026, 3, 1), 2, 3], "yyyy-mm-dd"),
+               (5, [31], ["again"], None)]
+    for col, rows, values, number_format in columns:
+        for row, value in zip(rows, values):
+            one.put(row, col, value, number_format)
+    many.put_columns(columns)
+    assert one.numbers() == many.numbers() == [30, 31, 32, 33, 40, 41]
+    assert [one.row(r) for r in one.numbers()] == [many.row(r) for r in many.numbers()]
+    assert one.extent() == many.extent() == (41, 5)
+    assert many.spread[30][0] is many.spread[33][0]
+
+
 @pytest.mark.parametrize("row", [2, KEEP_ROWS + 15])  # in the kept top rows, and below them
 @pytest.mark.parametrize("cut", [True, False])
 def test_new_columns_never_go_over_what_staff_typed_beside_the_table(tmp_path, monkeypatch,
@@ -385,8 +406,8 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
 def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
     wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
     writer = _Cells(_Styles(wb["Complaints"]))
-    cells = {1: ("TS-1", None), 3: (dt.datetime(2026, 3, 1), "yyyy-mm-dd"), 5: (None, None),
-             27: ("<&>", None), 40: (7, None)}
+    cells = [(1, "TS-1", None), (3, dt.datetime(2026, 3, 1), "yyyy-mm-dd"), (5, None, None),
+             (27, "<&>", None), (40, 7, None)]
     fast = _row_with_refs(b'<row r="30">', inner, 30, cells, writer)
     parsed = _row_parsed(b'<row r="30">', inner, 30, cells, writer)
     assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
