@@ -61,7 +61,8 @@ class _Scan:
         self.first_col, self.last_col = first_col, last_col
         self.rows: list[Row] = []
         self.last_seen = 0
-        self.columns: dict[bytes, int] = {}
+        # A cell's letters -> its place in a row's values; -1 outside the columns asked for.
+        self.slots: dict[bytes, int] = {}
         self.texts: dict[str, str] = {}
         # Format numbers of date and duration formats, as the bytes of an s="..." attribute.
         self.date_styles = {b"%d" % n for n in book.styles.dates | book.styles.durations}
@@ -104,7 +105,7 @@ class _Scan:
             raise _NotPlain
         first, last = self.first_col, self.last_col
         texts, strings, dates = self.texts, self.book.strings, self.date_styles
-        days, stamps, stamp = self.days, self.stamps, self._stamp
+        days, stamps, stamp, slots = self.days, self.stamps, self._stamp, self.slots
         values: list[Any] | None = None
         number = 0
         for letters, style, kind, value, is_open, inline, row, closed, ended, other in \
@@ -112,30 +113,33 @@ class _Scan:
             if letters:
                 if values is None:
                     raise _NotPlain  # a cell outside a row
-                col = self.columns.get(letters)
-                if col is None:
-                    col = self.columns[letters] = column_index_from_string(letters.decode())
-                if not first <= col <= last or not (value or is_open):
-                    continue  # outside the columns asked for, or empty: None, as expat reads it
+                if not (value or is_open):
+                    continue  # empty: None, as expat reads it
+                at = slots.get(letters)
+                if at is None:
+                    col = column_index_from_string(letters.decode())
+                    at = slots[letters] = col - first if first <= col <= last else -1
+                if at < 0:
+                    continue  # outside the columns asked for
                 # The kinds a register is made of, inline here: a call per cell is dear.
                 if kind == b"inlineStr" and is_open and b"&" not in inline and b"\r" not in inline:
                     text = inline.decode("utf-8")
-                    values[col - first] = texts.setdefault(text, text)
+                    values[at] = texts.setdefault(text, text)
                 elif kind == b"s" and value:
-                    values[col - first] = strings[int(value)]
+                    values[at] = strings[int(value)]
                 elif (kind == b"n" or not kind) and value and (not style or style not in dates):
-                    values[col - first] = float(value) if b"." in value or b"E" in value or \
+                    values[at] = float(value) if b"." in value or b"E" in value or \
                         b"e" in value else int(value)
                 elif (kind == b"n" or not kind) and value.isdigit() and style in dates:
                     # A whole-day date (a deadline, a follow-up day): few distinct ones.
                     day = days.get((value, style))
                     if day is None:
                         day = days[(value, style)] = self._value(kind, style, value, b"", b"")
-                    values[col - first] = day
+                    values[at] = day
                 elif (kind == b"n" or not kind) and b"." in value and style in stamps:
-                    values[col - first] = stamp(value, kind, style)
+                    values[at] = stamp(value, kind, style)
                 else:
-                    values[col - first] = self._value(kind, style, value, is_open, inline)
+                    values[at] = self._value(kind, style, value, is_open, inline)
             elif row:
                 if values is not None:
                     raise _NotPlain  # a row inside a row
