@@ -51,7 +51,7 @@ from .cutrows import KEEP_ROWS, RowsBelow, _Styles, _write_edited_rows
 from .safety import sheet_parts
 from .safety.saving import close_archives
 from .sheetxml import read_shared_strings, rows_below
-from .zipcopy import Deflating, ZipSource, ZipWriter, batched
+from .zipcopy import ZipSource, ZipWriter, batched
 
 CHUNK = 1 << 20  # bytes inflated at a time while streaming a sheet
 
@@ -138,24 +138,22 @@ class CutBook:
         """Write the whole workbook: openpyxl's part, then the cut rows spliced back in."""
         path = Path(path)
         with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cut-") as folder:
-            rows: dict[str, Deflating] = {}
+            rows: dict[str, Path] = {}
             with zipfile.ZipFile(self.source) as original:
                 for n, (title, below) in enumerate(self.below.items()):
                     if not below.numbers() and not below.fresh:
                         continue  # copied from the original as it was
+                    rows[title] = Path(folder) / f"rows{n}.xml"
                     sheet = self.sheets.get(title)
-                    # Deflated as they are made: the zip takes the bytes as they are.
-                    with Deflating(Path(folder) / f"rows{n}.deflated") as out, \
-                            contextlib.ExitStack() as stack:
+                    with rows[title].open("wb") as out, contextlib.ExitStack() as stack:
                         pieces = () if below.fresh or sheet is None else \
                             _pieces(stack.enter_context(original.open(sheet.part)))
                         _write_edited_rows(pieces, out, below, _Styles(self.wb[title]))
-                    rows[title] = out
             top = Path(folder) / "top.zip"
             self.wb.save(top)
             self._assemble(top, rows, path)
 
-    def _assemble(self, top_path: Path, rows: dict[str, Deflating], path: Path) -> None:
+    def _assemble(self, top_path: Path, rows: dict[str, Path], path: Path) -> None:
         """The new file: openpyxl's parts copied as the bytes it compressed, the cut sheets with
         their rows below put back (deflated anew: they are new parts), and the original's
         shared strings copied as they were stored."""
@@ -170,14 +168,11 @@ class CutBook:
             strings = free_name(names, "xl/sharedStrings.xml") if self.strings else None
             for info in top_bytes.entries:
                 name = info.filename
-                if name in cut and cut[name].title in rows:
-                    sheet = cut[name]
-                    before, after = _around(top.read(info), sheet, self.below.get(sheet.title))
-                    out.write_around(name, before, rows[sheet.title], after)
-                elif name in cut:
+                if name in cut:
                     sheet = cut[name]
                     out.write(name, batched(_spliced(top.read(info), original, sheet,
-                                                      self.below.get(sheet.title))))
+                                                      self.below.get(sheet.title),
+                                                      rows.get(sheet.title))))
                 elif strings and name == "[Content_Types].xml":
                     out.write(name, insert_before(top.read(info), b"</Types>",
                                                    strings_override(strings)))
@@ -191,9 +186,10 @@ class CutBook:
                 out.copy(original_bytes, original.getinfo(self.strings), strings)
 
 
-def _around(xml: bytes, sheet: CutSheet, edited: RowsBelow | None) -> tuple[bytes, bytes]:
-    """What goes before and after the rows below the top in a sheet's XML: openpyxl's ``xml``
-    up to the end of its cells (its dimension widened over the rows below), and from there."""
+def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: RowsBelow | None,
+             rows: Path | None) -> Iterator[bytes]:
+    """A sheet's XML: openpyxl's ``xml`` with the rows below what it holds put in, from
+    ``rows`` (already edited) when the run wrote there, else (a cut sheet) from the original."""
     found = _DATA_SPLIT.search(xml)
     if found is None:
         raise ValueError(f"openpyxl wrote {sheet.title} without cells")
@@ -204,19 +200,14 @@ def _around(xml: bytes, sheet: CutSheet, edited: RowsBelow | None) -> tuple[byte
         written_row, written_col = edited.extent()
         last_row, last_col = max(last_row, written_row), max(last_col, written_col)
     head = with_prefixes(widened(head, last_row, last_col), sheet.root)
-    return head + b"<sheetData>" + kept, b"</sheetData>" + tail
-
-
-def _spliced(xml: bytes, original: zipfile.ZipFile, sheet: CutSheet, edited: RowsBelow | None
-             ) -> Iterator[bytes]:
-    """A sheet's XML where the run wrote nothing below the top: openpyxl's ``xml`` with the
-    rows below what it holds put in from the original (a cut sheet)."""
-    before, after = _around(xml, sheet, edited)
-    yield before
-    if sheet.part:
+    yield head + b"<sheetData>" + kept
+    if rows is not None:
+        with rows.open("rb") as src:
+            yield from iter(lambda: src.read(CHUNK), b"")
+    elif sheet.part:
         with original.open(sheet.part) as src:
             yield from (piece for number, piece in _pieces(src) if number > KEEP_ROWS)
-    yield after
+    yield b"</sheetData>" + tail
 
 
 def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool],

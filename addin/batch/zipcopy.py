@@ -16,7 +16,6 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -158,29 +157,6 @@ class ZipWriter:
         self.file.write(struct.pack("<LLL", entry.crc, entry.compressed, _checked(entry.size)))
         self.file.seek(end)
 
-    def write_around(self, name: str, before: bytes, middle: Deflating, after: bytes) -> None:
-        """A new entry ``name`` holding ``before``, then what ``middle`` deflated while it was
-        being made, then ``after``: the three deflated apart and joined, which is one deflate
-        stream because each of the first two ends on a byte boundary without ending the
-        stream (a sync flush); the CRC-32 of the whole is put together from the three's."""
-        encoded, utf8 = _encoded(name)
-        entry = self._start(encoded, utf8, zipfile.ZIP_DEFLATED, time.localtime()[:6],
-                            0o600 << 16, 20)
-        self._header(entry)
-        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        self._put(entry, deflate.compress(before) + deflate.flush(zlib.Z_SYNC_FLUSH))
-        with middle.path.open("rb") as deflated:
-            while chunk := deflated.read(CHUNK):
-                self._put(entry, chunk)
-        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        self._put(entry, deflate.compress(after) + deflate.flush())
-        entry.crc = zlib.crc32(after, crc32_combine(zlib.crc32(before), middle.crc, middle.size))
-        entry.size = len(before) + middle.size + len(after)
-        end = self.file.tell()
-        self.file.seek(entry.offset + _CRC_OFFSET)
-        self.file.write(struct.pack("<LLL", entry.crc, entry.compressed, _checked(entry.size)))
-        self.file.seek(end)
-
     def close(self) -> None:
         """Write the central directory and its end record, and close the file."""
         start = self.file.tell()
@@ -216,102 +192,6 @@ class ZipWriter:
         if data:
             entry.compressed = _checked(entry.compressed + len(data))
             self.file.write(data)
-
-
-class Deflating:
-    """The middle of a part (a sheet's rows), deflated into file ``path`` as it is written, for
-    ``ZipWriter.write_around``: the deflating runs on a second thread while the writer makes the
-    next rows (zlib lets go of the interpreter while it works), so on two cores the two run side
-    by side. Ends on a byte boundary without ending the deflate stream (a sync flush)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.crc = self.size = 0
-        self._file: IO[bytes] = path.open("wb")
-        self._deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="deflate")
-        self._busy: Future[None] | None = None
-        self._held: list[bytes] = []
-        self._held_size = 0
-
-    def __enter__(self) -> Deflating:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        try:
-            if kind is None:
-                self._hand()
-                self._wait()
-                self._file.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
-        finally:
-            self._worker.shutdown()
-            self._file.close()
-
-    def write(self, data: bytes) -> None:
-        self._held.append(data)
-        self._held_size += len(data)
-        if self._held_size >= CHUNK:
-            self._hand()
-
-    def _hand(self) -> None:
-        """What is held, to the second thread once it is done with the last chunk: the chunks
-        are deflated one at a time, in order."""
-        if not self._held:
-            return
-        chunk = b"".join(self._held)
-        self._held, self._held_size = [], 0
-        self._wait()
-        self._busy = self._worker.submit(self._take, chunk)
-
-    def _wait(self) -> None:
-        if self._busy is not None:
-            self._busy.result()
-            self._busy = None
-
-    def _take(self, chunk: bytes) -> None:
-        self.crc = zlib.crc32(chunk, self.crc)
-        self.size += len(chunk)
-        self._file.write(self._deflate.compress(chunk))
-
-
-def crc32_combine(first: int, second: int, second_length: int) -> int:
-    """The CRC-32 of two pieces of data one after the other, from each one's CRC-32 and the
-    second's length (zlib's crc32_combine, which Python's zlib does not offer): the first CRC
-    is run through ``second_length`` zero bytes by squaring the operator over GF(2), then the
-    second's is added."""
-    if second_length <= 0:
-        return first
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _squared(odd)  # two zero bits
-    odd = _squared(even)  # four zero bits
-    while True:
-        even = _squared(odd)
-        if second_length & 1:
-            first = _times(even, first)
-        second_length >>= 1
-        if not second_length:
-            break
-        odd = _squared(even)
-        if second_length & 1:
-            first = _times(odd, first)
-        second_length >>= 1
-        if not second_length:
-            break
-    return first ^ second
-
-
-def _times(matrix: list[int], vector: int) -> int:
-    total, row = 0, 0
-    while vector:
-        if vector & 1:
-            total ^= matrix[row]
-        vector >>= 1
-        row += 1
-    return total
-
-
-def _squared(matrix: list[int]) -> list[int]:
-    return [_times(matrix, matrix[n]) for n in range(32)]
 
 
 def batched(pieces: Iterable[bytes]) -> Iterator[bytes]:
