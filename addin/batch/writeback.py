@@ -277,7 +277,8 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
         rows_below: list[int] = []
         values_below: list[Any] = []
         for row, value in values.items():
-            value = cell_value(value)
+            if type(value) is not str:  # text goes in as it is: most of what a run writes
+                value = cell_value(value)
             if whole and isinstance(value, float) and value.is_integer():
                 value = int(value)  # a count of days is 6, not 6.0
             if under is not None and row >= under:
