@@ -268,7 +268,7 @@ def test_whole_columns_give_what_cell_by_cell_puts_give():
                (3, [30, 32, 33], [dt.datetime(2026, 3, 1), 2, 3], "yyyy-mm-dd"),
                (5, [31], ["again"], None)]
     for col, rows, values, number_format in columns:
-        for row, value in zip(rows, values):
+        for row, value in zip(rows, values, strict=True):
             one.put(row, col, value, number_format)
     many.put_columns(columns)
     assert one.numbers() == many.numbers() == [30, 31, 32, 33, 40, 41]
