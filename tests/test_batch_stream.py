@@ -402,6 +402,8 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
     b'<c r="A30"/><c r="Z30"><v>1</v></c>',
     # the format number after the type, or after another blank than a space
     b'<c r="A30" t="n" s="2"><v>1</v></c><c r="C30"\ts="1"/><c r="AA30" t="s" s="x"><v>0</v></c>',
+    # an attribute whose name ends in s before the format number
+    b'<c r="A30" xs="5" s="2"><v>1</v></c><c r="C30" ms="1"/><c r="E30" s="3" t="s"><v>0</v></c>',
 ])
 def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
     wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
