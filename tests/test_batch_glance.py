@@ -16,7 +16,7 @@ from test_batch_stream import excel_style_book, tricky_book
 from addin.batch import run as run_module
 from addin.batch.caselog import _stored_state
 from addin.batch.glance import glance
-from addin.batch.run import _kept_whole, _work, open_for_run, process_file
+from addin.batch.run import _Below, _kept_whole, _work, open_for_run, process_file
 from addin.batch.sheets import find_register
 from addin.core.fields import WRITTEN_KEYS
 from addin.demo import write_demo_workbook
@@ -60,7 +60,7 @@ def test_a_first_run_works_the_outcome_out_once(tmp_path, monkeypatch):
 def _by_look(path: Path):
     look = glance(path, _kept_whole)
     assert look is not None and look.below  # the register was read below its top
-    return _work(path, look.wb, look.loc, look.below, look.state, TODAY, True, {})
+    return _work(path, look.wb, look.loc, _Below(look.below), look.state, TODAY, True, {})
 
 
 def _by_load(path: Path):
@@ -70,7 +70,7 @@ def _by_load(path: Path):
         if cut else None
     # The case log's state as openpyxl's whole load reads it, against the look's own reading.
     stored = _stored_state(load_workbook(path))
-    return _work(path, wb, loc, below, stored, TODAY, True, {})
+    return _work(path, wb, loc, _Below(below), stored, TODAY, True, {})
 
 
 @pytest.mark.parametrize("book", ["demo", "processed demo", "tricky cells", "excel style"])

@@ -20,7 +20,13 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
 from addin.batch import run as run_module
-from addin.batch.cutrows import _row_parsed, _row_with_refs, _Styles, _write_edited_rows
+from addin.batch.cutrows import (
+    _Cells,
+    _row_parsed,
+    _row_with_refs,
+    _Styles,
+    _write_edited_rows,
+)
 from addin.batch.run import _kept_whole, process_file
 from addin.batch.safety import WorkbookRefused, sheet_parts
 from addin.batch.stream import (
@@ -250,6 +256,27 @@ def test_new_values_go_into_their_rows_in_column_order(tmp_path):
     assert b'<c r="B35" t="s"><v>0</v></c>' in xml  # untouched rows are copied as they were
 
 
+def test_whole_columns_give_what_cell_by_cell_puts_give():
+    """A run's values given a column at a time (out of column order, over rows already given
+    cell by cell or whole) are the cells the same puts one by one give; rows written in the
+    same columns share one tuple of columns."""
+    one, many = RowsBelow("Complaints"), RowsBelow("Complaints")
+    for below in (one, many):
+        below.put(40, 2, "typed", None)
+        below.put_row(41, ("a", None, "c"), (None, None, "@"))
+    columns = [(5, [30, 31, 33, 40, 41], ["e30", None, "e33", "e40", 4.5], None),
+               (3, [30, 32, 33], [dt.datetime(2026, 3, 1), 2, 3], "yyyy-mm-dd"),
+               (5, [31], ["again"], None)]
+    for col, rows, values, number_format in columns:
+        for row, value in zip(rows, values, strict=True):
+            one.put(row, col, value, number_format)
+    many.put_columns(columns)
+    assert one.numbers() == many.numbers() == [30, 31, 32, 33, 40, 41]
+    assert [one.row(r) for r in one.numbers()] == [many.row(r) for r in many.numbers()]
+    assert one.extent() == many.extent() == (41, 5)
+    assert many.spread[30][0] is many.spread[33][0]
+
+
 @pytest.mark.parametrize("row", [2, KEEP_ROWS + 15])  # in the kept top rows, and below them
 @pytest.mark.parametrize("cut", [True, False])
 def test_new_columns_never_go_over_what_staff_typed_beside_the_table(tmp_path, monkeypatch,
@@ -373,14 +400,18 @@ def test_parts_the_run_did_not_change_are_copied_as_stored(tmp_path, monkeypatch
     b'<c r="B30" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>red</t></r></is></c>'
     b'<c r="D30"><f>A30*2</f><v>2</v></c>\n  <c r="AA30"><v>9</v></c>',
     b'<c r="A30"/><c r="Z30"><v>1</v></c>',
+    # the format number after the type, or after another blank than a space
+    b'<c r="A30" t="n" s="2"><v>1</v></c><c r="C30"\ts="1"/><c r="AA30" t="s" s="x"><v>0</v></c>',
+    # an attribute whose name ends in s before the format number
+    b'<c r="A30" xs="5" s="2"><v>1</v></c><c r="C30" ms="1"/><c r="E30" s="3" t="s"><v>0</v></c>',
 ])
 def test_cells_found_by_reference_give_what_parsing_every_cell_gives(tmp_path, inner):
     wb = load_workbook(excel_style_book(tmp_path / "s.xlsx", rows=5, extra_sheet=False))
-    styles = _Styles(wb["Complaints"])
-    cells = {1: ("TS-1", None), 3: (dt.datetime(2026, 3, 1), "yyyy-mm-dd"), 5: (None, None),
-             27: ("<&>", None), 40: (7, None)}
-    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
-    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, styles, wb.epoch)
+    writer = _Cells(_Styles(wb["Complaints"]))
+    cells = [(1, "TS-1", None), (3, dt.datetime(2026, 3, 1), "yyyy-mm-dd"), (5, None, None),
+             (27, "<&>", None), (40, 7, None)]
+    fast = _row_with_refs(b'<row r="30">', inner, 30, cells, writer)
+    parsed = _row_parsed(b'<row r="30">', inner, 30, cells, writer)
     assert re.sub(rb"</c>\s+<c", b"</c><c", fast) == parsed  # the blanks between cells aside
     assert fast.count(b'r="C30"') == 1
 

@@ -5,6 +5,8 @@ anything it does not read right it must say so (None), so that expat reads the s
 
 from __future__ import annotations
 
+import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -122,3 +124,26 @@ def test_sheets_laid_out_otherwise_are_left_to_expat(tmp_path, xml):
 
 def test_the_styles_the_plain_sheet_uses_are_those_sheetxml_is_tested_with():
     assert _STYLES.count("<xf ") == 7  # six cell formats and the style format
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_time_stamps_read_as_openpyxl_reads_them(tmp_path, date1904):
+    """Serial numbers with a time in date formats (a day and time, a date, a time of day),
+    read from their day's midnight, give openpyxl's from_excel to the millisecond: near midnight,
+    where the time rounds up to the next day, at the edges of the days read that way (60, the
+    year 9000) and past them."""
+    rng = random.Random(14)
+    serials = ["59.5", "60.0", "60.5", "61.25", "45000.5", "45000.9999999999", "45000.0000001",
+               "45809.56041666667", "45812.06597222222", "2599999.9", "2600000.5",
+               "2958465.5", "3000000.5", "1.5E4", "0.25", "-3.5", "45000.00000578704"]
+    serials += [f"{rng.uniform(60, 80000):.{rng.randint(1, 17)}f}" for _ in range(300)]
+    cells = "".join(f'<c r="{letter}{n}" s="{style}"><v>{serial}</v></c>'
+                    for n, serial in enumerate(serials, 1)
+                    for letter, style in (("A", 2), ("B", 1), ("C", 3), ("D", 4), ("E", 0)))
+    rows = re.sub(r'(<c r="A(\d+)")', r'</row><row r="\2">\1', cells)[len("</row>"):] + "</row>"
+    xml = f"{_ROOT}<sheetData>{rows}</sheetData></worksheet>"
+    path = _with_sheet(tmp_path / "stamps.xlsx", xml, date1904)
+    scanned, parsed = _both(path, last_col=5)
+    assert scanned is not None
+    assert _kinds(scanned[0]) == _kinds(parsed) == _kinds(_streaming(path, 1, 5))
+    assert len(parsed) == len(serials)

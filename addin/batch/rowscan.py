@@ -14,11 +14,13 @@ sheet with expat (sheetxml.py) as before. The values are sheetxml's, cell for ce
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import SECS_PER_DAY
 
 from .sheetxml import CHUNK, Row, Workbook, typed_value
 
@@ -59,11 +61,17 @@ class _Scan:
         self.first_col, self.last_col = first_col, last_col
         self.rows: list[Row] = []
         self.last_seen = 0
-        self.columns: dict[bytes, int] = {}
+        # A cell's letters -> its place in a row's values; -1 outside the columns asked for.
+        self.slots: dict[bytes, int] = {}
         self.texts: dict[str, str] = {}
         # Format numbers of date and duration formats, as the bytes of an s="..." attribute.
         self.date_styles = {b"%d" % n for n in book.styles.dates | book.styles.durations}
         self.days: dict[tuple[bytes, bytes], Any] = {}
+        # Formats that show a date and time (not a duration), and each day's midnight: a time
+        # stamp (a receipt, a reply) is read as openpyxl's from_excel reads it, from its day's
+        # midnight plus the time, without a call per cell.
+        self.stamps = {b"%d" % n for n in book.styles.dates - book.styles.durations}
+        self.midnights: dict[float, Any] = {}
 
     def run(self, stream: Any) -> tuple[list[Row], bytes]:
         buf = stream.read(CHUNK)
@@ -97,7 +105,7 @@ class _Scan:
             raise _NotPlain
         first, last = self.first_col, self.last_col
         texts, strings, dates = self.texts, self.book.strings, self.date_styles
-        days = self.days
+        days, stamps, stamp, slots = self.days, self.stamps, self._stamp, self.slots
         values: list[Any] | None = None
         number = 0
         for letters, style, kind, value, is_open, inline, row, closed, ended, other in \
@@ -105,28 +113,33 @@ class _Scan:
             if letters:
                 if values is None:
                     raise _NotPlain  # a cell outside a row
-                col = self.columns.get(letters)
-                if col is None:
-                    col = self.columns[letters] = column_index_from_string(letters.decode())
-                if not first <= col <= last or not (value or is_open):
-                    continue  # outside the columns asked for, or empty: None, as expat reads it
+                if not (value or is_open):
+                    continue  # empty: None, as expat reads it
+                at = slots.get(letters)
+                if at is None:
+                    col = column_index_from_string(letters.decode())
+                    at = slots[letters] = col - first if first <= col <= last else -1
+                if at < 0:
+                    continue  # outside the columns asked for
                 # The kinds a register is made of, inline here: a call per cell is dear.
                 if kind == b"inlineStr" and is_open and b"&" not in inline and b"\r" not in inline:
                     text = inline.decode("utf-8")
-                    values[col - first] = texts.setdefault(text, text)
+                    values[at] = texts.setdefault(text, text)
                 elif kind == b"s" and value:
-                    values[col - first] = strings[int(value)]
+                    values[at] = strings[int(value)]
                 elif (kind == b"n" or not kind) and value and (not style or style not in dates):
-                    values[col - first] = float(value) if b"." in value or b"E" in value or \
+                    values[at] = float(value) if b"." in value or b"E" in value or \
                         b"e" in value else int(value)
                 elif (kind == b"n" or not kind) and value.isdigit() and style in dates:
                     # A whole-day date (a deadline, a follow-up day): few distinct ones.
                     day = days.get((value, style))
                     if day is None:
                         day = days[(value, style)] = self._value(kind, style, value, b"", b"")
-                    values[col - first] = day
+                    values[at] = day
+                elif (kind == b"n" or not kind) and b"." in value and style in stamps:
+                    values[at] = stamp(value, kind, style)
                 else:
-                    values[col - first] = self._value(kind, style, value, is_open, inline)
+                    values[at] = self._value(kind, style, value, is_open, inline)
             elif row:
                 if values is not None:
                     raise _NotPlain  # a row inside a row
@@ -143,6 +156,20 @@ class _Scan:
                 raise _NotPlain
         if values is not None:
             raise _NotPlain  # a row left open: the chunk was cut inside one
+
+    def _stamp(self, value: bytes, kind: bytes, style: bytes) -> Any:
+        """A date and time, as from_excel gives it: the day's midnight plus the time to the
+        millisecond, in from_excel's own arithmetic. Serial numbers from 1900-03-01 to the
+        year 9000 only; anything else (the days Excel counts from the wrong leap year, the
+        far past and future) by typed_value itself."""
+        number = float(value)
+        if not 60 <= number < 2_600_000:
+            return self._value(kind, style, value, b"", b"")
+        day, fraction = divmod(number, 1)
+        midnight = self.midnights.get(day)
+        if midnight is None:
+            midnight = self.midnights[day] = self.book.epoch + dt.timedelta(days=day)
+        return midnight + dt.timedelta(milliseconds=round(fraction * SECS_PER_DAY * 1000))
 
     def _value(self, kind: bytes, style: bytes, value: bytes, is_open: bytes,
                inline: bytes) -> Any:

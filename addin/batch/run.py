@@ -155,9 +155,9 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         timings["load"] = _lap(clock)
         work = None
         if look is not None and look.loc is not None:
-            work = _work(path, look.wb, look.loc, look.below, look.state, today, analysis,
+            # Handed over, not kept: _work lets the rows go once the register frame holds them.
+            work = _work(path, look.wb, look.loc, _taken(look), look.state, today, analysis,
                          timings)
-            look.below = None  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
         # Something changes: load what the run edits into openpyxl.
@@ -169,13 +169,12 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
             work.wb, work.loc = wb, loc  # the outcome worked out from the look holds
             timings["load"] += _lap(clock)  # the look and openpyxl's load of what it edits
         else:
-            # Read as many columns to the right as a run may add, to see that they are free.
-            below = cut.rows_below(loc.sheet, loc.first_col, loc.last_col + len(WRITTEN_KEYS)) \
-                if cut else None
             stored = stored_state_of(path, wb, cut)
+            # Read as many columns to the right as a run may add, to see that they are free.
+            below = _Below(cut.rows_below(loc.sheet, loc.first_col,
+                                          loc.last_col + len(WRITTEN_KEYS)) if cut else None)
             timings["load"] += _lap(clock)  # the look and openpyxl's load of what it edits
             work = _work(path, wb, loc, below, stored, today, analysis, timings)
-            del below  # the register frame holds the values now
             if target == path and work.is_noop():
                 return _report(path, target, work, timings, changed=False)
         report = _report(path, target, work, timings, changed=True)
@@ -188,6 +187,9 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
         write_action_results(wb, outcome.actions)
         if work.figures is not None:
             write_analysis_sheets(wb, work.figures, outcome.lang, outcome.config.lists)
+        # All is written into the workbook: the register frame, the cases and the figures go
+        # before saving, which needs memory of its own.
+        work = outcome = None
         timings["write"] = _lap(clock)
         saved = save_atomically(cut or wb, target, default_backup_dir(target), path, allow_loss,
                                 owned_sheets=OWNED_SHEETS)
@@ -221,17 +223,20 @@ class _Work:
                                                         outcome.config.lists))
 
 
-def _work(path: Path, wb: Any, loc: RegisterLocation,
-          below: list[tuple[int, tuple[Any, ...]]] | None, stored: StoredState,
+def _work(path: Path, wb: Any, loc: RegisterLocation, below: _Below, stored: StoredState,
           today: dt.date, analysis: bool, timings: dict[str, float]) -> _Work:
     clock = time.perf_counter()
-    register = read_register(loc, below)
+    register = read_register(loc, below.rows)
+    # What the rows hold right of the table is all the run needs of them now; the rest is in
+    # the register frame, and letting them go keeps the run's memory down while it computes.
+    beyond = _right_of(loc, below.rows)
+    below.rows = None
     grids, counters = read_grids(wb), read_counters(wb)
     timings["read"] = timings.get("read", 0.0) + _lap(clock)
     clock = time.perf_counter()
     outcome = process(register, grids, today, counters,
                       last_state=read_case_state(wb, stored), memo=default_memo())
-    _check_room(path, loc, outcome, below)
+    _check_room(path, loc, outcome, beyond)
     check_merged_writes(path, loc, outcome.changes)
     figures = None
     if analysis:
@@ -286,18 +291,38 @@ def _report(path: Path, target: Path, work: _Work, timings: dict[str, float],
                      timings=timings, first_error=_first_error(outcome))
 
 
+class _Below:
+    """The register's rows below the top, handed to ``_work``, which lets them go once read."""
+
+    def __init__(self, rows: list[tuple[int, tuple[Any, ...]]] | None) -> None:
+        self.rows = rows
+
+
+def _taken(look: Glance) -> _Below:
+    """The look's rows below the top, which the look no longer holds."""
+    below, look.below = _Below(look.below), None
+    return below
+
+
+def _right_of(loc: RegisterLocation, below: list[tuple[int, tuple[Any, ...]]] | None
+              ) -> list[tuple[int, int, Any]]:
+    """The values the rows below hold right of the table: (row, column, value)."""
+    width = loc.last_col - loc.first_col + 1
+    return [(row, loc.first_col + width + i, value) for row, values in below or ()
+            if len(values) > width for i, value in enumerate(values[width:])
+            if value is not None]
+
+
 def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,
-                below: list[tuple[int, tuple[Any, ...]]] | None) -> None:
-    """Refuse rather than write new columns over what staff typed to the right of the table."""
+                beyond: list[tuple[int, int, Any]]) -> None:
+    """Refuse rather than write new columns over what staff typed to the right of the table
+    (``beyond``: what the rows below the top hold there)."""
     if not outcome.new_columns:
         return
-    width = loc.last_col - loc.first_col + 1
     stored = ((row, col, cell.value) for (row, col), cell in loc.ws._cells.items()
               if col > loc.last_col and row >= loc.header_row)
-    streamed = ((row, loc.first_col + width + i, value) for row, values in below or ()
-                for i, value in enumerate(values[width:]))
     taken = column_taken(loc.sheet, outcome.new_columns, loc.last_col + 1,
-                         chain(stored, streamed), outcome.lang)
+                         chain(stored, beyond), outcome.lang)
     if taken is not None:
         raise WorkbookRefused(about_file(path.name, taken))
 

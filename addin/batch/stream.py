@@ -141,7 +141,7 @@ class CutBook:
             rows: dict[str, Path] = {}
             with zipfile.ZipFile(self.source) as original:
                 for n, (title, below) in enumerate(self.below.items()):
-                    if not below.cells and not below.rows and not below.fresh:
+                    if not below.numbers() and not below.fresh:
                         continue  # copied from the original as it was
                     rows[title] = Path(folder) / f"rows{n}.xml"
                     sheet = self.sheets.get(title)

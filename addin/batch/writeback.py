@@ -264,6 +264,7 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
     that openpyxl does not hold (see stream.py)."""
     written = 0
     under = below.first_row if below is not None else None
+    columns = []  # the values for rows below, a column at a time
     for key, values in changes.items():
         if not len(values):
             continue
@@ -273,15 +274,23 @@ def _write_changes(ws: Worksheet, changes: dict[str, pd.Series], plan: _Plan,
                              "not add")
         number_format = written_format(key)
         whole = BY_KEY[key].kind == "int"
+        rows_below: list[int] = []
+        values_below: list[Any] = []
         for row, value in values.items():
-            value = cell_value(value)
+            if type(value) is not str:  # text goes in as it is: most of what a run writes
+                value = cell_value(value)
             if whole and isinstance(value, float) and value.is_integer():
                 value = int(value)  # a count of days is 6, not 6.0
             if under is not None and row >= under:
-                below.put(int(row), col, value, number_format)
+                rows_below.append(int(row))
+                values_below.append(value)
             else:
                 put_value(ws.cell(row=int(row), column=col), value, number_format)
             written += 1
+        if rows_below:
+            columns.append((col, rows_below, values_below, number_format))
+    if below is not None and columns:
+        below.put_columns(columns)
     return written
 
 
