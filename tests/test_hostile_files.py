@@ -3,6 +3,8 @@ languages, before any parser reads it, and the file is left byte for byte as it 
 
 from __future__ import annotations
 
+import gc
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -332,3 +334,29 @@ def test_an_entity_mark_is_found_at_any_chunk_border(tmp_path, monkeypatch, enco
                                      (text[:at] + mark + text[at:]).encode(encoding)})
             with pytest.raises(package_limits.PackageRefused, match="declares XML entities"):
                 package_limits.check_package(spoiled)
+
+
+COMMITTED = Path(__file__).parents[1] / "workbook" / "ComplaintRecord.xlsm"
+
+
+@pytest.mark.parametrize("name", ["card.xlsx", "card.xlsm"])
+def test_a_sheet_that_is_not_well_formed_xml_is_a_damaged_file(tmp_path, capsys, monkeypatch,
+                                                                 name):
+    """Staff are told the file is damaged and what to do, not that the program has a bug; and
+    no zip is left for the collector to fail on in front of them (openpyxl keeps one for the
+    macros of an .xlsm)."""
+    path = tmp_path / name
+    if name.endswith(".xlsm"):
+        path.write_bytes(COMMITTED.read_bytes())
+    else:
+        good_book(tmp_path, name)
+    rewrite(path, {SHEET: part(path, SHEET).replace(b"<sheetData>", b"<sheetData><<", 1)})
+    before = path.read_bytes()
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    assert main(["process", str(path), "--today", TODAY.isoformat()]) == EXIT_REFUSED
+    gc.collect()
+    err = capsys.readouterr().err
+    assert f"{name} cannot be read as a workbook" in err and "not well-formed" in err
+    assert "bug" not in err and "Open it in Excel" in err
+    assert unraisable == [] and path.read_bytes() == before

@@ -384,7 +384,8 @@ def open_workbook(path: Path) -> Any:
         # keep_vba only when there is VBA: otherwise openpyxl would still mark the file
         # macro-enabled in ways Excel complains about for a plain .xlsx.
         return load_workbook(path, keep_vba=_has_vba(path), rich_text=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError) as err:
+        # A part that is not well-formed XML is a damaged file, not a fault of the program.
         raise WorkbookRefused(SAYS["unreadable"].format(file=path.name, error=err)) from err
 
 

@@ -237,7 +237,11 @@ def open_cut(path: Path, keep_vba: bool, whole: Callable[[str], bool],
                 out.writestr(info.filename, light.get(info.filename) or archive.read(info))
         strings = strings_part(archive)
     reader = _Reader(package, keep_vba=keep_vba, rich_text=False, strings=shared)
-    reader.read()
+    try:
+        reader.read()
+    except Exception:
+        close_archives(reader)  # a damaged sheet: no zip left for the collector to fail on
+        raise
     wb = reader.wb
     unclean = {title for title in cut if not _cut_cleanly(wb[title])}
     if unclean:  # load those whole (a small card with merged cells), still cut the big register
