@@ -128,6 +128,25 @@ def test_distinct_values_numbers_rows_by_distinct_value():
             assert type(distinct[code]) is type(cell) and distinct[code] == cell
 
 
+@pytest.mark.parametrize("cells", [
+    [1, 2, None, 2, 7], [1, 1.0, True, None], [1.0, float("nan"), 2.0, 1.0],
+    ["a", 1, "a", None, 1], ["1", 1, 1.0],
+    [dt.datetime(2026, 3, 18), None, dt.datetime(2026, 3, 18)],
+    [pd.Timestamp("2026-03-18"), dt.datetime(2026, 3, 18)], [dt.date(2026, 3, 18), "x", None],
+    [True, False, None, 1], ["x", np.int64(1), 1],
+], ids=str)
+def test_distinct_values_of_a_column_of_few_types_keep_types_apart(cells):
+    # Columns of one type (or text beside one type) take pandas' factorize as it is; values that
+    # are equal across types (1, 1.0, True) must still get numbers of their own.
+    values = pd.Series(cells * 3, dtype=object)
+    codes, distinct = distinct_values(values)
+    assert (codes < 0).tolist() == pd.isna(values.to_numpy(dtype=object)).tolist()
+    for cell, code in zip(values, codes, strict=True):
+        if code >= 0:
+            assert type(distinct[code]) is type(cell) and distinct[code] == cell
+    assert len(distinct) == len({(type(c), c) for c in cells if not pd.isna(c)})
+
+
 # ----------------------------------------------------------------------------- dates
 
 

@@ -104,9 +104,25 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[object]]:
     """
     cells = values.to_numpy(dtype=object)
     codes, distinct = pd.factorize(cells)
-    if set(map(type, distinct)) <= {str}:
+    if set(map(type, distinct)) <= {str} or _apart(set(map(type, cells)) - {type(None)}):
         return codes, list(distinct)
     return _factorize_typed(cells)
+
+
+def _apart(kinds: set[type]) -> bool:
+    """Whether the cells' types (every cell's, not only the distinct values': 1.0 and True
+    hide behind 1) keep values apart without help: one type (whole numbers only, say), or plain
+    text beside one type that never equals text."""
+    others = kinds - {str}
+    if len(others) != 1:
+        return not others
+    (other,) = others
+    # A text subclass equals its plain text; any other type never equals a str.
+    return not issubclass(other, str) and (len(kinds) == 1 or other in _NEVER_TEXT_EQUAL)
+
+
+# Types whose values never equal a str (a type from elsewhere might define == as it likes).
+_NEVER_TEXT_EQUAL = frozenset({int, float, bool, dt.datetime, dt.date, dt.time, pd.Timestamp})
 
 
 def _factorize_typed(cells: np.ndarray) -> tuple[np.ndarray, list[object]]:
