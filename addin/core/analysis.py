@@ -140,6 +140,9 @@ class MonthAnalysis:
     # Follow-ups due soon or overdue as of the month's figures (followups.py).
     follow_ups: pd.DataFrame = field(default_factory=pd.DataFrame)
     follow_up_soon_days: int = 1  # the due-soon margin the queue was taken with
+    # The cases' dates read once (``prepare``): the year's analyses (``learning.learn``) over
+    # the same cases take them from here rather than reading them again.
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
 
 
 # The Settings default for "Due soon within (working days)"; callers that read Settings pass theirs.
@@ -169,7 +172,7 @@ def analyse_month(cases: pd.DataFrame, month: pd.Period, calendar: WorkCalendar,
         rising=_rising(_column(cases, "category"), prep.months, month),
         regulatory=_regulatory(month_prep, as_of),
         follow_ups=follow_up_queue(cases, calendar, as_of, due_soon_days),
-        follow_up_soon_days=due_soon_days,
+        follow_up_soon_days=due_soon_days, prepared=prep,
     )
 
 

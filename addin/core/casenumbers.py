@@ -116,7 +116,9 @@ def _as_text(values: pd.Series) -> pd.Series:
             value = int(value)
         text = str(value)
         return (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
-    return values.map(show).astype(object)
+    # Plain ASCII text, nearly every case number, is only trimmed: no call per cell for it.
+    return pd.Series([v.strip() if type(v) is str and v.isascii() else show(v)
+                      for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
 def _existing_highest(current: pd.Series, empty: pd.Series, parts: list[_Part]) -> dict[str, int]:

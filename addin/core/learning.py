@@ -46,11 +46,15 @@ class Learning:
 
 def learn(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date, *,
           months: int | None = None, actions: ActionReview | None = None,
-          volume: pd.Series | None = None) -> Learning:
-    """Every analysis as of a day, over the ``months`` months up to it (all when None)."""
+          volume: pd.Series | None = None, prepared: Prepared | None = None) -> Learning:
+    """Every analysis as of a day, over the ``months`` months up to it (all when None).
+
+    ``prepared``: ``prepare(cases, calendar)`` when the caller has it already (a month's
+    analysis of the same cases carries it)."""
     last = pd.Period(as_of, freq="M")
     first = None if months is None else last - (months - 1)
-    prep = prepare(cases, calendar)
+    prep = prepared if prepared is not None and prepared.cases is cases \
+        and prepared.calendar is calendar else prepare(cases, calendar)
     keep = ~np.isnat(prep.received) & (prep.received <= np.datetime64(as_of, "D"))
     if first is not None:
         keep &= prep.received >= month_bounds(first)[0]
