@@ -31,6 +31,10 @@ TOP_TEXTS = 10  # root-cause texts listed
 WORKLOAD_MONTHS = 6
 PROFILE_KEYS = ("product", "customer_type", "channel")
 COMPENSATION_KEYS = ("category", "department", "remedy")
+# The fields the analyses below read from the window's cases: only these are copied for it.
+LEARNED_FIELDS = ("status", "reopened_at", "compensation", "root_cause_type", "root_cause",
+                  "category", *PROFILE_KEYS, "follow_up_result", "follow_up_at", "risk",
+                  "severity", "reject_reason", *COMPENSATION_KEYS)
 
 
 @dataclass
@@ -58,7 +62,7 @@ def learn(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date, *,
     keep = ~np.isnat(prep.received) & (prep.received <= np.datetime64(as_of, "D"))
     if first is not None:
         keep &= prep.received >= month_bounds(first)[0]
-    window = prep.rows(keep)
+    window = prep.rows(keep, tuple(dict.fromkeys(LEARNED_FIELDS)))
     frame = _flags(window)
     result = Learning(as_of, first, actions=actions or ActionReview())
     tables = result.tables
