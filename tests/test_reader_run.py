@@ -17,7 +17,7 @@ from addin.core.stages import check_stages
 from addin.core.validate import validate
 
 SPARED = {"text-too-long", "follow-up-overdue", "follow-up-due", "duplicate-case-no",
-          "not-numbered", "escalate-proposed"}
+          "not-numbered", "escalate-proposed", "repeat-complaint"}
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     computed as always, but not the cells a door would change (``changes`` is then empty and
     ``summary.cells_changed`` 0), nor the findings that only point staff at cells to mend (too
     long texts, steps, duplicate or missing case numbers, the day's follow-up queue, escalation
-    proposals; ``summary.escalations_proposed`` is then 0).
+    proposals, the notes on repeat complaints; ``summary.escalations_proposed`` is then 0).
     ``memo``: where the suggester keeps what its models said (``suggest.Memo``); results are
     the same with it or without.
     """
@@ -130,7 +130,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         findings += duplicate_case_numbers(register.col("case_no"), register)
         findings += _unnumbered(register, case_no, checked.blank)
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
-                                              register)
+                                              register, said=changes)
     findings += repeat_findings
     risk, risk_findings = apply_risks(register, checked.frame, classes, repeat_of, config.lists,
                                       lang)
