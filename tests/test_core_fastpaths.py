@@ -215,6 +215,26 @@ def test_phone_number_is_the_extension_and_punctuation_removed():
         assert validate._phone_key(plain) == digits, value
 
 
+def test_scores_and_amounts_are_the_numbers_of_each_cell():
+    # Read once per distinct value and spread: the same as converting the column cell by cell.
+    odd = [v for v in ODD_VALUES if not isinstance(v, list)] + ["4", " 5 ", "１,２００元", "¥30"]
+    cells = validate._Cells(Register.from_values(
+        "Complaints", 1, 1, ["Satisfaction", "Compensation"],
+        [[v, v] for v in repeated(odd).tolist()]))
+    reference = {
+        "satisfaction": lambda v: None if isinstance(v, bool) else
+        validate._as_text(v) if isinstance(v, str) else v,
+        "compensation": lambda v: None if isinstance(v, bool) else validate._as_text(v).replace(
+            ",", "").lstrip("¥￥$").removesuffix("元").strip() if isinstance(v, str) else v}
+    score, amount = validate._satisfaction_score(cells), validate._amounts(cells)
+    for key, got in (("satisfaction", score), ("compensation", amount)):
+        plain = pd.to_numeric(cells.map(key, reference[key], blank=""), errors="coerce")
+        if key == "satisfaction":
+            plain = plain.where(plain.between(1, 5) & plain.eq(plain.round()))
+        pd.testing.assert_series_equal(got, plain.astype("float64"), check_names=False)
+    assert amount.notna().sum() > 5 and score.notna().sum() > 3
+
+
 def phone_register(phones: list, emails: list) -> Register:
     rows = [[p, e] for p, e in zip(phones, emails, strict=True)]
     return Register.from_values("Complaints", 1, 1, ["Phone", "Email"], rows)

@@ -163,6 +163,18 @@ class _Cells:
         answers = [blank if is_blank else fn(v) for v, is_blank in zip(values, blanks, strict=True)]
         return self.spread(key, answers)
 
+    def numbers(self, key: str, fn: Callable[[object], object]) -> pd.Series:
+        """``fn`` of each filled cell's value read as a number (``pd.to_numeric``), as float;
+        NaN where it is no number, where the text is blank and where the cell is missing."""
+        codes, values, blanks = self.distinct(key)
+        # Each distinct answer converted once, then spread; None (last) for missing cells.
+        answers = np.fromiter(itertools.chain(
+            ("" if is_blank else fn(v) for v, is_blank in zip(values, blanks, strict=True)),
+            [None]), dtype=object, count=len(values) + 1)
+        answers[pd.isna(answers)] = None  # NaN and NaT answers are None, as ``spread`` has them
+        numbers = pd.to_numeric(pd.Series(answers, dtype=object), errors="coerce")
+        return pd.Series(numbers.astype("float64").to_numpy()[codes], index=self.raw(key).index)
+
     def spread(self, key: str, answers: list[object], missing: object = None,
                dtype: object = object) -> pd.Series:
         """A column from one answer per distinct value of the field (NaN and NaT answers are
@@ -255,6 +267,12 @@ def _phone_number(value: object) -> str:
     text = _as_text(value)
     if text.isdecimal():
         return text
+    # Digits with spaces, dashes, a plus and brackets, the usual way of writing a number: plain
+    # replaces take those out quicker than the pattern (and such text holds no extension).
+    plain = text.replace(" ", "").replace("-", "").replace("+", "").replace("(", "").replace(
+        ")", "")
+    if plain.isascii() and plain.isdecimal():
+        return plain
     # An extension needs an x (the only letter the case-blind pattern reads as x), 转 or 分机:
     # the slow search for it is skipped in texts without any.
     if "x" in text or "X" in text or "转" in text or "分机" in text:
@@ -271,9 +289,8 @@ def _phone_key(number: str | None) -> str | None:
 
 def _satisfaction_score(cells: _Cells) -> pd.Series:
     """A whole number 1-5 as float, NaN where empty or not such a number (True is not 1)."""
-    numbers = cells.map("satisfaction", lambda v: None if isinstance(v, bool) else
-                        _as_text(v) if isinstance(v, str) else v, blank="")
-    score = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    score = cells.numbers("satisfaction", lambda v: None if isinstance(v, bool) else
+                          _as_text(v) if isinstance(v, str) else v)
     return score.where(score.between(1, 5) & score.eq(score.round()))
 
 
@@ -285,8 +302,7 @@ def _amounts(cells: _Cells) -> pd.Series:
         if isinstance(value, str):
             return _as_text(value).replace(",", "").lstrip("¥￥$").removesuffix("元").strip()
         return value
-    return pd.to_numeric(cells.map("compensation", amount, blank=""), errors="coerce"
-                         ).astype("float64")
+    return cells.numbers("compensation", amount)
 
 
 def _blank_rows(register: Register, empty: dict[str, pd.Series]) -> pd.Series:
