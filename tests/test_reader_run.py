@@ -51,13 +51,26 @@ def test_a_reader_is_spared_only_the_findings_about_cells_to_mend(book, runs):
     spared = [item for item in writer.findings if item not in reader.findings]
     codes = {item.code for item in spared}
     assert {"follow-up-overdue", "follow-up-due"} <= codes  # the demo has follow-ups owed
-    assert codes <= SPARED | _stage_codes(book)
+    stage_codes, row_codes = _check_codes(book)
+    assert row_codes and row_codes <= codes  # the demo's rows have problems a reader skips
+    assert codes <= SPARED | stage_codes | row_codes
     assert all(item in writer.findings for item in reader.findings)
 
 
-def _stage_codes(wb) -> set[str]:
-    """The codes the stage checks give on this register (a reader does not run them)."""
+def test_a_reader_still_hears_of_a_missing_column(book):
+    register = read_register(find_register(book))
+    config, _ = load_config(read_grids(book), read_counters(book))
+    del register.columns["description"]  # as if the sheet had no Description column
+    checked, findings = validate(register, config, TODAY, rows=False)
+    assert [(f.code, f.field) for f in findings] == [("missing-column", "description")]
+    assert checked.numberable.sum() == 0  # a complaint without a description gets no number
+
+
+def _check_codes(wb) -> tuple[set[str], set[str]]:
+    """The codes the stage checks and the checks of the rows' cells give on this register (a
+    reader runs neither)."""
     register = read_register(find_register(wb))
     config, _ = load_config(read_grids(wb), read_counters(wb))
-    checked, _ = validate(register, config, TODAY)
-    return {item.code for item in check_stages(register, checked, config, register.lang)}
+    checked, found = validate(register, config, TODAY)
+    stages = {item.code for item in check_stages(register, checked, config, register.lang)}
+    return stages, {item.code for item in found if item.row is not None}

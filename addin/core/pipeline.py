@@ -104,7 +104,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     computed as always, but not the cells a door would change (``changes`` is then empty and
     ``summary.cells_changed`` 0), nor the findings that only point staff at cells to mend (too
     long texts, steps, duplicate or missing case numbers, the day's follow-up queue, escalation
-    proposals, the notes on repeat complaints; ``summary.escalations_proposed`` is then 0).
+    proposals, the notes on repeat complaints, the checks of the rows' cells; the summary's
+    counts of findings are then of the few left).
     ``memo``: where the suggester keeps what its models said (``suggest.Memo``); results are
     the same with it or without.
     """
@@ -115,7 +116,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     # The doors append the missing columns in this order after the last one: findings about
     # them name the cells the next run will find them in, so that run finds nothing to change.
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
-    checked, row_findings = validate(register, config, today)
+    checked, row_findings = validate(register, config, today, rows=changes)
     findings += row_findings
     if changes:  # findings a reader never shows: a report is spared their time
         findings += long_text_findings(register) + check_stages(register, checked, config, lang)

@@ -84,9 +84,13 @@ class Checked:
     empty: dict[str, pd.Series] = field(default_factory=dict)
 
 
-def validate(register: Register, config: Config, today: dt.date
+def validate(register: Register, config: Config, today: dt.date, rows: bool = True
              ) -> tuple[Checked, list[Finding]]:
-    """Check every row of the register; canonical values, numberable rows and findings."""
+    """Check every row of the register; canonical values, numberable rows and findings.
+
+    With ``rows`` False (a reader, which never shows them) the findings at the rows' cells are
+    not worked out: only those about the sheet (a missing column) are returned.
+    """
     lang = register.lang if config.settings.language == "auto" else config.settings.language
     order = config.settings.date_order
     cells = _Cells(register)
@@ -94,11 +98,14 @@ def validate(register: Register, config: Config, today: dt.date
     empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
                                                "phone", "email", "satisfaction")}
     blank = _blank_rows(register, empty)
-    status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
-
     sheet_findings = _missing_columns(register, frame)
     contact_ok = _contact_ok(frame, empty, cells)
+    numberable = _numberable(register, frame, empty, blank, end_of_today, contact_ok)
+    checked = Checked(frame, numberable, blank, empty)
+    if not rows:
+        return checked, sheet_findings
+    status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     checks = [
         *_required(register, frame, empty),
         *_conditional(register, frame, empty, status_label),
@@ -108,9 +115,7 @@ def validate(register: Register, config: Config, today: dt.date
         *_formats(cells, empty),
         *_satisfaction(register, frame, empty, status_label),
     ]
-    findings = sheet_findings + row_findings(register, checks, ~blank)
-    numberable = _numberable(register, frame, empty, blank, end_of_today, contact_ok)
-    return Checked(frame, numberable, blank, empty), findings
+    return checked, sheet_findings + row_findings(register, checks, ~blank)
 
 
 # ----------------------------------------------------------------------------- values
