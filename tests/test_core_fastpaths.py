@@ -99,6 +99,13 @@ def test_is_empty_agrees_with_pd_isna_and_blank_text():
     assert is_empty(values).tolist() == reference_is_empty(values).tolist()
 
 
+def test_is_empty_of_a_column_of_text_and_none():
+    # The usual column a reader hands over takes its own quick way.
+    values = repeated([v for v in ODD_VALUES if type(v) is str or v is None])
+    assert set(map(type, values)) == {str, type(None)}
+    assert is_empty(values).tolist() == reference_is_empty(values).tolist()
+
+
 @pytest.mark.parametrize("values", [
     pd.Series([1.0, np.nan, 3.0]), pd.Series(pd.to_datetime(["2026-01-01", None])),
     pd.Series([True, False]), pd.Series(["a", None, " "], dtype="str"),

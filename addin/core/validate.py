@@ -208,8 +208,10 @@ class _Cells:
         """Each distinct value of the field as text (None for blank text)."""
         if (key, "texts") not in self._text:
             _, values, blanks = self.distinct(key)
-            self._text[key, "texts"] = [None if is_blank else _as_text(v)
-                                        for v, is_blank in zip(values, blanks, strict=True)]
+            # Plain ASCII text, nearly every value, is only trimmed (what ``_as_text`` does).
+            self._text[key, "texts"] = [
+                None if is_blank else v.strip() if type(v) is str and v.isascii() else _as_text(v)
+                for v, is_blank in zip(values, blanks, strict=True)]
         return self._text[key, "texts"]
 
     def phone_numbers(self) -> list[str | None]:
@@ -385,8 +387,9 @@ def _anonymous(frame: pd.DataFrame, empty: dict[str, pd.Series], cells: _Cells) 
     """Complaints that may come without a name or a way to reply."""
     # Names repeat: each distinct name is looked up once.
     _, names, blanks = cells.distinct("customer_name")
-    anonymous = [not is_blank and _as_raw_text(name).strip().casefold() in _ANONYMOUS
-                 for name, is_blank in zip(names, blanks, strict=True)]
+    known = _ANONYMOUS
+    anonymous = [not is_blank and (name if type(name) is str else _as_raw_text(name)).strip(
+                 ).casefold() in known for name, is_blank in zip(names, blanks, strict=True)]
     named_anonymous = cells.spread("customer_name", anonymous, missing=False, dtype=bool)
     return frame["channel"].eq(SUGGESTION_BOX) | (~empty["customer_name"] & named_anonymous)
 
