@@ -99,6 +99,17 @@ def test_is_empty_agrees_with_pd_isna_and_blank_text():
     assert is_empty(values).tolist() == reference_is_empty(values).tolist()
 
 
+@pytest.mark.parametrize("values", [
+    repeated([v for v in ODD_VALUES if not isinstance(v, list)]),
+    column([f"cause {i} " for i in range(3000)] + [None, "", " "]),  # text that hardly repeats
+], ids=["odd", "distinct"])
+def test_group_labels_are_trimmed_text_or_not_set(values):
+    from addin.core.pivots import NOT_SET, _groups
+    text = map_distinct(values.astype(object), lambda v: str(v).strip())
+    plain = text.where(text.notna() & (text != ""), NOT_SET).astype(object)
+    assert _groups(values).tolist() == plain.tolist()
+
+
 def test_is_empty_of_a_column_of_text_and_none():
     # The usual column a reader hands over takes its own quick way.
     values = repeated([v for v in ODD_VALUES if type(v) is str or v is None])

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
 
 from .calendar import WorkCalendar
+from .cells import distinct_values
 from .prepared import (
     DIMENSIONS,
     NOT_SET,
     Prepared,
     _column,
     _day,
-    _text,
     clock_verdicts,
     open_mask,
     overdue_mask,
@@ -59,8 +60,11 @@ def _month_labels(months: np.ndarray) -> np.ndarray:
 
 def _groups(values: pd.Series) -> pd.Series:
     """Values as group labels: trimmed text, NOT_SET where empty."""
-    text = _text(values)
-    return text.where(text.notna() & (text != ""), NOT_SET).astype(object)
+    # Each distinct value labelled once, and NOT_SET (last) where the cell is missing.
+    codes, distinct = distinct_values(values.astype(object))
+    labels = np.fromiter(itertools.chain((str(v).strip() or NOT_SET for v in distinct),
+                                         [NOT_SET]), dtype=object, count=len(distinct) + 1)
+    return pd.Series(labels[codes], index=values.index, dtype=object)
 
 
 def breakdown(prep: Prepared, key: str, today: dt.date,
