@@ -124,7 +124,9 @@ def root_causes(cases: pd.DataFrame) -> pd.DataFrame:
     if named.empty:
         return pd.DataFrame(columns=["cases", "root_cause_type", "category"])
     # Staff write the same cause with other capitals or spaces: those are one cause.
-    frame = pd.DataFrame({"text": named, "key": named.str.casefold().str.split().str.join(" "),
+    # Each distinct text keyed once (a cause is typed again and again).
+    keys = {text: " ".join(text.casefold().split()) for text in pd.unique(named.to_numpy())}
+    frame = pd.DataFrame({"text": named, "key": named.map(keys),
                           "type": _groups(_col(cases, "root_cause_type"))[named.index],
                           "category": _groups(_col(cases, "category"))[named.index]})
     grouped = frame.groupby("key")
