@@ -218,11 +218,19 @@ class _Cells:
         """The number part of each distinct phone value (None for blank text)."""
         if ("phone", "numbers") not in self._text:
             _, values, blanks = self.distinct("phone")
-            # ASCII digits only, nearly every phone, are their own number (no call needed).
-            self._text["phone", "numbers"] = [
-                v if type(v) is str and v.isascii() and v.isdecimal()
-                else None if is_blank else _phone_number(v)
-                for v, is_blank in zip(values, blanks, strict=True)]
+            # ASCII digits only, nearly every phone, are their own number: told apart by str's
+            # own methods mapped in C when every value is text, so only the rest take a call.
+            if set(map(type, values)) <= {str}:
+                count = len(values)
+                own = (np.fromiter(map(str.isdecimal, values), dtype=bool, count=count)
+                       & np.fromiter(map(str.isascii, values), dtype=bool, count=count))
+            else:
+                own = np.array([type(v) is str and v.isascii() and v.isdecimal()
+                                for v in values], dtype=bool)
+            numbers = list(values)
+            for i in np.flatnonzero(~own).tolist():
+                numbers[i] = None if blanks[i] else _phone_number(values[i])
+            self._text["phone", "numbers"] = numbers
         return self._text["phone", "numbers"]
 
 
