@@ -66,6 +66,19 @@ def test_a_reader_still_hears_of_a_missing_column(book):
     assert checked.numberable.sum() == 0  # a complaint without a description gets no number
 
 
+def test_a_reader_checks_the_same_rows_a_writer_does(book):
+    register = read_register(find_register(book))
+    config, _ = load_config(read_grids(book), read_counters(book))
+    # A row holding only a root cause (a field a reader does not check) is still no blank row.
+    register.rows.loc[register.rows.index[-1], :] = None
+    register.rows.loc[register.rows.index[-1], register.columns["root_cause"]] = "Seal worn"
+    read, _ = validate(register, config, TODAY, rows=False)
+    written, _ = validate(register, config, TODAY)
+    pd.testing.assert_frame_equal(read.frame, written.frame)
+    assert not read.blank.iloc[-1] and read.blank.equals(written.blank)
+    assert read.numberable.equals(written.numberable)
+
+
 def _check_codes(wb) -> tuple[set[str], set[str]]:
     """The codes the stage checks and the checks of the rows' cells give on this register (a
     reader runs neither)."""

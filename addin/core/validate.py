@@ -57,6 +57,8 @@ AFTER_RECEIVED_KEYS = ("acknowledged_at", "resolved_at", "follow_up_at", *STEP_D
 NO_CONTACT_CHANNEL = "Regulator referral"
 MAX_CHOICES = 12
 _ANONYMOUS = {name.casefold() for name in ANONYMOUS_NAMES}
+# Text fields whose emptiness only the row checks read (no canonical value is kept).
+_CHECKED_ONLY = ("root_cause", "reject_reason", "approved_by")
 
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|转|分机)\s*\d{1,6}\s*$", re.IGNORECASE)
 _PHONE_PUNCTUATION = re.compile(r"[\s\-()+]")
@@ -95,8 +97,11 @@ def validate(register: Register, config: Config, today: dt.date, rows: bool = Tr
     order = config.settings.date_order
     cells = _Cells(register)
     frame, bad_dates = _canonical_frame(cells, config, order)
+    # Fields only the row checks read are not gone through for a reader (a blank row is still
+    # found: ``_blank_rows`` looks at the fields left out in the few rows that may be blank).
     empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
-                                               "phone", "email", "satisfaction")}
+                                               "phone", "email", "satisfaction")
+             if rows or key not in _CHECKED_ONLY}
     blank = _blank_rows(register, empty)
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
     sheet_findings = _missing_columns(register, frame)
