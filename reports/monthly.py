@@ -329,7 +329,7 @@ def _filled(value: Any) -> bool:
 def month_learning(inputs: MonthInputs, analysis: MonthAnalysis) -> Learning:
     """The actions and the archive's analyses over the 12 months up to the month's end."""
     return learn(inputs.cases, inputs.calendar, analysis.figures.as_of, months=LEARNING_MONTHS,
-                 actions=inputs.review, volume=inputs.volume)
+                 actions=inputs.review, volume=inputs.volume, prepared=analysis.prepared)
 
 
 def read_actions(grid: Grid | None, month: pd.Period, lang: str) -> list[Action]:

@@ -65,6 +65,9 @@ def test_numbers_follow_received_time_within_a_period_then_row_order():
     (["TS-202610-0099", "legacy 77", "TS-2026-11-0050"], {}, "TS-202611-0001", 1),
     # …and after the counter when the row with the highest number was deleted.
     (["TS-202611-0003"], {"202611": 9}, "TS-202611-0010", 10),
+    # A cell of two lines is no case number, nor is either line read as one.
+    (["TS-202611-0040\nTS-202611-0041", "TS-202611-0007"], {}, "TS-202611-0008", 8),
+    (["x\nTS-202611-0040", "TS-202611-0041\ny", "TS-202611-0002"], {}, "TS-202611-0003", 3),
 ])
 def test_sequence_continues_after_the_highest_number_ever_issued(existing, counters,
                                                                  expected_new, expected_counter):
@@ -73,6 +76,12 @@ def test_sequence_continues_after_the_highest_number_ever_issued(existing, count
     numbers, new_counters = number(current, when, counters=counters)
     assert numbers.iloc[-1] == expected_new
     assert new_counters["202611"] == expected_counter
+
+
+def test_a_format_of_only_a_sequence_reads_back_the_highest():
+    numbers, counters = number(["0007", "0012", "0003\n0019", None], ["2026-11-01"] * 4,
+                               case_format="{seq:4}")
+    assert numbers.iloc[-1] == "0013" and counters == {"": 13}
 
 
 def test_existing_values_stay_exactly_as_they_were():

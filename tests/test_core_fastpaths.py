@@ -100,6 +100,24 @@ def test_is_empty_agrees_with_pd_isna_and_blank_text():
 
 
 @pytest.mark.parametrize("values", [
+    repeated([v for v in ODD_VALUES if not isinstance(v, list)]),
+    column([f"cause {i} " for i in range(3000)] + [None, "", " "]),  # text that hardly repeats
+], ids=["odd", "distinct"])
+def test_group_labels_are_trimmed_text_or_not_set(values):
+    from addin.core.pivots import NOT_SET, _groups
+    text = map_distinct(values.astype(object), lambda v: str(v).strip())
+    plain = text.where(text.notna() & (text != ""), NOT_SET).astype(object)
+    assert _groups(values).tolist() == plain.tolist()
+
+
+def test_is_empty_of_a_column_of_text_and_none():
+    # The usual column a reader hands over takes its own quick way.
+    values = repeated([v for v in ODD_VALUES if type(v) is str or v is None])
+    assert set(map(type, values)) == {str, type(None)}
+    assert is_empty(values).tolist() == reference_is_empty(values).tolist()
+
+
+@pytest.mark.parametrize("values", [
     pd.Series([1.0, np.nan, 3.0]), pd.Series(pd.to_datetime(["2026-01-01", None])),
     pd.Series([True, False]), pd.Series(["a", None, " "], dtype="str"),
 ])
@@ -126,6 +144,25 @@ def test_distinct_values_numbers_rows_by_distinct_value():
     for cell, code in zip(cells, codes, strict=True):
         if code >= 0:
             assert type(distinct[code]) is type(cell) and distinct[code] == cell
+
+
+@pytest.mark.parametrize("cells", [
+    [1, 2, None, 2, 7], [1, 1.0, True, None], [1.0, float("nan"), 2.0, 1.0],
+    ["a", 1, "a", None, 1], ["1", 1, 1.0],
+    [dt.datetime(2026, 3, 18), None, dt.datetime(2026, 3, 18)],
+    [pd.Timestamp("2026-03-18"), dt.datetime(2026, 3, 18)], [dt.date(2026, 3, 18), "x", None],
+    [True, False, None, 1], ["x", np.int64(1), 1],
+], ids=str)
+def test_distinct_values_of_a_column_of_few_types_keep_types_apart(cells):
+    # Columns of one type (or text beside one type) take pandas' factorize as it is; values that
+    # are equal across types (1, 1.0, True) must still get numbers of their own.
+    values = pd.Series(cells * 3, dtype=object)
+    codes, distinct = distinct_values(values)
+    assert (codes < 0).tolist() == pd.isna(values.to_numpy(dtype=object)).tolist()
+    for cell, code in zip(values, codes, strict=True):
+        if code >= 0:
+            assert type(distinct[code]) is type(cell) and distinct[code] == cell
+    assert len(distinct) == len({(type(c), c) for c in cells if not pd.isna(c)})
 
 
 # ----------------------------------------------------------------------------- dates
@@ -194,6 +231,26 @@ def test_phone_number_is_the_extension_and_punctuation_removed():
         assert validate._phone_number(value) == plain, value
         digits = validate._NOT_DIGIT.sub("", plain) or None
         assert validate._phone_key(plain) == digits, value
+
+
+def test_scores_and_amounts_are_the_numbers_of_each_cell():
+    # Read once per distinct value and spread: the same as converting the column cell by cell.
+    odd = [v for v in ODD_VALUES if not isinstance(v, list)] + ["4", " 5 ", "１,２００元", "¥30"]
+    cells = validate._Cells(Register.from_values(
+        "Complaints", 1, 1, ["Satisfaction", "Compensation"],
+        [[v, v] for v in repeated(odd).tolist()]))
+    reference = {
+        "satisfaction": lambda v: None if isinstance(v, bool) else
+        validate._as_text(v) if isinstance(v, str) else v,
+        "compensation": lambda v: None if isinstance(v, bool) else validate._as_text(v).replace(
+            ",", "").lstrip("¥￥$").removesuffix("元").strip() if isinstance(v, str) else v}
+    score, amount = validate._satisfaction_score(cells), validate._amounts(cells)
+    for key, got in (("satisfaction", score), ("compensation", amount)):
+        plain = pd.to_numeric(cells.map(key, reference[key], blank=""), errors="coerce")
+        if key == "satisfaction":
+            plain = plain.where(plain.between(1, 5) & plain.eq(plain.round()))
+        pd.testing.assert_series_equal(got, plain.astype("float64"), check_names=False)
+    assert amount.notna().sum() > 5 and score.notna().sum() > 3
 
 
 def phone_register(phones: list, emails: list) -> Register:

@@ -61,6 +61,7 @@ from .pivots import (  # noqa: F401
     _month_labels,
     _order,
     breakdown,
+    breakdowns,
     category_by_month,
     pivots,
 )
@@ -140,6 +141,9 @@ class MonthAnalysis:
     # Follow-ups due soon or overdue as of the month's figures (followups.py).
     follow_ups: pd.DataFrame = field(default_factory=pd.DataFrame)
     follow_up_soon_days: int = 1  # the due-soon margin the queue was taken with
+    # The cases' dates read once (``prepare``): the year's analyses (``learning.learn``) over
+    # the same cases take them from here rather than reading them again.
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
 
 
 # The Settings default for "Due soon within (working days)"; callers that read Settings pass theirs.
@@ -163,13 +167,13 @@ def analyse_month(cases: pd.DataFrame, month: pd.Period, calendar: WorkCalendar,
         month=month, today=today, figures=figures, previous=previous, last_year=last_year,
         kpis=kpis(figures, previous, last_year), trend=trend,
         category_by_month=category_by_month(_window(prep, months), months),
-        breakdowns={key: breakdown(month_prep, key, as_of, lists) for key in DIMENSIONS},
+        breakdowns=breakdowns(month_prep, DIMENSIONS, as_of, lists),
         overdue=_overdue_table(prep, as_of),
         repeat_customers=_repeat_customers(cases, month, prep.received, prep.repeat),
         rising=_rising(_column(cases, "category"), prep.months, month),
         regulatory=_regulatory(month_prep, as_of),
         follow_ups=follow_up_queue(cases, calendar, as_of, due_soon_days),
-        follow_up_soon_days=due_soon_days,
+        follow_up_soon_days=due_soon_days, prepared=prep,
     )
 
 

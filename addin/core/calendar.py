@@ -113,16 +113,28 @@ class WorkCalendar:
         return counts, known
 
     def working_days(self, lo: np.datetime64, hi: np.datetime64) -> np.ndarray:
-        """The sorted working days in [lo, hi) as datetime64[D]."""
-        days = np.arange(np.datetime64(lo, "D"), np.datetime64(hi, "D"), dtype="datetime64[D]")
-        weekday = (days.view(np.int64) + _EPOCH_WEEKDAY) % 7
-        off = np.isin(weekday, self.weekend) | np.isin(days, _day_array(self.holidays))
-        on = np.isin(days, _day_array(self.workdays))
-        return days[on | ~off]
+        """The sorted working days in [lo, hi) as datetime64[D] (read-only: it may be shared)."""
+        return _working_days(self, np.datetime64(lo, "D"), np.datetime64(hi, "D"))
 
 
+# A run asks for the working days of the same span many times (every clock, every month's
+# figures): each span is worked out once. Frozen calendars and days are their own cache keys.
+@functools.lru_cache(maxsize=64)
+def _working_days(calendar: WorkCalendar, lo: np.datetime64, hi: np.datetime64) -> np.ndarray:
+    days = np.arange(lo, hi, dtype="datetime64[D]")
+    weekday = (days.view(np.int64) + _EPOCH_WEEKDAY) % 7
+    off = np.isin(weekday, calendar.weekend) | np.isin(days, _day_array(calendar.holidays))
+    on = np.isin(days, _day_array(calendar.workdays))
+    work = days[on | ~off]
+    work.flags.writeable = False
+    return work
+
+
+@functools.lru_cache(maxsize=16)
 def _day_array(days: frozenset[dt.date]) -> np.ndarray:
-    return np.array(sorted(days), dtype="datetime64[D]")
+    array = np.array(sorted(days), dtype="datetime64[D]")
+    array.flags.writeable = False
+    return array
 
 
 def as_days(values: Any) -> np.ndarray:

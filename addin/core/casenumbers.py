@@ -116,25 +116,44 @@ def _as_text(values: pd.Series) -> pd.Series:
             value = int(value)
         text = str(value)
         return (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
-    return values.map(show).astype(object)
+    # Plain ASCII text, nearly every case number, is only trimmed: no call per cell for it.
+    return pd.Series([v.strip() if type(v) is str and v.isascii() else show(v)
+                      for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
 def _existing_highest(current: pd.Series, empty: pd.Series, parts: list[_Part]) -> dict[str, int]:
     """Per period, the highest sequence among numbers already in the sheet that fit the format."""
     pattern = re.compile(_number_pattern(parts), re.IGNORECASE)
-    seq_group = pattern.groupindex["seq"]
-    periods, seqs = [], []
-    # A plain loop over the matches: pandas' str.extract builds a frame of every group first.
-    for text in _as_text(current[~empty]):
-        found = pattern.search(text)
-        if found is not None:
-            groups = found.groups()
-            periods.append("".join(g for i, g in enumerate(groups, 1) if i != seq_group))
-            seqs.append(groups[seq_group - 1])
-    if not seqs:
+    seq = pattern.groupindex["seq"] - 1
+    dated = [i for i in range(pattern.groups) if i != seq]
+    found = _matches(pattern, _as_text(current[~empty]).tolist())
+    if not found:
         return {}
-    highest = pd.Series(seqs, dtype=object).astype(int).groupby(periods).max()
-    return {str(k): int(v) for k, v in highest.items()}
+    columns = list(zip(*found, strict=True))
+    # Without date parts every number is of the one period "" (an endless repeat of it).
+    periods = map("".join, zip(*(columns[i] for i in dated), strict=True)) if dated else (
+        itertools.repeat(""))
+    highest: dict[str, int] = {}
+    for period, number in zip(periods, map(int, columns[seq]), strict=False):
+        if number > highest.get(period, -1):
+            highest[period] = number
+    return highest
+
+
+def _matches(pattern: re.Pattern, texts: list[str]) -> list[tuple[str, ...]]:
+    """The groups of each text that the whole-text ``pattern`` (``^...$``) matches.
+
+    The texts are searched as one, a line each, in a single call: a call per case number costs
+    more than the matching. A text with a line break of its own is searched alone.
+    """
+    if "\n" in pattern.pattern:  # a format with a line break in it: each text on its own
+        return [m.groups() for text in texts if (m := pattern.search(text)) is not None]
+    alone = [text for text in texts if "\n" in text]
+    lines = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+    found = lines.findall("\n".join(t for t in texts if "\n" not in t))
+    if pattern.groups == 1:  # findall gives the group itself rather than a tuple of one
+        found = [(group,) for group in found]
+    return found + [m.groups() for text in alone if (m := pattern.search(text)) is not None]
 
 
 def _render_dates(received: pd.Series, parts: list[_Part]) -> tuple[list[np.ndarray | None],

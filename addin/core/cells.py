@@ -27,8 +27,17 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
     """``is_empty`` over an object array."""
     # Dates and numbers (with None: a date column, a clock) hold no text, so only a missing
     # value is empty, which pd.isna finds in one pass in C; the types are found in another.
-    if set(map(type, cells)) <= _NO_TEXT:
+    kinds = set(map(type, cells))
+    if kinds <= _NO_TEXT:
         return pd.isna(cells)
+    if kinds <= _TEXT_OR_NONE:
+        # Text and None only (a text column as a reader hands it over): None found in C, the
+        # text tested with str's own methods mapped in C. ``not v.strip()`` is the test below.
+        empty = pd.isna(cells)
+        text = cells[~empty]
+        empty[~empty] = np.fromiter(map(operator.not_, map(str.strip, text)), dtype=bool,
+                                    count=len(text))
+        return empty
     # One pass in Python, with text and None (nearly every cell) settled inline; pd.isna over an
     # object array plus a second pass for blank text took twice as long. ``not v.strip()`` is
     # ``not v or v.isspace()``, without building a stripped copy.
@@ -42,6 +51,7 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
 _NEVER_EMPTY = frozenset({int, bool, dt.datetime, dt.date, dt.time})
 # Cell types that are never text: such a cell is empty exactly where pd.isna says so.
 _NO_TEXT = frozenset({*_NEVER_EMPTY, float, type(None), pd.Timestamp, type(pd.NaT)})
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 def _empty_other(value: object) -> bool:
@@ -104,9 +114,25 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[object]]:
     """
     cells = values.to_numpy(dtype=object)
     codes, distinct = pd.factorize(cells)
-    if set(map(type, distinct)) <= {str}:
+    if set(map(type, distinct)) <= {str} or _apart(set(map(type, cells)) - {type(None)}):
         return codes, list(distinct)
     return _factorize_typed(cells)
+
+
+def _apart(kinds: set[type]) -> bool:
+    """Whether the cells' types (every cell's, not only the distinct values': 1.0 and True
+    hide behind 1) keep values apart without help: one type (whole numbers only, say), or plain
+    text beside one type that never equals text."""
+    others = kinds - {str}
+    if len(others) != 1:
+        return not others
+    (other,) = others
+    # A text subclass equals its plain text; any other type never equals a str.
+    return not issubclass(other, str) and (len(kinds) == 1 or other in _NEVER_TEXT_EQUAL)
+
+
+# Types whose values never equal a str (a type from elsewhere might define == as it likes).
+_NEVER_TEXT_EQUAL = frozenset({int, float, bool, dt.datetime, dt.date, dt.time, pd.Timestamp})
 
 
 def _factorize_typed(cells: np.ndarray) -> tuple[np.ndarray, list[object]]:

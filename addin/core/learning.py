@@ -31,6 +31,10 @@ TOP_TEXTS = 10  # root-cause texts listed
 WORKLOAD_MONTHS = 6
 PROFILE_KEYS = ("product", "customer_type", "channel")
 COMPENSATION_KEYS = ("category", "department", "remedy")
+# The fields the analyses below read from the window's cases: only these are copied for it.
+LEARNED_FIELDS = ("status", "reopened_at", "compensation", "root_cause_type", "root_cause",
+                  "category", *PROFILE_KEYS, "follow_up_result", "follow_up_at", "risk",
+                  "severity", "reject_reason", *COMPENSATION_KEYS)
 
 
 @dataclass
@@ -46,15 +50,19 @@ class Learning:
 
 def learn(cases: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date, *,
           months: int | None = None, actions: ActionReview | None = None,
-          volume: pd.Series | None = None) -> Learning:
-    """Every analysis as of a day, over the ``months`` months up to it (all when None)."""
+          volume: pd.Series | None = None, prepared: Prepared | None = None) -> Learning:
+    """Every analysis as of a day, over the ``months`` months up to it (all when None).
+
+    ``prepared``: ``prepare(cases, calendar)`` when the caller has it already (a month's
+    analysis of the same cases carries it)."""
     last = pd.Period(as_of, freq="M")
     first = None if months is None else last - (months - 1)
-    prep = prepare(cases, calendar)
+    prep = prepared if prepared is not None and prepared.cases is cases \
+        and prepared.calendar is calendar else prepare(cases, calendar)
     keep = ~np.isnat(prep.received) & (prep.received <= np.datetime64(as_of, "D"))
     if first is not None:
         keep &= prep.received >= month_bounds(first)[0]
-    window = prep.rows(keep)
+    window = prep.rows(keep, tuple(dict.fromkeys(LEARNED_FIELDS)))
     frame = _flags(window)
     result = Learning(as_of, first, actions=actions or ActionReview())
     tables = result.tables
@@ -116,7 +124,9 @@ def root_causes(cases: pd.DataFrame) -> pd.DataFrame:
     if named.empty:
         return pd.DataFrame(columns=["cases", "root_cause_type", "category"])
     # Staff write the same cause with other capitals or spaces: those are one cause.
-    frame = pd.DataFrame({"text": named, "key": named.str.casefold().str.split().str.join(" "),
+    # Each distinct text keyed once (a cause is typed again and again).
+    keys = {text: " ".join(text.casefold().split()) for text in pd.unique(named.to_numpy())}
+    frame = pd.DataFrame({"text": named, "key": named.map(keys),
                           "type": _groups(_col(cases, "root_cause_type"))[named.index],
                           "category": _groups(_col(cases, "category"))[named.index]})
     grouped = frame.groupby("key")

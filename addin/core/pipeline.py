@@ -103,7 +103,9 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     ``changes=False`` is for readers that never write (reports): the canonical ``cases`` are
     computed as always, but not the cells a door would change (``changes`` is then empty and
     ``summary.cells_changed`` 0), nor the findings that only point staff at cells to mend (too
-    long texts, steps, duplicate or missing case numbers, the day's follow-up queue).
+    long texts, steps, duplicate or missing case numbers, the day's follow-up queue, escalation
+    proposals, the notes on repeat complaints, the checks of the rows' cells; the summary's
+    counts of findings are then of the few left).
     ``memo``: where the suggester keeps what its models said (``suggest.Memo``); results are
     the same with it or without.
     """
@@ -114,7 +116,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     # The doors append the missing columns in this order after the last one: findings about
     # them name the cells the next run will find them in, so that run finds nothing to change.
     register.appended = {key: len(register.headers) + i for i, key in enumerate(new_columns)}
-    checked, row_findings = validate(register, config, today)
+    checked, row_findings = validate(register, config, today, rows=changes)
     findings += row_findings
     if changes:  # findings a reader never shows: a report is spared their time
         findings += long_text_findings(register) + check_stages(register, checked, config, lang)
@@ -129,7 +131,7 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
         findings += duplicate_case_numbers(register.col("case_no"), register)
         findings += _unnumbered(register, case_no, checked.blank)
     repeat_of, repeat_findings = find_repeats(checked, case_no, config.settings.repeat_window_days,
-                                              register)
+                                              register, said=changes)
     findings += repeat_findings
     risk, risk_findings = apply_risks(register, checked.frame, classes, repeat_of, config.lists,
                                       lang)
@@ -147,7 +149,8 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
     if changes:  # the day's follow-up queue, on the Findings sheet staff call through each morning
         findings += follow_up_findings(register, follow_up_queue(
             cases, config.calendar, today, config.settings.due_soon_days))
-    findings += _escalations(register, config, cases, clock_inputs, today, last_state)
+    findings += _escalations(register, config, cases, clock_inputs, today, last_state,
+                             proposals=changes)
     events = state = None
     if last_state is not None:
         events, state, backwards = case_events(last_state, fitting_rows(cases, STATE_COLUMNS),
@@ -176,10 +179,11 @@ def process(register: Register, sheets: dict[str, Grid], today: dt.date,
 
 def _escalations(register: Register, config: Config, cases: pd.DataFrame,
                  clock_inputs: pd.DataFrame, today: dt.date,
-                 last_state: pd.DataFrame | None) -> list[Finding]:
+                 last_state: pd.DataFrame | None, proposals: bool = True) -> list[Finding]:
     """Escalation proposals: reopened twice (counted across runs from the case log's state, or
     seen in this run when there is none), an unhappy customer after a reopening, or overdue past
-    the margin. Each case's reason goes on the cases (``escalation``) for the case log."""
+    the margin. Each case's reason goes on the cases (``escalation``) for the case log; the
+    proposals (findings at the Severity cells) only when asked: a reader never shows them."""
     cases["reopenings"] = reopen_counts(last_state, cases, clock_inputs["reopened_at"])
     reopened_again = cases["reopenings"].ge(2)
     due = as_days(cases["due_at"])
@@ -190,6 +194,8 @@ def _escalations(register: Register, config: Config, cases: pd.DataFrame,
     # The case log keeps what staff did (reopenings, the customer's answer), not the calendar:
     # an overdue proposal comes and goes with the days and stays a finding.
     cases["escalation"] = reasons.where(reasons.isin(list(ESCALATION_NOTES)), None)
+    if not proposals:
+        return []
     return escalations(register, cases, reopened_again, overdue_days, margin)
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
 
 from .calendar import WorkCalendar
+from .cells import distinct_values
 from .prepared import (
     DIMENSIONS,
     NOT_SET,
     Prepared,
     _column,
     _day,
-    _text,
     clock_verdicts,
     open_mask,
     overdue_mask,
@@ -32,10 +33,8 @@ def pivots(cases: pd.DataFrame, calendar: WorkCalendar, today: dt.date,
     text fields (department, handler) are ordered by the number of cases.
     """
     prep = prepare(cases, calendar)
-    tables = {"category_by_month": category_by_month(prep)}
-    for key in DIMENSIONS:
-        tables[key] = breakdown(prep, key, today, lists)
-    return tables
+    return {"category_by_month": category_by_month(prep), **breakdowns(prep, DIMENSIONS, today,
+                                                                       lists)}
 
 
 def category_by_month(prep: Prepared, months: list[pd.Period] | None = None) -> pd.DataFrame:
@@ -61,16 +60,24 @@ def _month_labels(months: np.ndarray) -> np.ndarray:
 
 def _groups(values: pd.Series) -> pd.Series:
     """Values as group labels: trimmed text, NOT_SET where empty."""
-    text = _text(values)
-    return text.where(text.notna() & (text != ""), NOT_SET).astype(object)
+    # Each distinct value labelled once, and NOT_SET (last) where the cell is missing.
+    codes, distinct = distinct_values(values.astype(object))
+    labels = np.fromiter(itertools.chain((str(v).strip() or NOT_SET for v in distinct),
+                                         [NOT_SET]), dtype=object, count=len(distinct) + 1)
+    return pd.Series(labels[codes], index=values.index, dtype=object)
 
 
 def breakdown(prep: Prepared, key: str, today: dt.date,
               lists: dict[str, Vocabulary] | None = None) -> pd.DataFrame:
+    return breakdowns(prep, (key,), today, lists)[key]
+
+
+def breakdowns(prep: Prepared, keys: tuple[str, ...], today: dt.date,
+               lists: dict[str, Vocabulary] | None = None) -> dict[str, pd.DataFrame]:
+    """``breakdown`` by each of several fields: the clocks are read once for all of them."""
     as_of = _day(today)
     on_time, late, _ = clock_verdicts(prep.resolved, prep.resolve_due, as_of)
     frame = pd.DataFrame({
-        "group": _groups(_column(prep.cases, key)).to_numpy(),
         "cases": 1,
         "open": open_mask(prep, as_of),
         "overdue": overdue_mask(prep, as_of),
@@ -79,7 +86,13 @@ def breakdown(prep: Prepared, key: str, today: dt.date,
         "days": prep.days,
         "satisfaction": prep.satisfaction,
     })
-    grouped = frame.groupby("group", sort=False)
+    return {key: _breakdown(frame, _groups(_column(prep.cases, key)).to_numpy(), key, lists)
+            for key in keys}
+
+
+def _breakdown(frame: pd.DataFrame, group: np.ndarray, key: str,
+               lists: dict[str, Vocabulary] | None) -> pd.DataFrame:
+    grouped = frame.groupby(group, sort=False)
     table = grouped[["cases", "open", "overdue", "resolved", "on_time", "late"]].sum()
     table["on_time_rate"] = table["on_time"] / (table["on_time"] + table["late"]).replace(0, np.nan)
     table["median_days"] = grouped["days"].median()

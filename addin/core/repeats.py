@@ -22,9 +22,10 @@ from .validate import Checked
 CONTACT_KEYS = (("phone_key", "phone"), ("email_key", "email"))
 
 
-def find_repeats(checked: Checked, case_no: pd.Series, window_days: int, register: Register
-                 ) -> tuple[pd.Series, list[Finding]]:
-    """The case number each row repeats (None when none) and an info finding per repeat."""
+def find_repeats(checked: Checked, case_no: pd.Series, window_days: int, register: Register,
+                 said: bool = True) -> tuple[pd.Series, list[Finding]]:
+    """The case number each row repeats (None when none) and an info finding per repeat (none
+    unless ``said``: a reader never shows them)."""
     frame = checked.frame
     index = frame.index
     received = frame["received_at"].to_numpy(dtype="datetime64[ns]")
@@ -39,6 +40,8 @@ def find_repeats(checked: Checked, case_no: pd.Series, window_days: int, registe
     numbered = pd.notna(earlier_no)
     repeat = has_earlier & (days <= window_days) & numbered
     repeat_of = pd.Series(np.where(repeat, earlier_no, None), index=index, dtype=object)
+    if not said:
+        return repeat_of, []
     findings = [
         finding("repeat-complaint", _cell(register, int(row), contact), field="repeat_of",
                 value=number, row=int(row), days=int(gap))

@@ -47,6 +47,9 @@ SIGNALS: dict[str, str] = {
                         r"|\b\d+(?:st|nd|rd|th) time\b|many times",
 }
 _PATTERNS = {risk: re.compile(words, re.IGNORECASE) for risk, words in SIGNALS.items()}
+# Any of the signals: a text it does not find holds none of them (most texts), and is not
+# searched once per signal.
+_ANY_SIGNAL = re.compile("|".join(f"(?:{words})" for words in SIGNALS.values()), re.IGNORECASE)
 REGULATOR_CHANNEL = "Regulator referral"
 # What each risk asks for: (severity, urgency); None leaves the field to the rules.
 ASKS: dict[str, tuple[str, str | None]] = {
@@ -87,10 +90,12 @@ def find_risks(texts: list[pd.Series], channel: pd.Series, repeat_of: pd.Series)
     for text in texts:
         # Complaints repeat their wording: each distinct text is searched once.
         codes, distinct = pd.factorize(text.to_numpy(dtype=object))
+        some = [i for i, t in enumerate(distinct)
+                if isinstance(t, str) and _ANY_SIGNAL.search(t) is not None]
         for risk, pattern in _PATTERNS.items():
-            found = np.array([isinstance(t, str) and pattern.search(t) is not None
-                              for t in distinct] + [False], dtype=bool)
-            signals[risk] |= found[codes]  # code -1 (no text): the last, False
+            found = np.zeros(len(distinct) + 1, dtype=bool)  # code -1 (no text): the last
+            found[some] = [pattern.search(distinct[i]) is not None for i in some]
+            signals[risk] |= found[codes]
     signals["Regulator"] |= channel.eq(REGULATOR_CHANNEL)
     signals["Repeated contact"] |= repeat_of.notna()
     severity = _strongest(signals, 0, SEVERITY_RANK)

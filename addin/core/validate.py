@@ -57,6 +57,8 @@ AFTER_RECEIVED_KEYS = ("acknowledged_at", "resolved_at", "follow_up_at", *STEP_D
 NO_CONTACT_CHANNEL = "Regulator referral"
 MAX_CHOICES = 12
 _ANONYMOUS = {name.casefold() for name in ANONYMOUS_NAMES}
+# Text fields whose emptiness only the row checks read (no canonical value is kept).
+_CHECKED_ONLY = ("root_cause", "reject_reason", "approved_by")
 
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|转|分机)\s*\d{1,6}\s*$", re.IGNORECASE)
 _PHONE_PUNCTUATION = re.compile(r"[\s\-()+]")
@@ -84,21 +86,31 @@ class Checked:
     empty: dict[str, pd.Series] = field(default_factory=dict)
 
 
-def validate(register: Register, config: Config, today: dt.date
+def validate(register: Register, config: Config, today: dt.date, rows: bool = True
              ) -> tuple[Checked, list[Finding]]:
-    """Check every row of the register; canonical values, numberable rows and findings."""
+    """Check every row of the register; canonical values, numberable rows and findings.
+
+    With ``rows`` False (a reader, which never shows them) the findings at the rows' cells are
+    not worked out: only those about the sheet (a missing column) are returned.
+    """
     lang = register.lang if config.settings.language == "auto" else config.settings.language
     order = config.settings.date_order
     cells = _Cells(register)
     frame, bad_dates = _canonical_frame(cells, config, order)
+    # Fields only the row checks read are not gone through for a reader (a blank row is still
+    # found: ``_blank_rows`` looks at the fields left out in the few rows that may be blank).
     empty = {key: cells.empty(key) for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS,
-                                               "phone", "email", "satisfaction")}
+                                               "phone", "email", "satisfaction")
+             if rows or key not in _CHECKED_ONLY}
     blank = _blank_rows(register, empty)
-    status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     end_of_today = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
-
     sheet_findings = _missing_columns(register, frame)
     contact_ok = _contact_ok(frame, empty, cells)
+    numberable = _numberable(register, frame, empty, blank, end_of_today, contact_ok)
+    checked = Checked(frame, numberable, blank, empty)
+    if not rows:
+        return checked, sheet_findings
+    status_label = _canonical_labels(frame["status"], config.lists["status"], lang)
     checks = [
         *_required(register, frame, empty),
         *_conditional(register, frame, empty, status_label),
@@ -108,9 +120,7 @@ def validate(register: Register, config: Config, today: dt.date
         *_formats(cells, empty),
         *_satisfaction(register, frame, empty, status_label),
     ]
-    findings = sheet_findings + row_findings(register, checks, ~blank)
-    numberable = _numberable(register, frame, empty, blank, end_of_today, contact_ok)
-    return Checked(frame, numberable, blank, empty), findings
+    return checked, sheet_findings + row_findings(register, checks, ~blank)
 
 
 # ----------------------------------------------------------------------------- values
@@ -163,6 +173,18 @@ class _Cells:
         answers = [blank if is_blank else fn(v) for v, is_blank in zip(values, blanks, strict=True)]
         return self.spread(key, answers)
 
+    def numbers(self, key: str, fn: Callable[[object], object]) -> pd.Series:
+        """``fn`` of each filled cell's value read as a number (``pd.to_numeric``), as float;
+        NaN where it is no number, where the text is blank and where the cell is missing."""
+        codes, values, blanks = self.distinct(key)
+        # Each distinct answer converted once, then spread; None (last) for missing cells.
+        answers = np.fromiter(itertools.chain(
+            ("" if is_blank else fn(v) for v, is_blank in zip(values, blanks, strict=True)),
+            [None]), dtype=object, count=len(values) + 1)
+        answers[pd.isna(answers)] = None  # NaN and NaT answers are None, as ``spread`` has them
+        numbers = pd.to_numeric(pd.Series(answers, dtype=object), errors="coerce")
+        return pd.Series(numbers.astype("float64").to_numpy()[codes], index=self.raw(key).index)
+
     def spread(self, key: str, answers: list[object], missing: object = None,
                dtype: object = object) -> pd.Series:
         """A column from one answer per distinct value of the field (NaN and NaT answers are
@@ -191,19 +213,29 @@ class _Cells:
         """Each distinct value of the field as text (None for blank text)."""
         if (key, "texts") not in self._text:
             _, values, blanks = self.distinct(key)
-            self._text[key, "texts"] = [None if is_blank else _as_text(v)
-                                        for v, is_blank in zip(values, blanks, strict=True)]
+            # Plain ASCII text, nearly every value, is only trimmed (what ``_as_text`` does).
+            self._text[key, "texts"] = [
+                None if is_blank else v.strip() if type(v) is str and v.isascii() else _as_text(v)
+                for v, is_blank in zip(values, blanks, strict=True)]
         return self._text[key, "texts"]
 
     def phone_numbers(self) -> list[str | None]:
         """The number part of each distinct phone value (None for blank text)."""
         if ("phone", "numbers") not in self._text:
             _, values, blanks = self.distinct("phone")
-            # ASCII digits only, nearly every phone, are their own number (no call needed).
-            self._text["phone", "numbers"] = [
-                v if type(v) is str and v.isascii() and v.isdecimal()
-                else None if is_blank else _phone_number(v)
-                for v, is_blank in zip(values, blanks, strict=True)]
+            # ASCII digits only, nearly every phone, are their own number: told apart by str's
+            # own methods mapped in C when every value is text, so only the rest take a call.
+            if set(map(type, values)) <= {str}:
+                count = len(values)
+                own = (np.fromiter(map(str.isdecimal, values), dtype=bool, count=count)
+                       & np.fromiter(map(str.isascii, values), dtype=bool, count=count))
+            else:
+                own = np.array([type(v) is str and v.isascii() and v.isdecimal()
+                                for v in values], dtype=bool)
+            numbers = list(values)
+            for i in np.flatnonzero(~own).tolist():
+                numbers[i] = None if blanks[i] else _phone_number(values[i])
+            self._text["phone", "numbers"] = numbers
         return self._text["phone", "numbers"]
 
 
@@ -255,6 +287,12 @@ def _phone_number(value: object) -> str:
     text = _as_text(value)
     if text.isdecimal():
         return text
+    # Digits with spaces, dashes, a plus and brackets, the usual way of writing a number: plain
+    # replaces take those out quicker than the pattern (and such text holds no extension).
+    plain = text.replace(" ", "").replace("-", "").replace("+", "").replace("(", "").replace(
+        ")", "")
+    if plain.isascii() and plain.isdecimal():
+        return plain
     # An extension needs an x (the only letter the case-blind pattern reads as x), 转 or 分机:
     # the slow search for it is skipped in texts without any.
     if "x" in text or "X" in text or "转" in text or "分机" in text:
@@ -271,9 +309,8 @@ def _phone_key(number: str | None) -> str | None:
 
 def _satisfaction_score(cells: _Cells) -> pd.Series:
     """A whole number 1-5 as float, NaN where empty or not such a number (True is not 1)."""
-    numbers = cells.map("satisfaction", lambda v: None if isinstance(v, bool) else
-                        _as_text(v) if isinstance(v, str) else v, blank="")
-    score = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    score = cells.numbers("satisfaction", lambda v: None if isinstance(v, bool) else
+                          _as_text(v) if isinstance(v, str) else v)
     return score.where(score.between(1, 5) & score.eq(score.round()))
 
 
@@ -285,8 +322,7 @@ def _amounts(cells: _Cells) -> pd.Series:
         if isinstance(value, str):
             return _as_text(value).replace(",", "").lstrip("¥￥$").removesuffix("元").strip()
         return value
-    return pd.to_numeric(cells.map("compensation", amount, blank=""), errors="coerce"
-                         ).astype("float64")
+    return cells.numbers("compensation", amount)
 
 
 def _blank_rows(register: Register, empty: dict[str, pd.Series]) -> pd.Series:
@@ -364,8 +400,9 @@ def _anonymous(frame: pd.DataFrame, empty: dict[str, pd.Series], cells: _Cells) 
     """Complaints that may come without a name or a way to reply."""
     # Names repeat: each distinct name is looked up once.
     _, names, blanks = cells.distinct("customer_name")
-    anonymous = [not is_blank and _as_raw_text(name).strip().casefold() in _ANONYMOUS
-                 for name, is_blank in zip(names, blanks, strict=True)]
+    known = _ANONYMOUS
+    anonymous = [not is_blank and (name if type(name) is str else _as_raw_text(name)).strip(
+                 ).casefold() in known for name, is_blank in zip(names, blanks, strict=True)]
     named_anonymous = cells.spread("customer_name", anonymous, missing=False, dtype=bool)
     return frame["channel"].eq(SUGGESTION_BOX) | (~empty["customer_name"] & named_anonymous)
 
