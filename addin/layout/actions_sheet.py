@@ -48,10 +48,6 @@ def action_headers(lang: Lang | str) -> list[str]:
     return _headers(ACTION_HEADERS, lang)
 
 
-def volume_headers(lang: Lang | str) -> list[str]:
-    return _headers(VOLUME_HEADERS, lang)
-
-
 def _headers(columns: dict[str, Text], lang: Lang | str) -> list[str]:
     return [said.in_(lang) for said in columns.values()]
 
