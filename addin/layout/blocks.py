@@ -8,8 +8,11 @@ look as openpyxl reads them from the file, so all doors see the same values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from addin.core.register import Grid
 
@@ -48,6 +51,10 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+# Types ``excel_value`` gives back as they are (exact types: subclasses go the long way).
+_AS_THEY_ARE = frozenset({type(None), int, bool, dt.datetime, dt.date, dt.time})
+
+
 def _excel_row(row: Any) -> list[Any]:
     """``excel_value`` of each value of a row, with text, None and whole numbers (nearly every
     cell of a register) settled inline rather than by a call per cell."""
@@ -57,8 +64,27 @@ def _excel_row(row: Any) -> list[Any]:
             else excel_value(v) for v in row]
 
 
-# Types ``excel_value`` gives back as they are (exact types: subclasses go the long way).
-_AS_THEY_ARE = frozenset({type(None), int, bool, dt.datetime, dt.date, dt.time})
+def excel_column(values: Sequence[Any]) -> list[Any]:
+    """``[excel_value(v) for v in values]`` a column at a time: the kinds the column holds are
+    looked at once (in C), and only those that need work are converted."""
+    kinds = set(map(type, values))
+    if kinds <= _AS_THEY_ARE:
+        return list(values)
+    if kinds <= _AS_THEY_ARE | {str}:
+        return [None if v == "" else v for v in values] if "" in values else list(values)
+    if kinds <= {type(None), float}:
+        return _whole_as_int(values)
+    return [excel_value(v) for v in values]
+
+
+def _whole_as_int(values: Sequence[Any]) -> list[Any]:
+    """Floats (and None) with the whole numbers made int, as ``excel_value`` makes them."""
+    floats = np.array(values, dtype=float)  # None becomes NaN here, and stays None below
+    whole = np.flatnonzero(np.isfinite(floats) & (floats == np.trunc(floats)))
+    out = list(values)
+    for i in whole.tolist():
+        out[i] = int(out[i])
+    return out
 
 
 def parse_address(address: str) -> tuple[int, int]:

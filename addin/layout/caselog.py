@@ -10,12 +10,9 @@ continues where the other stopped.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from addin.core.caselog import (
@@ -28,7 +25,7 @@ from addin.core.caselog import (
 from addin.core.fields import BY_KEY, fold
 from addin.core.text import Lang
 
-from .cells import cell_value, is_blank
+from .cells import cell_value, cell_values, is_blank
 from .sheets import CASE_LOG_NAMES
 
 CASE_LOG_HEADERS = {
@@ -112,33 +109,17 @@ def _cell(value: Any) -> Any:
 def state_rows(state: pd.DataFrame) -> list[tuple[Any, ...]]:
     """The Case state sheet's rows from A1: the header, then one row per case."""
     body = state[list(STATE_COLUMNS)].astype(object)
-    columns = [_cells(body[key].to_numpy()) for key in STATE_COLUMNS]
+    columns = [_cells(body[key].tolist()) for key in STATE_COLUMNS]
     return [STATE_COLUMNS, *zip(*columns, strict=True)]
 
 
-# Values ``_cell`` gives back as they are.
-_AS_THEY_ARE = frozenset({type(None), str, int, bool})
-
-
-def _cells(values: Any) -> list[Any]:
-    """``_cell`` of each value of a column: a column of text, numbers and None as it is, a
-    column of deadlines (Timestamps) turned into datetimes at once, anything else one by one."""
-    kinds = set(map(type, values))
-    if kinds <= _AS_THEY_ARE:
-        return values.tolist()
-    if kinds <= {pd.Timestamp, type(None)}:
-        at = np.flatnonzero(np.fromiter(map(operator.is_not, values, itertools.repeat(None)),
-                                        dtype=bool, count=len(values)))
-        try:
-            stamps = pd.DatetimeIndex(values[at])
-        except (TypeError, ValueError):  # time zones mixed: one by one
-            stamps = None
-        # In a time zone, or finer than a microsecond: one by one, as _cell says.
-        if stamps is not None and stamps.tz is None and not stamps.nanosecond.any():
-            out = np.full(len(values), None, dtype=object)
-            out[at] = stamps.to_pydatetime()
-            return out.tolist()
-    return [_cell(v) for v in values]
+def _cells(values: list[Any]) -> list[Any]:
+    """``_cell`` of each value of a column: ``cell_values`` when it holds no plain dates (the
+    one kind ``_cell`` treats apart)."""
+    if any(issubclass(kind, dt.date) and not issubclass(kind, dt.datetime)
+           for kind in set(map(type, values))):
+        return [_cell(v) for v in values]
+    return cell_values(values)
 
 
 def state_changed(stored: Sequence[Sequence[Any]], state: pd.DataFrame) -> bool:

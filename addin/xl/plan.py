@@ -27,7 +27,7 @@ from addin.layout.caselog import (
     state_rows,
     stored_state_rows,
 )
-from addin.layout.cells import cell_ref, column_letter, column_taken
+from addin.layout.cells import cell_ref, cell_values, column_letter, column_taken
 from addin.layout.counters import counters_rows, merged_counters
 from addin.layout.findings_sheet import finding_rows
 from addin.layout.formats import DATE_FORMAT
@@ -40,7 +40,6 @@ from addin.layout.sheets import (
     LOG_SHEET,
 )
 
-from .columns import cell_values
 from .read import Refused, Snapshot
 
 # Which output columns each button writes; every button rewrites the Findings sheet.

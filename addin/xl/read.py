@@ -22,7 +22,14 @@ from addin.core.fields import fold
 from addin.core.findings import Finding, finding
 from addin.core.limits import settings_address_finding
 from addin.core.register import Grid, Register
-from addin.layout.blocks import Block, block_from_values, excel_value, parse_address, trimmed
+from addin.layout.blocks import (
+    Block,
+    block_from_values,
+    excel_column,
+    excel_value,
+    parse_address,
+    trimmed,
+)
 from addin.layout.caselog import find_case_log, state_from_rows
 from addin.layout.cells import is_blank
 from addin.layout.counters import COUNTERS_HEADER, counters_from_rows
@@ -36,8 +43,6 @@ from addin.layout.sheets import (
     find_sheet,
     sheet_role,
 )
-
-from .columns import excel_column
 
 
 class Refused(Refusal):

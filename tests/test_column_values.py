@@ -1,9 +1,10 @@
-"""The live door's column-at-a-time conversions give exactly what the per-cell functions give.
+"""The column-at-a-time conversions (``excel_column``, ``cell_values``) give exactly what the
+per-cell functions (``excel_value``, ``cell_value``) give.
 
-``addin.xl.columns`` skips the per-cell call for the kinds of values those functions keep as
-they are; every column here mixes in a value that would go wrong if a kind were skipped wrongly
-(a NaN, a time zone, a whole float, empty text, a numpy scalar, a date), and the results are
-compared value by value and type by type with the per-cell functions' own.
+They skip the per-cell call for the kinds of values those functions keep as they are; every
+column here mixes in a value that would go wrong if a kind were skipped wrongly (a NaN, a time
+zone, a whole float, empty text, a numpy scalar, a date), and the results are compared value by
+value and type by type with the per-cell functions' own.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from addin.layout.blocks import excel_value
-from addin.layout.cells import cell_value
-from addin.xl.columns import cell_values, excel_column
+from addin.layout.blocks import excel_column, excel_value
+from addin.layout.cells import cell_value, cell_values
 
 UTC = dt.UTC
 DAY = dt.datetime(2026, 3, 1, 9, 30)
