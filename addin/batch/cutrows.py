@@ -234,9 +234,8 @@ def _new_row(number: int, below: RowsBelow, cells: _Cells) -> bytes:
     """A row the file does not have yet: its cells in column order."""
     suffix = b"%d" % number
     xml = cells.xml
-    letter = _LETTERS.__getitem__
-    parts = [xml((letter(col) if col < len(_LETTERS) else _letter(col)) + suffix, 0, value,
-                 number_format) for col, value, number_format in below.row(number)]
+    parts = [xml(_letter(col) + suffix, 0, value, number_format)
+             for col, value, number_format in below.row(number)]
     return b'<row r="%s">%s</row>' % (suffix, b"".join(parts))
 
 
@@ -346,12 +345,11 @@ def _insertion_point(inner: bytes, col: int, last_col: int, suffix: bytes, after
     return len(inner)
 
 
-@functools.cache
+_LETTERS = [b""] + [get_column_letter(col).encode() for col in range(1, 703)]  # A to ZZ
+
+
 def _letter(col: int) -> bytes:
-    return get_column_letter(col).encode()
-
-
-_LETTERS = [b""] + [_letter(col) for col in range(1, 703)]  # A to ZZ, looked up by index
+    return _LETTERS[col] if col < len(_LETTERS) else get_column_letter(col).encode()
 
 
 # A run writes the same texts (statuses, categories, event names) and days (deadlines) into
