@@ -16,16 +16,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import gc
 import json
 import os
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .batch.safety import WorkbookRefused
 from .core.errors import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, Refusal
 from .core.text import Lang, Text
 
@@ -142,16 +144,34 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from reports.company import write_company_report
+    from reports.readahead import reading_ahead
 
     month, today = _month(args.month), _date(args.today, "today")
-    paths, stem = _report_books(args.workbooks)
-    files = write_company_report(paths, month=month, lang=args.lang,
-                                 output_dir=args.output, today=today, pdf=not args.no_pdf,
-                                 stem=stem)
+    # One workbook is read in a thread while the report's modules load (see reports.readahead).
+    with reading_ahead(args.workbooks), _collecting_at_exit():
+        from reports.company import write_company_report
+
+        paths, stem = _report_books(args.workbooks)
+        files = write_company_report(paths, month=month, lang=args.lang,
+                                     output_dir=args.output, today=today, pdf=not args.no_pdf,
+                                     stem=stem)
     for file in files:
         print(file)
     return EXIT_OK
+
+
+@contextmanager
+def _collecting_at_exit() -> Iterator[None]:
+    """No collection of reference cycles while the block runs. A report is one run that ends:
+    collecting as it allocated a large register's cells took 0.18 s of a 50,000-row report
+    (timed with ``gc.callbacks``) and left its peak memory as it was."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _report_books(given: list[str]) -> tuple[list[Path], str]:
@@ -266,7 +286,7 @@ def _say(line: str) -> None:
 def _explain(args: argparse.Namespace, err: Exception) -> tuple[int, str]:
     """The exit status and the one line staff read for what stopped a command (or one of its
     workbooks, ``args.at``)."""
-    if isinstance(err, Refusal | WorkbookRefused):
+    if isinstance(err, Refusal):  # the doors' refusals too (WorkbookRefused, ReportRefused)
         return getattr(err, "status", EXIT_REFUSED), err.text(_speaking(args))
     if isinstance(err, OSError) and _not_allowed(err):
         where = err.filename or ", ".join(_files(args)[:1]) or NO_FILE

@@ -31,6 +31,8 @@ from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
 from addin.package import PackageRefused, check_package
 
+from .readahead import take
+
 
 class ReportRefused(Refusal):
     """The workbook cannot be reported on; the message says why and what to do, in English and
@@ -49,28 +51,36 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     ``sheets`` also holds the Actions sheet under 'actions' when the workbook has one. Reports
     assign no case numbers, so the counters are returned empty.
     """
+    ahead = take(path)  # the command line may have started reading it (``readahead``)
     try:
-        check_package(path)
-        book = CalamineWorkbook.from_path(str(path))
+        if ahead is None:
+            check_package(path)
+            book = CalamineWorkbook.from_path(str(path))
+        else:
+            book = ahead.result().book
     except PackageRefused as err:
         raise ReportRefused(err.said) from err
     except (CalamineError, OSError, ValueError) as err:
         raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     sheets: dict[str, Grid] = {}
-    for name in book.sheet_names:
-        role = sheet_role(name)
-        if role in GRID_ROLES:
-            sheets.setdefault(role, _grid(book, name))
-        elif is_named(name, ANALYSIS_SHEETS["actions"]):
-            sheets.setdefault("actions", _grid(book, name))
     blocks: dict[str, Block] = {}
+    early = ahead.sheets if ahead is not None else {}
 
     def top(name: str) -> Block:
         if name not in blocks:
-            blocks[name] = Block(name, *_values(book, name))
+            blocks[name] = Block(name, *_values(book, name, early))
         return blocks[name]
 
-    found = find_register(book.sheet_names, top)
+    try:  # calamine parses each sheet when it is asked for it: a damaged one fails here
+        for name in book.sheet_names:
+            role = sheet_role(name)
+            if role in GRID_ROLES:
+                sheets.setdefault(role, _grid(book, name))
+            elif is_named(name, ANALYSIS_SHEETS["actions"]):
+                sheets.setdefault("actions", _grid(book, name))
+        found = find_register(book.sheet_names, top)
+    except CalamineError as err:
+        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     register = None if found is None else _register(blocks[found.sheet], found)
     if register is None:
         problem = finding("no-register", Path(path).name)
@@ -90,17 +100,25 @@ def read_case_log(path: Path) -> list[list[Any]]:
     name = find_case_log(book.sheet_names)
     if name is None:
         return []
-    rows, first_row, first_col = _values(book, name)
+    try:
+        rows, first_row, first_col = _values(book, name)
+    except CalamineError as err:
+        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     if (first_row, first_col) != (1, 1):  # the header is not where the doors write it
         return []
     return [[_cell(v) for v in row] for row in rows]
 
 
-def _values(book: CalamineWorkbook, name: str) -> tuple[list[list[Any]], int, int]:
-    """A sheet's used range as calamine gives it, with its first row and column (1-based)."""
-    sheet = book.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=True)
-    start = sheet.start or (0, 0)
+def _values(book: CalamineWorkbook, name: str, early: dict[str, tuple[list[list[Any]], Any]]
+            | None = None) -> tuple[list[list[Any]], int, int]:
+    """A sheet's used range as calamine gives it, with its first row and column (1-based);
+    ``early`` holds sheets read ahead (each taken once)."""
+    if early and name in early:
+        rows, start = early.pop(name)
+    else:
+        sheet = book.get_sheet_by_name(name)
+        rows, start = sheet.to_python(skip_empty_area=True), sheet.start
+    start = start or (0, 0)
     return rows, start[0] + 1, start[1] + 1
 
 

@@ -27,6 +27,7 @@ from addin.batch.run import process_file
 from addin.batch.safety import WorkbookRefused
 from addin.cli import EXIT_REFUSED, main
 from addin.package import limits as package_limits
+from reports.read import ReportRefused, read_case_log
 
 
 def zeros_part(path: Path, size: int, name: str = "xl/media/padding.bin") -> Path:
@@ -360,3 +361,32 @@ def test_a_sheet_that_is_not_well_formed_xml_is_a_damaged_file(tmp_path, capsys,
     assert f"{name} cannot be read as a workbook" in err and "not well-formed" in err
     assert "bug" not in err and "Open it in Excel" in err
     assert unraisable == [] and path.read_bytes() == before
+
+
+# Sheets that pass the package check but that calamine's parse stops on.
+UNPARSABLE = [
+    ("cut short", lambda xml: xml[:200]),
+    ("not utf-8", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>\xff\xfe", 1)),
+    ("bad cell reference", lambda xml: xml.replace(b'r="A1"', b'r="1A"', 1)),
+    ("bad number", lambda xml: xml.replace(b"<v>", b"<v>x", 1)),
+]
+
+
+@pytest.mark.parametrize("spoil", [s for _, s in UNPARSABLE], ids=[i for i, _ in UNPARSABLE])
+def test_the_report_refuses_a_sheet_calamine_cannot_parse(tmp_path, capsys, spoil):
+    """Staff are told the file cannot be read and what to do, not that the program has a bug."""
+    path = good_book(tmp_path)
+    rewrite(path, {SHEET: spoil(part(path, SHEET))})
+    assert main(["report", str(path), "--month", "2026-03", "--today", TODAY.isoformat(),
+                 "--output", str(tmp_path), "--no-pdf", "--lang", "en"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert f"{path.name}: cannot be read as a workbook" in err and "Open it in Excel" in err
+    assert "bug" not in err
+
+
+def test_a_case_log_calamine_cannot_parse_is_refused_by_its_reader(tmp_path):
+    path = good_book(tmp_path, change=lambda wb: wb.create_sheet("Case log").append(["Case"]))
+    rewrite(path, {"xl/worksheets/sheet3.xml": part(path, "xl/worksheets/sheet3.xml")[:200]})
+    with pytest.raises(ReportRefused) as refused:
+        read_case_log(path)
+    assert "cannot be read as a workbook" in refused.value.message

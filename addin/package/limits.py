@@ -22,7 +22,6 @@ import zlib
 from pathlib import Path
 
 from addin.core.errors import Refusal, about_file
-from addin.core.limits import settings_range_finding
 from addin.core.text import Text
 from addin.layout.sheets import GRID_ROLES, sheet_role
 
@@ -255,6 +254,10 @@ def settings_extents(path: Path, archive: zipfile.ZipFile) -> None:
 
 def check_settings_range(file: str, sheet: str, last_row: int, last_col: int) -> None:
     """Refuse a settings sheet whose used range reaches past the area read (see core limits)."""
+    # Imported here, as pandas comes with it: a report checks the package while its own
+    # modules load (reports.readahead), and the check must not wait for them.
+    from addin.core.limits import settings_range_finding
+
     problem = settings_range_finding(sheet, last_row, last_col)
     if problem is not None:
         raise PackageRefused(about_file(file, problem))
