@@ -5,6 +5,9 @@ xl_standin.py), over the demo workbook (bench_process.make_workbook) as staff wo
 in Excel before the first press: every number, class and deadline still to write. Loading the
 file into the stand-in is not timed (Excel has the workbook open already).
 
+The stand-in hands over a new object for every cell it is asked for, as Excel does through COM
+(two cells holding the same text are two strings, not openpyxl's one shared string).
+
 Time is split by the door's steps (read, process, plan, write, and what is left: the status bar
 and selecting the first error). Inside read and write, the stand-in's own work (turning openpyxl
 cells into the values xlwings would hand over, and back, and finding a sheet's used range) stands
@@ -27,6 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench_process import TODAY, make_workbook  # bench/: the scripts run from their own folder
+from common import machine_speed  # bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 # This checkout's code (not an installed copy) and the tests' stand-in for xlwings.
@@ -136,6 +140,7 @@ def main() -> None:
     parser.add_argument("--memo", type=Path, help="keep the suggester's memo here (a second "
                         "run then finds the models the first trained) instead of an empty one")
     args = parser.parse_args()
+    print(machine_speed(), flush=True)
     clock = Clock()
     instrumented(clock)
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,7 +25,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from common import best, child  # bench/common.py: the scripts run from their own folder
+# bench/common.py: the scripts run from their own folder
+from common import best, child, machine_speed
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -107,6 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
     args = parser.parse_args()
+    print(machine_speed(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

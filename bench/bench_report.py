@@ -23,7 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import best, child  # bench/common.py: the scripts run from their own folder
+# bench/common.py: the scripts run from their own folder
+from common import best, child, machine_speed
 
 TODAY = dt.date(2026, 11, 20)
 MONTH = "2026-10"
@@ -190,6 +191,7 @@ def main() -> None:
     parser.add_argument("--company", type=int, default=0, metavar="N",
                         help="also the company report over N workbooks of each size")
     args = parser.parse_args()
+    print(machine_speed(), flush=True)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         run_all(args, args.keep)

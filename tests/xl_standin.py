@@ -64,15 +64,20 @@ class CallLog:
 
 
 def _from_cell(value: Any) -> Any:
-    """A cell value as xlwings returns it from Excel."""
+    """A cell value as xlwings returns it from Excel: a new object on every read, as COM
+    converts each cell anew (the same text in two cells is two strings, not openpyxl's one
+    shared string), so the door works on what Excel would hand it."""
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) + 0.0  # float(x) of a float is x itself
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str) and value == "":
-        return None
+    if isinstance(value, dt.datetime):
+        return value.replace()
+    if isinstance(value, str):
+        return None if value == "" else value.encode("utf-8", "surrogatepass").decode(
+            "utf-8", "surrogatepass")
     return value
 
 
