@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
 from .core.errors import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, Refusal
 from .core.text import Lang, Text
 
@@ -107,6 +106,8 @@ def _process(args: argparse.Namespace) -> int:
         results.append(result)
         worst = max(worst, status)  # 0 ok < 1 findings < 2 refused < 3 bug
     if args.json:
+        from . import __version__
+
         print(json.dumps({"version": __version__, "results": results}, ensure_ascii=False,
                          indent=2, default=str))
     return worst
@@ -317,12 +318,28 @@ def _bug(args: argparse.Namespace, err: Exception) -> str:
 
 # --------------------------------------------------------------------------- the parser
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when it is asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str = "show the version and exit"
+                 ) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from . import __version__
+
+        print(f"{parser.prog} {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="The customer complaint record card (客户投诉记录卡): check, number, classify "
                     "and track complaints in Excel workbooks.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version)
     _global_options(parser, None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

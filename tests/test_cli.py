@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+import addin
 from addin.cli import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, build_parser, main
 from addin.core.errors import Refusal
 from addin.core.text import Lang, Text
@@ -380,3 +383,16 @@ def test_the_guess_gives_up_on_what_it_cannot_read(tmp_path, monkeypatch):
                          + "9" * (2 << 20) + "</v></c></row></sheetData></worksheet>")
     monkeypatch.setattr(language, "MAX_BYTES", 1 << 20)
     assert language.file_lang(bomb) is None
+
+
+def test_version_is_looked_up_only_when_asked_for(capsys):
+    """A command that never shows the version does not pay for importlib.metadata."""
+    code = ("import sys; import addin.cli, reports.readahead; "
+            "print('importlib.metadata' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "False"
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"complaint-record {addin.__version__}\n"
