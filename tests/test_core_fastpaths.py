@@ -415,6 +415,19 @@ def test_cells_left_as_they_were_need_no_change():
         pd.testing.assert_series_equal(pipeline._differences(old, new, kind), expected)
 
 
+@pytest.mark.parametrize("new", [
+    [v for v in ODD_VALUES if not isinstance(v, list)],
+    ["a", None, "", " ", float("nan"), 0.61, "b"],
+    [None, None],
+    [],
+], ids=["odd", "text and confidences", "nothing", "no rows"])
+def test_a_column_still_empty_changes_where_the_new_value_is_filled(new):
+    old, new = column([None] * len(new)), column(new)
+    for kind in ("text", "date", "datetime", "int", "list"):
+        pd.testing.assert_series_equal(pipeline._differences(old, new, kind),
+                                       reference_differences(old, new, kind))
+
+
 # ----------------------------------------------------------------------------- the pipeline's steps
 
 # Cells of the types that take the quick ways (no text), and NaN, NaT and None among them.

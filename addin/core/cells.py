@@ -41,9 +41,11 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
     # One pass in Python, with text and None (nearly every cell) settled inline; pd.isna over an
     # object array plus a second pass for blank text took twice as long. ``not v.strip()`` is
     # ``not v or v.isspace()``, without building a stripped copy.
+    # A float is empty only when NaN (a blank a reader hands over), which ``v != v`` says.
     filled = _NEVER_EMPTY
-    return np.array([(not v or v.isspace()) if type(v) is str
-                     else v is None or (type(v) not in filled and _empty_other(v))
+    return np.array([(not v or v.isspace()) if (kind := type(v)) is str
+                     else v != v if kind is float
+                     else v is None or (kind not in filled and _empty_other(v))
                      for v in cells], dtype=bool)
 
 

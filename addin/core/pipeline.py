@@ -17,7 +17,7 @@ from .actions import ActionReview, review_actions
 from .calendar import as_days
 from .caselog import ESCALATION_NOTES, STATE_COLUMNS, case_events, reopen_counts
 from .casenumbers import assign_case_numbers, duplicate_case_numbers
-from .cells import is_empty, map_distinct, python_datetimes, python_ints
+from .cells import empty_cells, is_empty, map_distinct, python_datetimes, python_ints
 from .classify import classify
 from .dates import parse_dates
 from .deadlines import compute_deadlines
@@ -272,6 +272,8 @@ def _differences(old: pd.Series, new: pd.Series, kind: str) -> pd.Series:
     vectorised == settles; only the cells left over go through ``_same``.
     """
     before, after = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
+    if set(map(type, before)) <= {type(None)}:  # a column still empty (a first run): a cell
+        return new[~empty_cells(after)]        # changes where the new value is not empty
     same = np.fromiter(map(operator.is_, before, after), dtype=bool, count=len(before))
     rest = np.flatnonzero(~same)
     if _plainly_comparable(before[rest]) and _plainly_comparable(after[rest]):
