@@ -9,6 +9,7 @@ import pytest
 
 from addin.batch.run import process_file
 from addin.batch.safety import WorkbookRefused
+from addin.core.collector import collector_paused
 from addin.demo import write_demo_workbook
 
 TODAY = dt.date(2026, 11, 20)
@@ -42,3 +43,21 @@ def test_the_garbage_collector_runs_again_after_a_run(tmp_path):
     with pytest.raises(WorkbookRefused):
         process_file(tmp_path / "broken.xlsx", today=TODAY)
     assert gc.isenabled()
+
+
+def test_the_pause_keeps_the_collector_off_only_while_it_lasts():
+    """Every door's pause (``collector_paused``): off inside, on again after, even on an error,
+    and left off for a caller that had turned it off."""
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("the run failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -7,12 +7,9 @@ which replaces the original only once the new file has been written and checked.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -24,6 +21,7 @@ from openpyxl import load_workbook
 
 from addin import __version__
 from addin.core.analysis import AnalysisFigures, analysis_figures
+from addin.core.collector import collector_paused
 from addin.core.errors import about_file
 from addin.core.fields import WRITTEN_KEYS
 from addin.core.learning import learn
@@ -149,7 +147,7 @@ def process_file(path: Path | str, *, today: dt.date, output: Path | str | None 
     check_not_open(path)
     check_package(path)
     timings: dict[str, float] = {}
-    with run_lock(path), _collector_paused():
+    with run_lock(path), collector_paused():
         clock = time.perf_counter()
         look = _glance(path)
         timings["load"] = _lap(clock)
@@ -325,23 +323,6 @@ def _check_room(path: Path, loc: RegisterLocation, outcome: Outcome,
                          chain(stored, beyond), outcome.lang)
     if taken is not None:
         raise WorkbookRefused(about_file(path.name, taken))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the run.
-
-    A loaded workbook is a million small objects that all live until the run ends, and every
-    full collection walks them all: on 50,000 rows that was a fifth of openpyxl's load time and
-    seconds more while writing and saving. Reference counting still frees everything else.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_kind(path: Path) -> None:

@@ -12,7 +12,6 @@ add-in's columns they write. The Findings sheet is rewritten by every button.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import __version__
+from addin.core.collector import collector_paused
 from addin.core.text import Lang, Text
 from addin.layout.caselog import find_case_log
 from addin.layout.log import RunInfo, current_user
@@ -86,18 +86,10 @@ def run_button(book: Any, macro: str, today: dt.date | None = None,
                when: dt.datetime | None = None) -> MacroResult:
     """Run one of the pipeline buttons; never raises: every failure becomes a message box.
 
-    Python's cyclic garbage collector waits until the press is over: a big register read into
-    Python is millions of small values that all live until the end, and each full collection
-    walked them all again (a third of the door's time at 50,000 rows). Reference counting still
-    frees everything else.
+    Python's cyclic garbage collector waits until the press is over (``collector_paused``).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _press(book, macro, today, when)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _press(book: Any, macro: str, today: dt.date | None, when: dt.datetime | None
