@@ -57,7 +57,6 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-
 # What ``cell_value`` gives back as it is; floats and datetimes only when none is NaN or has a
 # time zone (looked at apart).
 _PLAIN = frozenset({type(None), str, bool, int, float, dt.datetime, dt.date})
@@ -97,6 +96,7 @@ def _stamps(values: Sequence[Any]) -> list[Any] | None:
         return None
     return [None if missing else value for value, missing in
             zip(index.to_pydatetime().tolist(), index.isna().tolist(), strict=True)]
+
 
 def clean_text(value: str) -> str:
     """Text as a cell can hold it: characters XML cannot carry removed, cut at Excel's limit."""
