@@ -23,6 +23,7 @@ from addin.core.analysis import (
     default_month,
 )
 from addin.core.learning import Learning, learn
+from addin.core.pipeline import process
 from addin.core.register import Grid, Register
 from addin.core.text import Lang, Text
 from addin.core.vocab import Vocabulary, default_lists
@@ -64,8 +65,8 @@ def month_inputs(register: Register, grids: dict[str, Grid], workbook: str, toda
     ``grids`` are the settings sheets by role, and the Actions sheet under 'actions' when the
     workbook has one; ``workbook`` is the name the report shows.
     """
-    from addin.core.pipeline import process
-
+    # ``process`` is imported with this module, not here: the command line loads the report's
+    # modules while it reads the workbook ahead (``readahead``), off the report's path.
     # Read-only: the canonical cases are all a report needs, not the cells a door would write.
     outcome = process(register, grids, today, counters or {}, changes=False)
     return MonthInputs(outcome.cases, outcome.config.calendar, outcome.config.lists,

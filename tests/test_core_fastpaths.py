@@ -28,6 +28,7 @@ from addin.core import (
     stages,
     validate,
 )
+from addin.core import register as register_module
 from addin.core.cells import distinct_values, is_empty, map_distinct
 from addin.core.register import Register
 from addin.core.settings import load_config
@@ -622,6 +623,9 @@ def plain_ways(monkeypatch):
     monkeypatch.setattr(pipeline, "python_datetimes", reference_datetimes)
     monkeypatch.setattr(cells, "_NO_TEXT", frozenset())
     monkeypatch.setattr(dates, "_MOMENTS_OR_NONE", frozenset())
+    # Every step works out a column's distinct values anew, and long texts are looked for cell
+    # by cell.
+    monkeypatch.setattr(Register, "known_distinct", lambda self, position: None)
 
 
 def odd_rows(headers: list[str], body: list[list]) -> list[list]:
@@ -683,3 +687,43 @@ def test_process_gives_what_the_plain_ways_give(monkeypatch):
     assert_same_outcome(fast, plain)
     assert_same_outcome(fast_again, plain_again)
     assert fast_again.summary.cells_changed < fast.summary.cells_changed
+
+
+def test_a_run_reads_each_column_by_its_distinct_values_once_and_leaves_the_table_as_it_was(
+        monkeypatch):
+    today = dt.date(2026, 11, 20)
+    headers, body = demo_rows(500, 6, today, "en")
+    body += odd_rows_en(headers, body)
+    register = Register.from_values("Complaints", 1, 1, headers, body)
+    before = register.rows.copy()
+    worked_out: list[int] = []
+    factorize = register_module.distinct_values
+
+    def counted(values):
+        worked_out.append(values.name)
+        return factorize(values)
+
+    monkeypatch.setattr(register_module, "distinct_values", counted)
+    outcome = pipeline.process(register, {}, today)
+    assert outcome.summary.cells_changed > 1000
+    long = [item.cell for item in outcome.findings if item.code == "text-too-long"]
+    # Looked for among the description's distinct values: the two rows past the limit.
+    assert long == [register.cell(2 + len(body) - 2, "description"),
+                    register.cell(2 + len(body) - 1, "description")]
+    assert sorted(worked_out) == sorted(set(worked_out))  # once each
+    assert len(worked_out) >= 10  # the steps read the fields this way, not another
+    pd.testing.assert_frame_equal(register.rows, before)
+    codes, _ = register.distinct("description")
+    with pytest.raises(ValueError):
+        codes[0] = 1  # shared by every step: nobody changes them
+    register.rows = before.copy()  # a new table is read anew
+    assert register.known_distinct(register.columns["description"]) is None
+
+
+def odd_rows_en(headers: list[str], body: list[list]) -> list[list]:
+    """A few rows with text longer than a cell holds, in a field the checks read."""
+    at = headers.index(pipeline.BY_KEY["description"].header("en"))
+    rows = [list(row) for row in body[:3]]
+    for i, row in enumerate(rows):
+        row[at] = "x" * (32_767 + i)
+    return rows

@@ -54,11 +54,22 @@ def long_text_findings(register: Register) -> list[Finding]:
     found: list[Finding] = []
     for position in register.rows.columns:
         values = register.rows[position].to_numpy(dtype=object)
-        for i in _long_texts(values):
+        for i in _long_cells(register, position, values):
             row = int(register.rows.index[i])
             cell = cell_ref(register.sheet, row, register.first_col + position)
             found.append(_too_long(cell, values[i], row, keys.get(position)))
     return found
+
+
+def _long_cells(register: Register, position: int, values: np.ndarray) -> list[int]:
+    """``_long_texts`` of a register column, looked for among its distinct values when a step
+    worked them out already (a column of a few hundred names is then a few hundred lengths)."""
+    known = register.known_distinct(position)
+    if known is None:
+        return _long_texts(values)
+    codes, distinct = known
+    long = _long_texts(np.fromiter(distinct, dtype=object, count=len(distinct)))
+    return np.flatnonzero(np.isin(codes, long)).tolist() if long else []
 
 
 def _long_texts(values: np.ndarray) -> list[int]:

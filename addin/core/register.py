@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .cells import distinct_values
 from .fields import BY_KEY, guess_language, match_headers
 from .findings import cell_ref
 
@@ -49,6 +51,9 @@ class Register:
     # Written fields the table lacks, by the position a door appends them at (set by the
     # pipeline), so that findings name the cell the value will be in after the run.
     appended: dict[str, int] = field(default_factory=dict)
+    # Each column's distinct values once worked out (``distinct_at``), with the frame they are of.
+    _distinct: dict[int, tuple[pd.DataFrame, np.ndarray, list[Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_values(cls, sheet: str, header_row: int, first_col: int, headers: list[Any],
@@ -69,6 +74,32 @@ class Register:
         if key in self.columns:
             return self.rows[self.columns[key]]
         return pd.Series([None] * len(self.rows), index=self.rows.index, dtype=object)
+
+    def distinct(self, key: str) -> tuple[np.ndarray, list[Any]]:
+        """``cells.distinct_values`` of a field's column (of an all-empty one when the register
+        lacks it)."""
+        if key in self.columns:
+            return self.distinct_at(self.columns[key])
+        return distinct_values(self.col(key))
+
+    def distinct_at(self, position: int) -> tuple[np.ndarray, list[Any]]:
+        """``cells.distinct_values`` of the column at ``position``, worked out once: validating,
+        classifying, tagging and suggesting each read the same columns by their distinct
+        values, and a run never changes the table it reads (the codes come read-only)."""
+        known = self.known_distinct(position)
+        if known is None:
+            codes, values = distinct_values(self.rows[position])
+            codes.flags.writeable = False
+            self._distinct[position] = (self.rows, codes, values)
+            known = codes, values
+        return known[0], list(known[1])
+
+    def known_distinct(self, position: int) -> tuple[np.ndarray, list[Any]] | None:
+        """The distinct values of a column if a step worked them out already, else None."""
+        entry = self._distinct.get(position)
+        if entry is None or entry[0] is not self.rows:  # a new table, read anew
+            return None
+        return entry[1], entry[2]
 
     def cell(self, row: int, key: str) -> str:
         """The cell staff see for a field in a row: where it is, where a door appends it, or

@@ -134,7 +134,7 @@ def complaint_texts(register: Register) -> pd.Series:
     """What the model reads of each row: the fields the rules search, one per line."""
     parts = []
     for key in DEFAULT_FIELDS:
-        codes, texts = distinct_texts(register.col(key))
+        codes, texts = distinct_texts(register, key)
         parts.append(np.asarray([t.strip() for t in texts], dtype=object)[codes])
     joined = ["\n".join(p for p in row if p)[:MAX_TEXT_LENGTH] for row in zip(*parts, strict=True)]
     return pd.Series(joined, index=register.rows.index, dtype=object)

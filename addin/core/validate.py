@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import blank_texts, distinct_values, is_empty
+from .cells import blank_texts, is_empty
 from .dates import format_example, is_before, read_dates
 from .fields import REQUIRED_COLUMNS
 from .findings import Finding, finding
@@ -147,7 +147,7 @@ class _Cells:
         """Per row the number of its value (-1 where missing), the distinct values, and which
         of them are blank text."""
         if key not in self._distinct:
-            codes, values = distinct_values(self.raw(key))
+            codes, values = self.register.distinct(key)
             blank = blank_texts(values)
             self._distinct[key] = codes, values, blank
         return self._distinct[key]

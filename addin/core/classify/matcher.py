@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..cells import distinct_values
 from ..fields import fold
 from ..findings import Finding, finding
 from ..register import Register
@@ -18,10 +17,10 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "").astype(str)
 
 
-def distinct_texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """A column as ``_as_text`` reads it, once per distinct value: the texts, and per row the
-    position of its text (the last text, "", is that of the missing cells)."""
-    codes, distinct = distinct_values(values)
+def distinct_texts(register: Register, key: str) -> tuple[np.ndarray, list[str]]:
+    """A field's column as ``_as_text`` reads it, once per distinct value: the texts, and per
+    row the position of its text (the last text, "", is that of the missing cells)."""
+    codes, distinct = register.distinct(key)
     texts = _as_text(pd.Series(distinct, dtype=object)).tolist() + [""]
     return np.where(codes < 0, len(distinct), codes), texts
 
@@ -114,7 +113,7 @@ class Matcher:
         size = len(self.register.rows)
         if not fields:
             return [""], np.zeros(size, dtype=np.intp)
-        columns = [distinct_texts(self.register.col(key)) for key in fields]
+        columns = [distinct_texts(self.register, key) for key in fields]
         if self._distinct:
             rows, first = _distinct_rows([codes for codes, _ in columns])
         else:

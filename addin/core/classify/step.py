@@ -88,7 +88,7 @@ def _current_values(register: Register, checked: pd.DataFrame) -> dict[str, pd.S
                   else pd.Series(None, index=index, dtype=object))
         current[key] = column.astype(object).where(column.notna(), None)
     # Departments repeat a few names: each distinct cell is read once.
-    codes, texts = distinct_texts(register.col("department"))
+    codes, texts = distinct_texts(register, "department")
     typed = np.array([text.strip() or None for text in texts], dtype=object)
     current["department"] = pd.Series(typed[codes], index=index, dtype=object)
     return current
