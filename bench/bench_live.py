@@ -131,7 +131,7 @@ def press_run_all(path: Path, clock: Clock, profile: int) -> dict:
     if profiler:
         profiler.disable()
     total = time.perf_counter() - started
-    collected, ours, tracked = collection_after(book)
+    collected, ours, tracked = collection_after()
     gc.enable()
     if not result.ok:
         sys.exit(f"Run all failed: {result.message}")
@@ -143,7 +143,7 @@ def press_run_all(path: Path, clock: Clock, profile: int) -> dict:
             "collected": collected, "ours": ours, "tracked": tracked}
 
 
-def collection_after(book: xl_standin.StandinBook) -> tuple[float, int, int]:
+def collection_after() -> tuple[float, int, int]:
     """The cycle collection the press would meet when it ends, its seconds, and how many of
     the objects it walks are not the stand-in's (openpyxl's cells and styles, and the pairs of
     numbers openpyxl files its cells under)."""

@@ -693,7 +693,7 @@ def test_a_run_reads_each_column_by_its_distinct_values_once_and_leaves_the_tabl
         monkeypatch):
     today = dt.date(2026, 11, 20)
     headers, body = demo_rows(500, 6, today, "en")
-    body += odd_rows_en(headers, body)
+    body += long_description_rows(headers, body)
     register = Register.from_values("Complaints", 1, 1, headers, body)
     before = register.rows.copy()
     worked_out: list[int] = []
@@ -720,8 +720,9 @@ def test_a_run_reads_each_column_by_its_distinct_values_once_and_leaves_the_tabl
     assert register.known_distinct(register.columns["description"]) is None
 
 
-def odd_rows_en(headers: list[str], body: list[list]) -> list[list]:
-    """A few rows with text longer than a cell holds, in a field the checks read."""
+def long_description_rows(headers: list[str], body: list[list]) -> list[list]:
+    """Three rows whose description is as long as a cell holds, then one and two characters
+    longer."""
     at = headers.index(pipeline.BY_KEY["description"].header("en"))
     rows = [list(row) for row in body[:3]]
     for i, row in enumerate(rows):
