@@ -54,10 +54,10 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     ahead = take(path)  # the command line may have started reading it (``readahead``)
     try:
         if ahead is None:
-            check_package(path)
+            wide = check_package(path, blocks=True)
             book = CalamineWorkbook.from_path(str(path))
         else:
-            book = ahead.result().book
+            book, wide = ahead.result().book, ahead.wide
     except PackageRefused as err:
         raise ReportRefused(err.said) from err
     except (CalamineError, OSError, ValueError) as err:
@@ -68,16 +68,16 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
 
     def top(name: str) -> Block:
         if name not in blocks:
-            blocks[name] = Block(name, *_values(book, name, early))
+            blocks[name] = Block(name, *_values(book, name, wide, early))
         return blocks[name]
 
     try:  # calamine parses each sheet when it is asked for it: a damaged one fails here
         for name in book.sheet_names:
             role = sheet_role(name)
             if role in GRID_ROLES:
-                sheets.setdefault(role, _grid(book, name))
+                sheets.setdefault(role, _grid(book, name, wide))
             elif is_named(name, ANALYSIS_SHEETS["actions"]):
-                sheets.setdefault("actions", _grid(book, name))
+                sheets.setdefault("actions", _grid(book, name, wide))
         found = find_register(book.sheet_names, top)
     except CalamineError as err:
         raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
@@ -94,14 +94,17 @@ def read_case_log(path: Path) -> list[list[Any]]:
     The file was read once already by ``read_workbook_fast``; this reads one more sheet of it.
     """
     try:
+        wide = check_package(path, blocks=True)  # the file may have changed since
         book = CalamineWorkbook.from_path(str(path))
+    except PackageRefused as err:
+        raise ReportRefused(err.said) from err
     except (CalamineError, OSError, ValueError) as err:
         raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     name = find_case_log(book.sheet_names)
     if name is None:
         return []
     try:
-        rows, first_row, first_col = _values(book, name)
+        rows, first_row, first_col = _values(book, name, wide)
     except CalamineError as err:
         raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
     if (first_row, first_col) != (1, 1):  # the header is not where the doors write it
@@ -109,10 +112,15 @@ def read_case_log(path: Path) -> list[list[Any]]:
     return [[_cell(v) for v in row] for row in rows]
 
 
-def _values(book: CalamineWorkbook, name: str, early: dict[str, tuple[list[list[Any]], Any]]
-            | None = None) -> tuple[list[list[Any]], int, int]:
+def _values(book: CalamineWorkbook, name: str, wide: dict[str, PackageRefused],
+            early: dict[str, tuple[list[list[Any]], Any]] | None = None
+            ) -> tuple[list[list[Any]], int, int]:
     """A sheet's used range as calamine gives it, with its first row and column (1-based);
-    ``early`` holds sheets read ahead (each taken once)."""
+    ``early`` holds sheets read ahead (each taken once). A sheet too big to read as one block
+    (``wide``, from the package check) is refused, not handed to calamine, whose allocation
+    would abort the process."""
+    if name in wide:
+        raise ReportRefused(wide[name].said)
     if early and name in early:
         rows, start = early.pop(name)
     else:
@@ -122,8 +130,8 @@ def _values(book: CalamineWorkbook, name: str, early: dict[str, tuple[list[list[
     return rows, start[0] + 1, start[1] + 1
 
 
-def _grid(book: CalamineWorkbook, name: str) -> Grid:
-    rows, first_row, first_col = _values(book, name)
+def _grid(book: CalamineWorkbook, name: str, wide: dict[str, PackageRefused]) -> Grid:
+    rows, first_row, first_col = _values(book, name, wide)
     return Grid(name, [[_cell(v) for v in row] for row in rows], first_row, first_col)
 
 

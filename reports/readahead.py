@@ -35,11 +35,12 @@ class Ahead:
         self.book: Any = None
         self.sheets: dict[str, tuple[list[list[Any]], tuple[int, int] | None]] = {}
         self.error: BaseException | None = None
+        self.wide: dict[str, Exception] = {}  # sheets too big to read as a block, by title
         self._thread = threading.Thread(target=self._read, name="read-ahead", daemon=True)
         try:
             # Checked here, before the thread starts: the check holds Python's lock most of its
             # time, and beside the imports it only slowed them down.
-            check_package(path)
+            self.wide = check_package(path, blocks=True)
         except Exception as err:  # noqa: BLE001 - raised again by the reader (``result``)
             self.error = err
         else:
@@ -51,7 +52,7 @@ class Ahead:
 
             self.book = CalamineWorkbook.from_path(str(self.path))
             named = [n for n in self.book.sheet_names if sheet_role(n) == "complaints"]
-            if named:
+            if named and named[0] not in self.wide:  # the reader refuses one too wide
                 sheet = self.book.get_sheet_by_name(named[0])
                 self.sheets[named[0]] = (sheet.to_python(skip_empty_area=True), sheet.start)
         except Exception as err:  # noqa: BLE001 - raised again by the reader (``result``)

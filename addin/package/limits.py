@@ -22,9 +22,11 @@ import zlib
 from pathlib import Path
 
 from addin.core.errors import Refusal, about_file
+from addin.core.findings import cell_ref
 from addin.core.text import Text
 from addin.layout.sheets import GRID_ROLES, sheet_role
 
+from .blocks import MAX_BLOCK_CELLS, Block, BlockMeasure, column_index, unusual_tag
 from .parts import sheet_parts
 
 # A 50,000-row register is about 60 MB of sheet XML and 30 MB of shared strings. 256 MB per part
@@ -61,16 +63,22 @@ class PackageRefused(Refusal):
     file (and the part or cell) and says what to do, in both languages."""
 
 
-def check_package(path: Path | str) -> None:
+def check_package(path: Path | str, blocks: bool = False) -> dict[str, PackageRefused]:
     """Refuse ``path`` (``PackageRefused``) unless it is a whole, unencrypted workbook zip within
-    every limit. An ``OSError`` while reading it is raised as it is."""
+    every limit. An ``OSError`` while reading it is raised as it is.
+
+    ``blocks`` is for a reader that makes one block of each sheet it reads (the reports'
+    calamine): the sheets whose cells span more than ``MAX_BLOCK_CELLS`` are returned by title,
+    each with the refusal to raise if it is to be read. Others may be read; the batch door reads
+    cell by cell and reads them all.
+    """
     path = Path(path)
     head = _head(path)
     if head.startswith(OLE_MAGIC):
         raise _encrypted(path) if _is_encrypted(path) else _legacy(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_archive(path, archive)
+            return _check_archive(path, archive, blocks)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
         raise _corrupt(path, str(err)) from err
 
@@ -90,7 +98,8 @@ def _is_encrypted(path: Path) -> bool:
     return False
 
 
-def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+def _check_archive(path: Path, archive: zipfile.ZipFile, blocks: bool = False
+                   ) -> dict[str, PackageRefused]:
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise _too_big(path, "the workbook", f"{len(infos):,} parts", f"{MAX_PARTS:,} parts")
@@ -99,10 +108,12 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         raise _too_big(path, "the workbook", _mb(declared), _mb(MAX_TOTAL_BYTES))
     for info in infos:
         _check_declared(path, info)
-    total = 0
+    total, wide = 0, {}
     for info in infos:
-        total += _inflate(path, archive, info, MAX_TOTAL_BYTES - total)
+        total += _inflate(path, archive, info, MAX_TOTAL_BYTES - total, wide if blocks else None)
     settings_extents(path, archive)
+    # Named by their titles, which are safe to read once every part passed.
+    return _too_wide(path, archive, wide) if wide else {}
 
 
 def _check_declared(path: Path, info: zipfile.ZipInfo) -> None:
@@ -115,22 +126,24 @@ def _check_declared(path: Path, info: zipfile.ZipInfo) -> None:
 
 
 class _Recount(Exception):
-    """A sheet's quick bound on its cells passed the limit: count them exactly."""
+    """A sheet's quick bound on its cells passed the limit, or a sheet to be read as a block has
+    a tag of unusual shape: count and place its cells exactly."""
 
 
-def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> int:
+def _inflate(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int,
+             wide: dict[str, Block] | None = None) -> int:
     """Inflate one part in chunks; refuse it past a limit or with entity declarations.
-    Returns its size."""
+    Returns its size. With ``wide``, a sheet spanning too big a block is put there."""
     try:
-        return _read_part(path, archive, info, room, exact=False)
-    except _Recount:  # rare: a sheet near the cell limit is read again, counting exactly
-        return _read_part(path, archive, info, room, exact=True)
+        return _read_part(path, archive, info, room, exact=False, wide=wide)
+    except _Recount:  # rare: such a sheet is read again, counting exactly
+        return _read_part(path, archive, info, room, exact=True, wide=wide)
 
 
 def _read_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int,
-               exact: bool) -> int:
+               exact: bool, wide: dict[str, Block] | None = None) -> int:
     limit = min(MAX_PART_BYTES, room)
-    scan = _SheetScan(path, info.filename, exact) \
+    scan = _SheetScan(path, info.filename, exact, blocks=wide is not None) \
         if info.filename.startswith("xl/worksheets/") else None
     xml = info.filename.casefold().endswith(_XML_SUFFIXES)
     size, tail = 0, b""
@@ -146,6 +159,9 @@ def _read_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, room
             if scan is not None:
                 scan.feed(chunk, window)
             tail = window[-_OVERLAP:]
+    block = scan.finish(tail) if scan is not None else None
+    if block is not None and block.cells > MAX_BLOCK_CELLS:
+        wide[info.filename] = block  # type: ignore[index] - a block is measured only for wide
     return size
 
 
@@ -169,9 +185,13 @@ class _SheetScan:
     the patterns (``exact``), so that a sheet is refused for the cells it really has.
     """
 
-    def __init__(self, path: Path, part: str, exact: bool = False) -> None:
+    def __init__(self, path: Path, part: str, exact: bool = False, blocks: bool = False) -> None:
         self.path, self.part, self.exact = path, part, exact
         self.cells = self.merged = 0
+        # For a block reader: the quick scan looks for tags of unusual shape, the exact one
+        # places every cell (see ``blocks``).
+        self.shapes = blocks and not exact
+        self.measure = BlockMeasure() if blocks and exact else None
 
     def feed(self, chunk: bytes, window: bytes) -> None:
         carried = len(window) - len(chunk)  # matches ending there were counted already
@@ -181,8 +201,10 @@ class _SheetScan:
             self.cells += _occurrences(b"<c", window, carried)
             if b":" in window:  # one byte, searched at memory speed; rare below the root tag
                 self.cells += _occurrences(b":c", window, carried)
-            if self.cells > MAX_CELLS:
+            if self.cells > MAX_CELLS or self.shapes and unusual_tag(window, carried):
                 raise _Recount
+        if self.measure is not None:
+            self.measure.feed(chunk)
         if b"mergeCell" in window:  # the pattern tried at every "<" costs more than this scan
             for match in _MERGE.finditer(window):
                 if match.end() > carried:
@@ -190,6 +212,12 @@ class _SheetScan:
         if self.merged > MAX_CELLS:
             raise _too_big(self.path, self.part, f"merged ranges over {self.merged:,} cells",
                            f"{MAX_CELLS:,} cells")
+
+    def finish(self, tail: bytes) -> Block | None:
+        """The block the sheet spans, when it was measured; the last tags are judged here."""
+        if self.shapes and unusual_tag(tail, len(tail), final=True):
+            raise _Recount
+        return self.measure.finish() if self.measure is not None else None
 
     def _count_exactly(self, window: bytes, carried: int) -> None:
         # Matches within the carried bytes came before; counted in C, not match by match.
@@ -224,14 +252,6 @@ def _area(ref: str) -> int:
     width = cols[-1] - cols[0] + 1 if None not in cols else MAX_COLUMNS
     height = rows[-1] - rows[0] + 1 if None not in rows else MAX_ROWS
     return max(width, 1) * max(height, 1)
-
-
-def column_index(letters: str) -> int:
-    """The 1-based index of Excel column letters ('A' -> 1, 'AB' -> 28)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
 
 
 def settings_extents(path: Path, archive: zipfile.ZipFile) -> None:
@@ -275,6 +295,15 @@ SAYS: dict[str, Text] = {
         "run again.",
         "{file} 被拒绝：{part} 为 {found}，超出本程序读取上限 {limit}（文件可能已损坏或为"
         "压缩炸弹）。请在 Excel 中打开，删除不需要的内容，保存后重新运行。"),
+    "too_wide": Text(
+        "{file} is refused: {cell} holds something, so the cells of sheet {sheet} span "
+        "{rows:,} rows by {cols:,} columns ({cells:,} cells), over the {limit:,} a report reads "
+        "as one block. In Excel go to that cell (Ctrl+End goes to the last one used), clear "
+        "it or move it next to the table, save and run again.",
+        "{file} 被拒绝：{cell} 中有内容，使工作表 {sheet} 的单元格范围达到 {rows:,} 行 × "
+        "{cols:,} 列（{cells:,} 个单元格），超出报表整块读取的上限 {limit:,} 个。请在 Excel "
+        "中转到该单元格（Ctrl+End 可跳到最后使用的单元格），清除其内容或移到表格旁，"
+        "保存后重新运行。"),
     "encrypted": Text(
         "{file} is password-protected (encrypted), so it cannot be read. In Excel open it with "
         "its password, choose File > Info > Protect Workbook > Encrypt with Password, clear the "
@@ -307,6 +336,15 @@ SAYS: dict[str, Text] = {
 def _too_big(path: Path, part: str, found: str, limit: str) -> PackageRefused:
     return PackageRefused(SAYS["too_big"].format(file=path.name, part=part, found=found,
                                                   limit=limit))
+
+
+def _too_wide(path: Path, archive: zipfile.ZipFile, wide: dict[str, Block]
+              ) -> dict[str, PackageRefused]:
+    return {title: PackageRefused(SAYS["too_wide"].format(
+        file=path.name, sheet=title, cell=cell_ref(title, block.far[0] + 1, block.far[1] + 1),
+        rows=block.last_row - block.first_row + 1, cols=block.last_col - block.first_col + 1,
+        cells=block.cells, limit=MAX_BLOCK_CELLS))
+        for title, part in sheet_parts(archive).items() if (block := wide.get(part))}
 
 
 def _encrypted(path: Path) -> PackageRefused:
