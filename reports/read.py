@@ -25,7 +25,7 @@ from addin.core.fields import fold, guess_language, match_headers
 from addin.core.findings import finding
 from addin.core.register import Grid, Register
 from addin.core.text import Text
-from addin.layout.blocks import Block
+from addin.layout.blocks import Block, excel_column, excel_column_distinct, read_by_distinct
 from addin.layout.caselog import find_case_log
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
@@ -147,17 +147,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-_CELLS = np.frompyfunc(_cell, 1, 1)  # element-wise over a whole sheet, no pandas NaN
-
-
-def _last_filled_row(body: np.ndarray) -> int:
-    """The index of the last row holding a value (-1 when none does).
+def _last_filled_row(columns: list[np.ndarray]) -> int:
+    """The index of the last row holding a value in any of ``columns`` (-1 when none does).
 
     Looked for from the end, where a sheet rarely has many empty rows: comparing every cell of a
     large sheet with None costs a pass over a million cells.
     """
-    for i in range(len(body) - 1, -1, -1):
-        if any(v is not None for v in body[i]):
+    for i in range(len(columns[0]) - 1 if columns else -1, -1, -1):
+        if any(cells[i] is not None for cells in columns):
             return i
     return -1
 
@@ -171,15 +168,22 @@ def _register(block: Block, found: Found) -> Register:
     body = np.empty((len(rows) - at - 1, len(rows[at])), dtype=object)
     if len(body):
         body[:] = rows[at + 1:]  # calamine gives rows of equal length
-        body = _CELLS(body[:, left:right])
-        body = body[: _last_filled_row(body) + 1]
-    else:
-        body = np.empty((0, right - left), dtype=object)
-    frame = pd.DataFrame(body, index=pd.RangeIndex(found.header_row + 1,
-                                                   found.header_row + 1 + len(body)),
+    fields = match_headers(headers)
+    by_distinct = read_by_distinct(fields)
+    columns = [excel_column_distinct(body[:, left + j]) if j in by_distinct
+               else (np.fromiter(excel_column(body[:, left + j]), dtype=object, count=len(body)),)
+               for j in range(right - left)]
+    height = _last_filled_row([column[0] for column in columns]) + 1
+    frame = pd.DataFrame({j: column[0][:height] for j, column in enumerate(columns)},
+                         index=pd.RangeIndex(found.header_row + 1,
+                                             found.header_row + 1 + height),
                          columns=range(right - left), dtype=object)
-    return Register(block.sheet, found.header_row, found.first_col, headers, frame,
-                    match_headers(headers), guess_language(headers))
+    register = Register(block.sheet, found.header_row, found.first_col, headers, frame, fields,
+                        guess_language(headers))
+    for j, column in enumerate(columns):
+        if len(column) == 3:  # rows cut off below the last filled one hold no value
+            register.knowing_distinct(j, column[1][:height], column[2])
+    return register
 
 
 # ----------------------------------------------------------------------------- several workbooks

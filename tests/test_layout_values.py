@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from addin.layout.blocks import block_from_values, excel_value
+from addin.core.cells import distinct_values
+from addin.layout.blocks import block_from_values, excel_column_distinct, excel_value
 from addin.layout.cells import cell_value
 
 NOON = dt.datetime(2026, 3, 2, 12, 0)
@@ -79,3 +80,45 @@ def test_the_state_rows_hold_each_value_as_a_cell_receives_it():
         for got, want in zip(rows[1:], expected, strict=True):
             assert [type(v) for v in got] == [type(v) for v in want]
             assert all(a == b or (a != a and b != b) for a, b in zip(got, want, strict=True))
+
+
+@pytest.mark.parametrize("values", [
+    [1.0, 1, True, "", 1.0, None, "1", 2.5, 1, math.nan, ""],  # 1.0 becomes 1, beside a 1
+    ["", "", None], [], [3.0, 3.0, "", "x", 3.0], [dt.date(2026, 3, 1), "", dt.date(2026, 3, 1)],
+    ["a", Text(""), "", "b", Text("a"), "a"], [np.float64(2.0), 2, "", np.float64(2.5)],
+    ["x", "y", "x"], [NOON, "", NOON, None],
+])
+def test_a_column_converted_through_its_distinct_values_is_as_converted_cell_by_cell(values):
+    """``excel_column_distinct`` gives each cell's ``excel_value`` and, for the core, what
+    ``distinct_values`` of those cells gives: codes, and values of the same types."""
+    cells, codes, distinct = excel_column_distinct(np.array(values + [None], dtype=object)[:-1])
+    expected = [excel_value(v) for v in values]
+    assert [type(v) for v in cells] == [type(v) for v in expected]
+    assert all(a == b or a != a and b != b for a, b in zip(cells, expected, strict=True))
+    want_codes, want_distinct = distinct_values(pd.Series(cells, dtype=object))
+    assert codes.tolist() == want_codes.tolist()
+    assert [(type(v), v) for v in distinct] == [(type(v), v) for v in want_distinct]
+
+
+def test_the_live_door_hands_the_core_the_distinct_values_of_the_columns_it_converts():
+    """``register_at`` (the live door's reader) converts the card fields but dates through
+    their distinct values and hands those over: what the core would find, for every column."""
+    from addin.layout.register import Found
+    from addin.xl.read import register_at
+
+    headers = ["Case No", "Received", "Channel", "Satisfaction", "Phone", "Notes", "Extra"]
+    rows = [["TS-1", NOON, "Phone", 5.0, 13800138000.0, "", 1.0],
+            ["", NOON, "", 4.0, "13800138000", "x", ""],
+            ["TS-3", "", "Phone", True, 13800138000.0, None, 2.5]]  # a short row is padded
+    values = [headers] + rows + [["TS-4", NOON, "Email"]]
+    register = register_at("Complaints", values, 1, 1, Found("Complaints", 1, 1, 7, 6))
+    assert [[type(v) for v in row] for row in register.rows.itertuples(index=False)] == \
+        [[type(excel_value(v)) for v in row + [None] * (7 - len(row))] for row in values[1:]]
+    handed = [j for j in range(7) if register.known_distinct(j) is not None]
+    assert [register.headers[j] for j in handed] == ["Case No", "Channel", "Satisfaction",
+                                                     "Phone", "Notes"]
+    for j in handed:
+        codes, distinct = register.known_distinct(j)
+        want_codes, want = distinct_values(register.rows[j])
+        assert codes.tolist() == want_codes.tolist()
+        assert [(type(v), v) for v in distinct] == [(type(v), v) for v in want]

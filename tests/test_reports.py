@@ -376,6 +376,51 @@ def test_fast_reader_finds_the_register(small_workbook):
     assert sheets["settings"].rows[0] == ["Language", "en"]
 
 
+# Values that Python holds equal but that read differently, whole numbers stored as floats,
+# empty text, dates beside text: each column holds a mix the conversion must keep apart.
+MIXED = [[1, 1.0, True, "1"], [2.5, "", None, 1], [True, False, 0, "0"], [13812345678, None,
+         "13812345678", 13812345678.0], ["电话", "", "电话", dt.datetime(2026, 3, 2)]]
+
+
+def test_fast_reader_gives_the_core_each_columns_distinct_values_as_it_would_find_them(
+        tmp_path):
+    """The reader converts a column through its distinct values and hands them to the core
+    (``Register.knowing_distinct``): the cells are what converting each one gives, and the
+    distinct values what ``distinct_values`` of those cells gives."""
+    from python_calamine import CalamineWorkbook
+
+    from addin.core.cells import distinct_values
+    from addin.layout.blocks import excel_value
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Complaints"
+    ws.append(["Case No", "Channel", "Satisfaction", "Severity", "Phone", "Category",
+               "Received", "Notes"])
+    for n in range(12):  # every value in every column, in several orders
+        ws.append([f"TS-{n}"] + [column[(n + j) % 4] for j, column in enumerate(MIXED)]
+                  + [dt.datetime(2026, 3, 1 + n), n % 3 or None])
+    ws.append([])  # an empty row at the end is cut off
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+    register, _, _ = read_workbook_fast(path)
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Complaints")
+    raw = sheet.to_python(skip_empty_area=True)[1:13]
+    handed = 0
+    for j in range(len(register.headers)):
+        cells = register.rows[j].tolist()
+        assert [(type(v), v) for v in cells] == [(type(v), v) for v in
+                                                 (excel_value(row[j]) for row in raw)]
+        known = register.known_distinct(j)
+        if known is None:
+            continue
+        handed += 1
+        codes, values = distinct_values(register.rows[j])
+        assert known[0].tolist() == codes.tolist(), register.headers[j]
+        assert [(type(v), v) for v in known[1]] == [(type(v), v) for v in values]
+    assert handed == 7  # every card field but the date
+
+
 def test_fast_reader_refuses_a_workbook_without_register(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.append(["Name", "Amount"])

@@ -88,11 +88,16 @@ class Register:
         values, and a run never changes the table it reads (the codes come read-only)."""
         known = self.known_distinct(position)
         if known is None:
-            codes, values = distinct_values(self.rows[position])
-            codes.flags.writeable = False
-            self._distinct[position] = (self.rows, codes, values)
-            known = codes, values
+            known = distinct_values(self.rows[position])
+            self.knowing_distinct(position, *known)
         return known[0], list(known[1])
+
+    def knowing_distinct(self, position: int, codes: np.ndarray, values: list[Any]) -> None:
+        """Hand over a column's distinct values that a reader worked out while it converted the
+        column; they must be what ``cells.distinct_values`` gives for it (the reports' reader
+        is held to that by a test)."""
+        codes.flags.writeable = False
+        self._distinct[position] = (self.rows, codes, values)
 
     def known_distinct(self, position: int) -> tuple[np.ndarray, list[Any]] | None:
         """The distinct values of a column if a step worked them out already, else None."""

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from addin.core.cells import distinct_values
+from addin.core.fields import BY_KEY
 from addin.core.register import Grid
 
 from .cells import is_blank
@@ -75,6 +78,51 @@ def excel_column(values: Sequence[Any]) -> list[Any]:
     if kinds <= {type(None), float}:
         return _whole_as_int(values)
     return [excel_value(v) for v in values]
+
+
+def read_by_distinct(fields: dict[str, int]) -> set[int]:
+    """The positions of the card fields the core reads by their distinct values (every field
+    but dates, which it reads cell by cell: nearly all of them differ)."""
+    return {position for key, position in fields.items()
+            if BY_KEY[key].kind not in ("date", "datetime")}
+
+
+def excel_column_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """``excel_column`` of a register column, worked out through its distinct values, and
+    those distinct values for the core (``Register.knowing_distinct``): what ``distinct_values``
+    of the converted cells gives.
+
+    A column repeats few values, so each distinct one is converted once. ``excel_value``
+    empties "" and makes whole floats ints, which may join a value already there (1.0 beside
+    1); a column without floats, nearly every one, only loses its "".
+    """
+    codes, found = distinct_values(pd.Series(values, dtype=object))
+    kinds = set(map(type, found))
+    empty = found.index("") if str in kinds and "" in found else None
+    if any(issubclass(kind, float) or issubclass(kind, str) and kind is not str
+           for kind in kinds) or empty is not None and type(found[empty]) is not str:
+        return _joined_column(values, codes, found)
+    cells = values.copy()
+    if empty is None:
+        return cells, codes, found
+    emptied = codes == empty
+    cells[emptied] = None
+    codes[emptied] = -1
+    codes[codes > empty] -= 1  # the others keep their order, numbered without it
+    return cells, codes, found[:empty] + found[empty + 1:]
+
+
+def _joined_column(values: np.ndarray, codes: np.ndarray, found: list[Any]
+                   ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """``excel_column_distinct`` when converting may join values: told apart again."""
+    converted = [excel_value(value) for value in found]
+    present = codes >= 0
+    cells = values.copy()  # a missing cell (None, NaN) stays as it was
+    cells[present] = np.fromiter(converted, dtype=object, count=len(converted))[codes[present]]
+    joined, distinct = distinct_values(pd.Series(converted, dtype=object))
+    out = np.full(len(values), -1, dtype=np.intp)
+    out[present] = joined[codes[present]]
+    return cells, out, distinct
 
 
 def _whole_as_int(values: Sequence[Any]) -> list[Any]:

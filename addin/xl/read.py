@@ -26,8 +26,10 @@ from addin.layout.blocks import (
     Block,
     block_from_values,
     excel_column,
+    excel_column_distinct,
     excel_value,
     parse_address,
+    read_by_distinct,
     trimmed,
 )
 from addin.layout.caselog import find_case_log, state_from_rows
@@ -148,12 +150,23 @@ def register_at(sheet: str, values: list[list[Any]], first_row: int, first_col: 
     columns = list(zip_longest(*body))[left:right + 1]
     # Filled a column at a time, the frame's columns laid out one after the other (as pandas
     # keeps them): fromiter, unlike assigning a list, does not look into every value.
+    # The card fields the core reads by their distinct values are converted through them, and
+    # those are handed over with the table (``excel_column_distinct``).
+    by_distinct = read_by_distinct(empty.columns)
     frame = np.empty((len(headers), len(body)), dtype=object)
+    known = {}
     for j, column in enumerate(columns):
-        frame[j] = np.fromiter(excel_column(column), dtype=object, count=len(body))
+        if j in by_distinct:
+            frame[j], *known[j] = excel_column_distinct(
+                np.fromiter(column, dtype=object, count=len(body)))
+        else:
+            frame[j] = np.fromiter(excel_column(column), dtype=object, count=len(body))
     index = pd.RangeIndex(found.header_row + 1, found.header_row + 1 + len(body))
-    return replace(empty, rows=pd.DataFrame(frame.T, index=index, columns=range(len(headers)),
-                                            dtype=object))
+    register = replace(empty, rows=pd.DataFrame(frame.T, index=index,
+                                                columns=range(len(headers)), dtype=object))
+    for j, (codes, values) in known.items():
+        register.knowing_distinct(j, codes, values)
+    return register
 
 
 def read_counters_block(block: Block | None) -> dict[str, int]:
