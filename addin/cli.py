@@ -142,11 +142,15 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from reports.readahead import reading_ahead
+    from reports.readahead import check_beside, reading_ahead
 
     from .core.collector import collector_paused
 
     month, today = _month(args.month), _date(args.today, "today")
+    if args.own_process:  # the file is checked in a parent process beside its read
+        status = check_beside(args.workbooks)
+        if status is not None:
+            return status  # the parent: the child wrote the report and said so
     # One workbook is read in a thread while the report's modules load (see reports.readahead).
     with reading_ahead(args.workbooks), collector_paused():
         from reports.company import write_company_report
@@ -414,7 +418,10 @@ def _not_allowed(err: OSError) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` (the process's own arguments when None: then this is the
+    program itself, the console script or ``python -m addin.cli``, and the report may fork)."""
     args = build_parser().parse_args(argv)
+    args.own_process = argv is None
     with warnings.catch_warnings():
         # Library warnings (openpyxl's about parts it does not read, pandas' ...) are for us,
         # not for staff: they show with --debug only.

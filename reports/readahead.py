@@ -2,11 +2,17 @@
 
 A report from the command line spends its first part of a second importing pandas, the core and
 the templates before it reads anything, and most of a large register's read is calamine parsing
-the sheet's XML in Rust, without holding Python's lock. Started first, in a thread, the package
-check and that parse run beside the imports instead of after them.
+the sheet's XML in Rust, without holding Python's lock. Started first, in a thread, that parse
+runs beside the imports instead of after them.
 
-Nothing reads the file before the package check passes: the check runs first, and only then the
-thread that reads with calamine.
+Nothing in the command's own process reads the file before the package check passes. Where the
+command may fork (Linux), the check runs beside the read (``check_beside``): the command forks,
+the parent checks the file while the child reads it and goes on with the report, and the child
+uses nothing it read until the parent's verdict comes. A file the check refuses, or one that
+makes calamine abort (a block too big to allocate), ends the child, never the command, and the
+parent says the refusal. Elsewhere, and when the report is run from Python, the check runs
+first in this process, and only then the thread that reads with calamine.
+
 Only the sheet named for complaints (the one ``find_register`` looks at first) is read ahead; a
 workbook without one is read as before. Whatever went wrong in the thread is raised where the
 reader would have met it, so a refusal says what it always said.
@@ -17,14 +23,20 @@ overlap.
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from addin.core.errors import EXIT_BUG, EXIT_REFUSED, Refusal
+from addin.core.text import Text
 from addin.layout.sheets import sheet_role
-from addin.package import check_package
+from addin.package import PackageRefused, check_package
 
 
 class Ahead:
@@ -37,6 +49,10 @@ class Ahead:
         self.error: BaseException | None = None
         self.wide: dict[str, Exception] = {}  # sheets too big to read as a block, by title
         self._thread = threading.Thread(target=self._read, name="read-ahead", daemon=True)
+        self._verdict = _verdicts.pop(path, None)  # the parent checks the file (check_beside)
+        if self._verdict is not None:
+            self._thread.start()
+            return
         try:
             # Checked here, before the thread starts: the check holds Python's lock most of its
             # time, and beside the imports it only slowed them down.
@@ -63,7 +79,9 @@ class Ahead:
             self._thread.join()
 
     def result(self) -> Ahead:
-        """This read once finished; what went wrong in it is raised here."""
+        """This read once finished and the file checked; what went wrong is raised here."""
+        if self._verdict is not None:
+            self.wide, self._verdict = _await_verdict(self._verdict), None
         self.finish()
         if self.error is not None:
             raise self.error
@@ -71,6 +89,8 @@ class Ahead:
 
 
 _started: dict[Path, Ahead] = {}
+# In a child of check_beside: the pipe its verdict comes on, and its standard error.
+_verdicts: dict[Path, tuple[int, tuple[int, Any]]] = {}
 
 
 @contextmanager
@@ -92,3 +112,125 @@ def reading_ahead(given: Sequence[str | Path]) -> Iterator[None]:
 def take(path: Path) -> Ahead | None:
     """The read started ahead for ``path``, once: a second reader of the file reads it anew."""
     return _started.pop(Path(path).resolve(), None)
+
+
+# ----------------------------------------------------------------------------- checked beside
+
+READER_LOST = Text(
+    "the process reading {file} for the report stopped before it finished ({how}), though the "
+    "file passed every check; perhaps the computer ran out of memory. The workbook was not "
+    "changed. Run the report again; if it stops again, open the file in Excel, save it under a "
+    "new name, run the report on that, and send the file to whoever looks after ComplaintRecord.",
+    "为报表读取 {file} 的进程在完成前中止（{how}），而该文件已通过全部检查；可能是计算机内存"
+    "不足。工作簿未被改动。请重新运行报表；如果再次中止，请在 Excel 中打开该文件，另存为新文件名后"
+    "对新文件运行报表，并将文件发给负责 ComplaintRecord 的同事。")
+
+
+def check_beside(given: Sequence[str | Path]) -> int | None:
+    """Check the one workbook file ``given`` names beside its read, in a parent process.
+
+    Forks where that is safe (Linux). The child returns None at once and goes on with the
+    command; its read ahead starts without checking and waits for the parent's verdict before
+    it hands anything over. The parent checks the file and returns the child's exit status
+    once it has ended, or raises what the check refused (the child is then stopped). Nothing
+    is forked (None) for several workbooks, a folder, or where fork is not safe: the command
+    then checks first, as it always did. Only for a process of its own: the child finishes the
+    caller's program.
+    """
+    path = Path(given[0]).resolve() if len(given) == 1 else None
+    if path is None or not path.is_file() or not sys.platform.startswith("linux"):
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    verdict, tell = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(tell)
+        _verdicts[path] = verdict, _quiet_native_errors()
+        return None
+    os.close(verdict)
+    return _guard(path, child, tell, Path(given[0]))
+
+
+def _guard(path: Path, child: int, tell: int, named: Path) -> int:
+    """The parent's part: check, tell the child, wait for it."""
+    # Ctrl+C reaches the child too, which stops and says so; the parent waits for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        wide = check_package(path, blocks=True)
+    except BaseException:
+        _stop(child)
+        os.close(tell)
+        raise _as_report_refusal(named, sys.exc_info()[1]) from None
+    try:
+        with os.fdopen(tell, "wb") as pipe:
+            pickle.dump({title: refused.said for title, refused in wide.items()}, pipe)
+    except BrokenPipeError:  # the child has ended already; its status says how
+        pass
+    _, status = os.waitpid(child, 0)
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status)
+    # Ended by a signal: calamine aborted on a sheet too big for one block, or the system
+    # stopped the child (out of memory).
+    for title, refused in wide.items():
+        if sheet_role(title) == "complaints":  # the sheet the child read before the verdict
+            raise _as_report_refusal(named, refused)
+    how = signal.Signals(os.WTERMSIG(status)).name
+    raise Refusal(READER_LOST.format(file=path.name, how=how), status=EXIT_BUG)
+
+
+def _await_verdict(verdict: tuple[int, tuple[int, Any]]) -> dict[str, Exception]:
+    """In the child: the sheets too wide to read, once the parent's check passed the file. A
+    parent gone without a verdict leaves nothing to report to: the child ends quietly."""
+    pipe, stderr = verdict
+    with os.fdopen(pipe, "rb") as told:
+        said = told.read()
+    if not said:
+        os._exit(EXIT_REFUSED)
+    _errors_heard(stderr)
+    return {title: PackageRefused(text) for title, text in pickle.loads(said).items()}
+
+
+def _quiet_native_errors() -> tuple[int, Any]:
+    """In the child, until the file is checked: what native code writes to standard error goes
+    nowhere (calamine aborting on a block too big prints the allocator's words and a Rust
+    trace; the parent says the refusal instead), while Python's own messages go where they
+    always did. Returns the descriptor of the real standard error and Python's stream on it."""
+    stream = sys.stderr
+    stream.flush()
+    real = os.dup(2)
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, 2)
+    os.close(nowhere)
+    sys.stderr = open(os.dup(real), "w", encoding=stream.encoding,  # noqa: SIM115
+                      errors=stream.errors, buffering=1)
+    return real, stream
+
+
+def _errors_heard(stderr: tuple[int, Any]) -> None:
+    """The file passed: standard error is the real one again, for native code too."""
+    real, stream = stderr
+    sys.stderr.flush()
+    os.dup2(real, 2)
+    os.close(real)
+    sys.stderr.close()
+    sys.stderr = stream
+
+
+def _stop(child: int) -> None:
+    try:
+        os.kill(child, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(child, 0)
+
+
+def _as_report_refusal(path: Path, err: BaseException | None) -> BaseException | None:
+    """What the report's reader says of an error of the package check (``read_workbook_fast``)."""
+    from .read import UNREADABLE, ReportRefused
+
+    if isinstance(err, PackageRefused):
+        return ReportRefused(err.said)
+    if isinstance(err, OSError | ValueError):
+        return ReportRefused(UNREADABLE.format(path=path, error=err))
+    return err

@@ -7,6 +7,9 @@ reach staff as the same message the plain read gives.
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pytest
 from hostile import SHEET, TODAY, good_book, part, rewrite, with_doctype
 
 import reports.read
-from addin.cli import EXIT_OK, EXIT_REFUSED, main
+from addin.cli import EXIT_BUG, EXIT_OK, EXIT_REFUSED, main
 from reports import readahead
 from reports.monthly import write_report
 from reports.read import ReportRefused, read_workbook_fast
@@ -120,3 +123,112 @@ def test_the_report_command_leaves_cycle_collection_as_it_found_it(tmp_path, cap
     main(["report", str(path), "--month", "2026-03", "--today", TODAY.isoformat(), "--no-pdf",
           "--output", str(tmp_path)])
     assert gc.isenabled()
+
+
+# ----------------------------------------------------------------------------- checked beside
+# The command run as a program checks its one workbook in a parent process while a child reads
+# it (Linux). These run it so, in a process of its own: the child finishes the program.
+
+ROOT = Path(__file__).parents[1]
+beside = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                            reason="the command checks beside its read where it may fork")
+
+
+def _program(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "addin.cli", "report", str(path), "--month",
+                           "2026-03", "--today", TODAY.isoformat(), "--lang", "en", "--no-pdf",
+                           "--output", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+@beside
+def test_the_program_writes_the_report_the_command_writes_in_process(tmp_path, capsys):
+    path = good_book(tmp_path)
+    assert main(["report", str(path), "--month", "2026-03", "--today", TODAY.isoformat(),
+                 "--lang", "en", "--no-pdf", "--output", str(tmp_path / "plain")]) == EXIT_OK
+    plain = Path(capsys.readouterr().out.strip())
+    done = _program(path, tmp_path / "beside")
+    assert done.returncode == EXIT_OK, done.stderr[-2000:]
+    written = Path(done.stdout.strip())
+    assert written.parent == tmp_path / "beside" and done.stderr == ""
+    assert written.read_text(encoding="utf-8") == plain.read_text(encoding="utf-8")
+
+
+@beside
+@pytest.mark.parametrize("spoil, words", [(_damaged, "cannot be read as a workbook"),
+                                          (_entities, "declares XML entities")],
+                         ids=["damaged sheet", "entity declarations"])
+def test_the_program_says_what_the_check_or_the_read_refused_as_the_plain_read(
+        tmp_path, spoil, words):
+    """Refused by the parent's check (entities) or failing in the child's calamine (a sheet cut
+    short): one line, the plain read's words, status 2, nothing written."""
+    path = spoil(good_book(tmp_path))
+    with pytest.raises(ReportRefused) as plain:
+        read_workbook_fast(path)
+    done = _program(path, tmp_path / "out")
+    assert done.returncode == EXIT_REFUSED and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [f"complaint-record: {plain.value.message}"]
+    assert words in done.stderr and not (tmp_path / "out").exists()
+
+
+@beside
+def test_a_child_stopped_by_a_signal_is_said_to_staff_as_a_bug_not_a_trace(tmp_path):
+    path = good_book(tmp_path)
+    done = _python("""
+        import os, signal, sys
+        from reports.readahead import check_beside
+        try:
+            status = check_beside([sys.argv[1]])
+        except Exception as err:
+            print(err.status, err.text("en"), file=sys.stderr)
+            sys.exit(9)
+        if status is None:  # the child: as if the system stopped it while reading
+            os.kill(os.getpid(), signal.SIGKILL)
+        """, str(path))
+    assert done.returncode == 9, done.stderr
+    status, said = done.stderr.split(" ", 1)
+    assert int(status) == EXIT_BUG
+    assert said.startswith(f"the process reading {path.name} for the report stopped")
+    assert "(SIGKILL)" in said and "The workbook was not changed" in said
+
+
+@beside
+def test_the_child_s_native_errors_are_quiet_until_the_file_passed_but_its_own_are_heard(
+        tmp_path):
+    path = good_book(tmp_path)
+    done = _python("""
+        import os, sys
+        from pathlib import Path
+        from reports import readahead
+        if readahead.check_beside([sys.argv[1]]) is not None:
+            sys.exit(0)  # the parent
+        print("python before", file=sys.stderr, flush=True)
+        os.write(2, b"native before\\n")
+        readahead._await_verdict(readahead._verdicts.pop(Path(sys.argv[1]).resolve()))
+        os.write(2, b"native after\\n")
+        """, str(path))
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == ["python before", "native after"]
+
+
+@beside
+def test_a_child_whose_parent_is_gone_before_the_verdict_ends_quietly(tmp_path):
+    path = good_book(tmp_path)
+    done = _python("""
+        import os, sys, time
+        from pathlib import Path
+        from reports import readahead
+        readahead.check_package = lambda *a, **k: time.sleep(60)  # a check that never ends
+        if readahead.check_beside([sys.argv[1]]) is not None:
+            sys.exit(0)
+        os.kill(os.getppid(), 9)
+        readahead._await_verdict(readahead._verdicts.pop(Path(sys.argv[1]).resolve()))
+        print("went on", flush=True)
+        """, str(path))
+    # The run ends when the child closes its output: it ended without going on.
+    assert "went on" not in done.stdout and "went on" not in done.stderr
