@@ -142,7 +142,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from reports.readahead import check_beside, reading_ahead
+    from reports.readahead import check_beside, end_child, reading_ahead
 
     from .core.collector import collector_paused
 
@@ -151,6 +151,7 @@ def _report(args: argparse.Namespace) -> int:
         status = check_beside(args.workbooks)
         if status is not None:
             return status  # the parent: the child wrote the report and said so
+        args.finish = end_child  # the child, if one: it ends once it has said its last word
     # One workbook is read in a thread while the report's modules load (see reports.readahead).
     with reading_ahead(args.workbooks), collector_paused():
         from reports.company import write_company_report
@@ -429,13 +430,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             warnings.showwarning = _warning_to_terminal
         try:
-            return args.run(args)
+            status = args.run(args)
         except BrokenPipeError:  # the reader of our output went away (`| head`): not a failure
-            return EXIT_OK
+            status = EXIT_OK
         except Exception as err:  # a refusal is the user's to fix; anything else is our bug
             status, message = _explain(args, err)
             _say(message)
-            return status
+    if args.own_process and hasattr(args, "finish"):
+        args.finish(status)
+    return status
 
 
 if __name__ == "__main__":

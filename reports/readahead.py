@@ -91,6 +91,7 @@ class Ahead:
 _started: dict[Path, Ahead] = {}
 # In a child of check_beside: the pipe its verdict comes on, and its standard error.
 _verdicts: dict[Path, tuple[int, tuple[int, Any]]] = {}
+_child = False  # this process is a child of check_beside
 
 
 @contextmanager
@@ -145,11 +146,24 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
     verdict, tell = os.pipe()
     child = os.fork()
     if child == 0:
+        global _child
+        _child = True
         os.close(tell)
         _verdicts[path] = verdict, _quiet_native_errors()
         return None
     os.close(verdict)
     return _guard(path, child, tell, Path(given[0]))
+
+
+def end_child(status: int) -> None:
+    """In a child of ``check_beside``, once the command is done: end it now with ``status``.
+    The parent waits for the child's end, and the objects of a large register need not be freed
+    one by one before it (about 0.2 s at 50,000 rows); the report's files are written and closed
+    by then. Does nothing in any other process."""
+    if _child:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 def _guard(path: Path, child: int, tell: int, named: Path) -> int:

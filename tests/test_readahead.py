@@ -232,3 +232,25 @@ def test_a_child_whose_parent_is_gone_before_the_verdict_ends_quietly(tmp_path):
         """, str(path))
     # The run ends when the child closes its output: it ended without going on.
     assert "went on" not in done.stdout and "went on" not in done.stderr
+
+
+def test_ending_the_child_does_nothing_in_a_process_that_is_not_one():
+    readahead.end_child(EXIT_OK)  # pytest itself would end here otherwise
+    assert not readahead._child
+
+
+@beside
+def test_the_child_ends_with_its_status_once_it_has_said_its_last_word(tmp_path):
+    path = good_book(tmp_path)
+    done = _python("""
+        import sys
+        from reports import readahead
+        status = readahead.check_beside([sys.argv[1]])
+        if status is not None:
+            print("parent got", status, flush=True)
+            sys.exit(0)
+        print("child says", flush=True)
+        readahead.end_child(5)
+        print("never said", flush=True)
+        """, str(path))
+    assert done.stdout.splitlines() == ["child says", "parent got 5"]
