@@ -8,7 +8,7 @@ language it writes in, and the messages follow it. With no file to go by, the sy
 
 Exit status: 0 done and no errors in the data; 1 done, but the data has errors (see the Findings
 sheet); 2 a file was refused or a command was wrong (nothing was written to it); 3 a bug in
-ComplaintRecord stopped the command (``--debug`` shows the trace).
+ComplaintRecord stopped the command (``--debug`` shows the trace); 130 stopped with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -80,6 +80,12 @@ SAYS: dict[str, Text] = {
                 "发给负责 ComplaintRecord 的同事。"),
 }
 NO_FILE = Text("(no file)", "（无文件）")
+EXIT_STOPPED = 130  # as a shell reports a command stopped by Ctrl+C (128 + SIGINT)
+STOPPED = Text("stopped with Ctrl+C. A workbook is saved whole or not at all: each one is either "
+               "as it was or fully processed, and a report not yet written was not written. Run "
+               "the command again to finish.",
+               "已按 Ctrl+C 停止。工作簿要么完整保存，要么完全不保存：每个工作簿要么保持原样，"
+               "要么已完整处理；尚未写出的报表没有写出。请重新运行该命令以完成。")
 
 
 # --------------------------------------------------------------------------- the commands
@@ -436,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as err:  # a refusal is the user's to fix; anything else is our bug
             status, message = _explain(args, err)
             _say(message)
+        except KeyboardInterrupt:  # staff stopped it: said in a line, not a trace
+            status = EXIT_STOPPED
+            _say(STOPPED.in_(_speaking(args)))
     if args.own_process and hasattr(args, "finish"):
         args.finish(status)
     return status

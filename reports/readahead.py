@@ -143,11 +143,13 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
         return None
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     verdict, tell = os.pipe()
     child = os.fork()
     if child == 0:
         global _child
         _child = True
+        _end_with(parent)
         os.close(tell)
         _verdicts[path] = verdict, _quiet_native_errors()
         return None
@@ -161,8 +163,11 @@ def end_child(status: int) -> None:
     one by one before it (about 0.2 s at 50,000 rows); the report's files are written and closed
     by then. Does nothing in any other process."""
     if _child:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # the reader of the output went away (`| head`)
+                pass
         os._exit(status)
 
 
@@ -191,6 +196,22 @@ def _guard(path: Path, child: int, tell: int, named: Path) -> int:
             raise _as_report_refusal(named, refused)
     how = signal.Signals(os.WTERMSIG(status)).name
     raise Refusal(READER_LOST.format(file=path.name, how=how), status=EXIT_BUG)
+
+
+def _end_with(parent: int) -> None:
+    """In the child: end when the parent does (Linux's PR_SET_PDEATHSIG), so that a command
+    stopped from outside (a scheduler's kill, a closed terminal) stops its report too."""
+    import ctypes  # here: the parent never needs it
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl to be had: the child ends on its own
+        return
+    if os.getppid() != parent:  # the parent ended before the child asked
+        os._exit(EXIT_REFUSED)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _await_verdict(verdict: tuple[int, tuple[int, Any]]) -> dict[str, Exception]:

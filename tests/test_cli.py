@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 import addin
+from addin import cli
 from addin.cli import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, build_parser, main
 from addin.core.errors import Refusal
 from addin.core.text import Lang, Text
@@ -396,3 +397,16 @@ def test_version_is_looked_up_only_when_asked_for(capsys):
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out == f"complaint-record {addin.__version__}\n"
+
+
+@pytest.mark.parametrize("lang, words", [("en", "stopped with Ctrl+C"),
+                                         ("zh-CN", "已按 Ctrl+C 停止")])
+def test_ctrl_c_is_said_in_one_line_with_status_130(monkeypatch, capsys, lang, words):
+    def stopped(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_demo", stopped)
+    assert cli.main(["--lang", lang, "demo", "somewhere"]) == cli.EXIT_STOPPED == 130
+    err = capsys.readouterr().err
+    assert err.startswith(f"complaint-record: {words}") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err

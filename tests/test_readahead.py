@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,21 @@ def test_the_child_ends_with_its_status_once_it_has_said_its_last_word(tmp_path)
         print("never said", flush=True)
         """, str(path))
     assert done.stdout.splitlines() == ["child says", "parent got 5"]
+
+
+@beside
+def test_a_child_ends_when_its_parent_is_stopped_from_outside(tmp_path):
+    path = good_book(tmp_path)
+    started = time.monotonic()
+    done = _python("""
+        import os, signal, sys, time
+        from pathlib import Path
+        from reports import readahead
+        if readahead.check_beside([sys.argv[1]]) is not None:
+            sys.exit(0)
+        readahead._await_verdict(readahead._verdicts.pop(Path(sys.argv[1]).resolve()))
+        os.kill(os.getppid(), signal.SIGKILL)  # a scheduler's kill, once the file passed
+        time.sleep(30)
+        print("went on", flush=True)
+        """, str(path))
+    assert "went on" not in done.stdout and time.monotonic() - started < 25
