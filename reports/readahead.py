@@ -28,6 +28,7 @@ import pickle
 import signal
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +37,7 @@ from typing import Any
 from addin.core.errors import EXIT_BUG, EXIT_REFUSED, Refusal
 from addin.core.text import Text
 from addin.layout.sheets import sheet_role
-from addin.package import PackageRefused, check_package
+from addin.package import PackageRefused, check_package, sheet_parts
 
 
 class Ahead:
@@ -160,7 +161,7 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
 def end_child(status: int) -> None:
     """In a child of ``check_beside``, once the command is done: end it now with ``status``.
     The parent waits for the child's end, and the objects of a large register need not be freed
-    one by one before it (about 0.2 s at 50,000 rows); the report's files are written and closed
+    one by one before it (about 0.1 s at 50,000 rows); the report's files are written and closed
     by then. Does nothing in any other process."""
     if _child:
         for stream in (sys.stdout, sys.stderr):
@@ -177,6 +178,9 @@ def _guard(path: Path, child: int, tell: int, named: Path) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         wide = check_package(path, blocks=True)
+        early = _read_early(path) if wide else None
+        if early in wide:  # the child is making a block that big: it is stopped at once
+            raise wide[early]
     except BaseException:
         _stop(child)
         os.close(tell)
@@ -189,13 +193,18 @@ def _guard(path: Path, child: int, tell: int, named: Path) -> int:
     _, status = os.waitpid(child, 0)
     if os.WIFEXITED(status):
         return os.WEXITSTATUS(status)
-    # Ended by a signal: calamine aborted on a sheet too big for one block, or the system
-    # stopped the child (out of memory).
-    for title, refused in wide.items():
-        if sheet_role(title) == "complaints":  # the sheet the child read before the verdict
-            raise _as_report_refusal(named, refused)
+    # Ended by a signal, though the sheet it read before the verdict was within the limits:
+    # the system stopped it (out of memory), or a reader failed as nothing foresaw.
     how = signal.Signals(os.WTERMSIG(status)).name
     raise Refusal(READER_LOST.format(file=path.name, how=how), status=EXIT_BUG)
+
+
+def _read_early(path: Path) -> str | None:
+    """The sheet the child reads before the verdict (``Ahead._read``): the first one named for
+    complaints. Looked up once the check passed the file, so reading its workbook part is safe."""
+    with zipfile.ZipFile(path) as archive:
+        return next((title for title in sheet_parts(archive)
+                     if sheet_role(title) == "complaints"), None)
 
 
 def _end_with(parent: int) -> None:
