@@ -278,15 +278,17 @@ def test_a_child_ends_when_its_parent_is_stopped_from_outside(tmp_path):
 @beside
 def test_a_register_too_wide_for_one_block_stops_the_child_reading_it_at_once(tmp_path):
     """Two cells far apart that calamine can still allocate (ten million cells and more) would
-    have the child make Python values of every one: the parent stops it as soon as its check
-    has measured the block, and says the refusal the plain read says."""
+    have the child make Python values of every one: once the child asks for the verdict (its
+    imports done, calamine still at work), the parent's check measures the block and stops
+    the child there, and says the refusal the plain read says."""
     def far(wb):
         wb["Complaints"]["Z400000"] = "a stray note"  # 400,000 rows by 26 columns
     path = good_book(tmp_path, change=far)
     with pytest.raises(ReportRefused) as plain:
         read_workbook_fast(path)
     done = _python("""
-        import sys, time
+        import sys, threading, time
+        from pathlib import Path
         from reports import readahead
         started = time.monotonic()
         try:
@@ -295,9 +297,11 @@ def test_a_register_too_wide_for_one_block_stops_the_child_reading_it_at_once(tm
             print(err.text("en"), file=sys.stderr)
             print(round(time.monotonic() - started), flush=True)
             sys.exit(2)
-        if status is None:
-            time.sleep(60)  # the child, reading a block that big
+        if status is None:  # the child: its reader asks while it reads a block that big
+            threading.Thread(target=time.sleep, args=(60,)).start()
+            readahead._await_verdict(readahead._verdicts.pop(Path(sys.argv[1]).resolve()))
+            print("went on", flush=True)
         """, str(path))
-    assert done.returncode == 2 and int(done.stdout) < 30
+    assert done.returncode == 2 and int(done.stdout) < 30  # not the minute of the reading
     assert done.stderr.strip() == plain.value.message
     assert "Complaints!Z400000" in done.stderr and "400,000 rows by 26 columns" in done.stderr
