@@ -31,7 +31,7 @@ from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
 from addin.package import PackageRefused, check_package
 
-from .readahead import take
+from .readahead import keep_till_end, take
 
 
 class ReportRefused(Refusal):
@@ -85,6 +85,7 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
     if register is None:
         problem = finding("no-register", Path(path).name)
         raise ReportRefused(about_file(str(path), problem))
+    keep_till_end(register)
     return register, sheets, {}
 
 

@@ -165,6 +165,17 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
     return _guard(path, child, Channel(asked, tell), Path(given[0]))
 
 
+def keep_till_end(value: Any) -> None:
+    """In a child of ``check_beside``: hold ``value`` until the child ends, so that a register's
+    million small values go back with the process (``end_child``) rather than one by one when
+    the report is done with them (about 0.08 s at 50,000 rows). Elsewhere nothing is kept."""
+    if _child:
+        _kept.append(value)
+
+
+_kept: list[Any] = []
+
+
 def end_child(status: int) -> None:
     """In a child of ``check_beside``, once the command is done: end it now with ``status``.
     The parent waits for the child's end, and the objects of a large register need not be freed

@@ -305,3 +305,26 @@ def test_a_register_too_wide_for_one_block_stops_the_child_reading_it_at_once(tm
     assert done.returncode == 2 and int(done.stdout) < 30  # not the minute of the reading
     assert done.stderr.strip() == plain.value.message
     assert "Complaints!Z400000" in done.stderr and "400,000 rows by 26 columns" in done.stderr
+
+
+def test_only_a_child_keeps_its_register_till_it_ends(tmp_path):
+    read_workbook_fast(good_book(tmp_path))
+    assert readahead._kept == []  # read from Python, the register goes when its reader is done
+
+
+@beside
+def test_a_child_keeps_the_register_it_read_till_it_ends(tmp_path):
+    path = good_book(tmp_path)
+    done = _python("""
+        import sys
+        from pathlib import Path
+        from reports import readahead
+        from reports.read import read_workbook_fast
+        if readahead.check_beside([sys.argv[1]]) is not None:
+            sys.exit(0)
+        with readahead.reading_ahead([sys.argv[1]]):
+            register, _, _ = read_workbook_fast(Path(sys.argv[1]))
+        print([kept is register for kept in readahead._kept], flush=True)
+        readahead.end_child(0)
+        """, str(path))
+    assert done.stdout.strip() == "[True]", done.stderr
