@@ -480,7 +480,12 @@ MOMENTS = [dt.datetime(2026, 3, 18, 9, 30), dt.datetime(2026, 3, 18), dt.date(20
            dt.datetime(2026, 3, 18, 9, 30, tzinfo=TZ)]
 
 
-@pytest.mark.parametrize("cells_", [MOMENTS[:5], MOMENTS, [None, None], [dt.date(2026, 1, 1)]])
+@pytest.mark.parametrize("cells_", [
+    MOMENTS[:5], MOMENTS, [None, None], [dt.date(2026, 1, 1)],
+    [dt.datetime(1, 1, 1), None, dt.datetime(2026, 3, 18)],  # out of range beside empty cells
+    MOMENTS[:6],  # naive only, one of them past what datetime64[ns] holds
+    [pd.Timestamp("2026-01-01", tz="UTC"), None],  # zoned: the careful way
+])
 def test_a_column_of_moments_reads_as_the_plain_way(cells_):
     values = repeated(cells_)
     got, bad, empty = dates.read_dates(values)
