@@ -138,16 +138,16 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
     then, not at once: until the child asks, its imports and calamine's parse keep both cores
     busy, and a check beside them took a core from the parse (about 0.2 s of a 50,000-row
     report). The parent returns the child's exit status once it has ended, or raises what the
-    check refused (the child is then stopped). Nothing
-    is forked (None) for several workbooks, a folder, or where fork is not safe: the command
-    then checks first, as it always did. Only for a process of its own: the child finishes the
-    caller's program.
+    check refused (the child is then stopped).
+
+    Nothing is forked (None) for several workbooks, a folder, or where fork is not safe: the
+    command then checks first, as it always did. Only for a process of its own: the child
+    finishes the caller's program.
     """
     path = Path(given[0]).resolve() if len(given) == 1 else None
     if path is None or not path.is_file() or not sys.platform.startswith("linux"):
         return None
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush_output()  # or both processes would write what is buffered
     parent = os.getpid()
     verdict, tell = os.pipe()  # the parent's verdict, to the child
     asked, ask = os.pipe()  # the child asking for it
@@ -182,12 +182,17 @@ def end_child(status: int) -> None:
     one by one before it (about 0.1 s at 50,000 rows); the report's files are written and closed
     by then. Does nothing in any other process."""
     if _child:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):  # the reader of the output went away (`| head`)
-                pass
+        _flush_output()
         os._exit(status)
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        # The reader of the output went away (`| head`), or the command was given none.
+        except (AttributeError, OSError, ValueError):
+            pass
 
 
 class Channel(NamedTuple):
@@ -198,11 +203,12 @@ class Channel(NamedTuple):
 
 
 class Verdict(NamedTuple):
-    """The child's ends: the verdict to read, the asking, and its real standard error."""
+    """The child's ends: the verdict to read, the asking, and its real standard error (None
+    when it had none to quiet)."""
 
     verdict: int
     ask: int
-    stderr: tuple[int, Any]
+    stderr: tuple[int, Any] | None
 
 
 def _guard(path: Path, child: int, channel: Channel, named: Path) -> int:
@@ -288,14 +294,18 @@ def _await_verdict(verdict: Verdict) -> dict[str, Exception]:
     return {title: PackageRefused(text) for title, text in pickle.loads(said).items()}
 
 
-def _quiet_native_errors() -> tuple[int, Any]:
+def _quiet_native_errors() -> tuple[int, Any] | None:
     """In the child, until the file is checked: what native code writes to standard error goes
     nowhere (calamine aborting on a block too big prints the allocator's words and a Rust
     trace; the parent says the refusal instead), while Python's own messages go where they
-    always did. Returns the descriptor of the real standard error and Python's stream on it."""
+    always did. Returns the descriptor of the real standard error and Python's stream on it;
+    None when the command was given no standard error (nothing to quiet)."""
     stream = sys.stderr
-    stream.flush()
-    real = os.dup(2)
+    try:
+        stream.flush()
+        real = os.dup(2)
+    except (AttributeError, OSError, ValueError):
+        return None
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 2)
     os.close(nowhere)
@@ -304,8 +314,10 @@ def _quiet_native_errors() -> tuple[int, Any]:
     return real, stream
 
 
-def _errors_heard(stderr: tuple[int, Any]) -> None:
+def _errors_heard(stderr: tuple[int, Any] | None) -> None:
     """The file passed: standard error is the real one again, for native code too."""
+    if stderr is None:
+        return
     real, stream = stderr
     sys.stderr.flush()
     os.dup2(real, 2)

@@ -328,3 +328,14 @@ def test_a_child_keeps_the_register_it_read_till_it_ends(tmp_path):
         readahead.end_child(0)
         """, str(path))
     assert done.stdout.strip() == "[True]", done.stderr
+
+
+@beside
+def test_the_program_given_no_standard_error_still_writes_the_report(tmp_path):
+    path = good_book(tmp_path)
+    command = (f"{sys.executable} -m addin.cli report {path} --month 2026-03 --today "
+               f"{TODAY.isoformat()} --lang en --no-pdf --output {tmp_path / 'out'} 2>&-")
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == EXIT_OK, done.stdout
+    assert Path(done.stdout.strip()).parent == tmp_path / "out"
