@@ -151,7 +151,12 @@ def check_beside(given: Sequence[str | Path]) -> int | None:
     parent = os.getpid()
     verdict, tell = os.pipe()  # the parent's verdict, to the child
     asked, ask = os.pipe()  # the child asking for it
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:  # no process to be had (a limit reached): the check comes first, as always
+        for end in (verdict, tell, asked, ask):
+            os.close(end)
+        return None
     if child == 0:
         global _child
         _child = True

@@ -339,3 +339,12 @@ def test_the_program_given_no_standard_error_still_writes_the_report(tmp_path):
                           timeout=120)
     assert done.returncode == EXIT_OK, done.stdout
     assert Path(done.stdout.strip()).parent == tmp_path / "out"
+
+
+def test_a_fork_refused_by_the_system_leaves_the_check_first(tmp_path, monkeypatch):
+    def no_process():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(readahead.os, "fork", no_process)
+    assert readahead.check_beside([good_book(tmp_path)]) is None
+    assert not readahead._child and readahead._verdicts == {}
