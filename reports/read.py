@@ -45,6 +45,17 @@ UNREADABLE = Text("{path}: cannot be read as a workbook ({error}). Open it in Ex
                   "另存为 .xlsx 或 .xlsm 后重新运行。")
 
 
+def refused_reading(path: Path, err: Exception) -> Exception:
+    """What a report says of an error opening ``path``: the package check's refusal as it is,
+    a file calamine or the system could not read as unreadable; any other error (a bug) is
+    given back unchanged."""
+    if isinstance(err, PackageRefused):
+        return ReportRefused(err.said)
+    if isinstance(err, CalamineError | OSError | ValueError):
+        return ReportRefused(UNREADABLE.format(path=path, error=err))
+    return err
+
+
 def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str, int]]:
     """The register, the settings sheets by role ('settings', 'lists', ...) and the counters.
 
@@ -58,10 +69,8 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
             book = CalamineWorkbook.from_path(str(path))
         else:
             book, wide = ahead.result().book, ahead.wide
-    except PackageRefused as err:
-        raise ReportRefused(err.said) from err
-    except (CalamineError, OSError, ValueError) as err:
-        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
+    except (PackageRefused, CalamineError, OSError, ValueError) as err:
+        raise refused_reading(path, err) from err
     sheets: dict[str, Grid] = {}
     blocks: dict[str, Block] = {}
     early = ahead.sheets if ahead is not None else {}
@@ -80,7 +89,7 @@ def read_workbook_fast(path: Path) -> tuple[Register, dict[str, Grid], dict[str,
                 sheets.setdefault("actions", _grid(book, name, wide))
         found = find_register(book.sheet_names, top)
     except CalamineError as err:
-        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
+        raise refused_reading(path, err) from err
     register = None if found is None else _register(blocks[found.sheet], found)
     if register is None:
         problem = finding("no-register", Path(path).name)
@@ -97,17 +106,15 @@ def read_case_log(path: Path) -> list[list[Any]]:
     try:
         wide = check_package(path, blocks=True)  # the file may have changed since
         book = CalamineWorkbook.from_path(str(path))
-    except PackageRefused as err:
-        raise ReportRefused(err.said) from err
-    except (CalamineError, OSError, ValueError) as err:
-        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
+    except (PackageRefused, CalamineError, OSError, ValueError) as err:
+        raise refused_reading(path, err) from err
     name = find_case_log(book.sheet_names)
     if name is None:
         return []
     try:
         rows, first_row, first_col = _values(book, name, wide)
     except CalamineError as err:
-        raise ReportRefused(UNREADABLE.format(path=path, error=err)) from err
+        raise refused_reading(path, err) from err
     if (first_row, first_col) != (1, 1):  # the header is not where the doors write it
         return []
     return [[_cell(v) for v in row] for row in rows]

@@ -254,7 +254,9 @@ def _checked(path: Path, named: Path) -> dict[str, PackageRefused]:
         if early in wide:  # the child is making a block that big
             raise wide[early]
     except Exception as err:
-        raise _as_report_refusal(named, err) from None
+        from .read import refused_reading  # the reader's words, loaded only when needed
+
+        raise refused_reading(named, err) from None
     return wide
 
 
@@ -337,14 +339,3 @@ def _stop(child: int) -> None:
     except ProcessLookupError:
         pass
     os.waitpid(child, 0)
-
-
-def _as_report_refusal(path: Path, err: Exception) -> Exception:
-    """What the report's reader says of an error of the package check (``read_workbook_fast``)."""
-    from .read import UNREADABLE, ReportRefused
-
-    if isinstance(err, PackageRefused):
-        return ReportRefused(err.said)
-    if isinstance(err, OSError | ValueError):
-        return ReportRefused(UNREADABLE.format(path=path, error=err))
-    return err
