@@ -25,7 +25,7 @@ from addin.core.fields import fold, guess_language, match_headers
 from addin.core.findings import finding
 from addin.core.register import Grid, Register
 from addin.core.text import Text
-from addin.layout.blocks import Block, excel_column, excel_column_distinct, read_by_distinct
+from addin.layout.blocks import Block, register_columns
 from addin.layout.caselog import find_case_log
 from addin.layout.register import Found, find_register
 from addin.layout.sheets import ANALYSIS_SHEETS, GRID_ROLES, is_named, sheet_role
@@ -177,20 +177,17 @@ def _register(block: Block, found: Found) -> Register:
     if len(body):
         body[:] = rows[at + 1:]  # calamine gives rows of equal length
     fields = match_headers(headers)
-    by_distinct = read_by_distinct(fields)
-    columns = [excel_column_distinct(body[:, left + j]) if j in by_distinct
-               else (np.fromiter(excel_column(body[:, left + j]), dtype=object, count=len(body)),)
-               for j in range(right - left)]
-    height = _last_filled_row([column[0] for column in columns]) + 1
-    frame = pd.DataFrame({j: column[0][:height] for j, column in enumerate(columns)},
+    cells, known = register_columns((body[:, left + j] for j in range(right - left)), fields,
+                                    len(body))
+    height = _last_filled_row(cells) + 1
+    frame = pd.DataFrame({j: column[:height] for j, column in enumerate(cells)},
                          index=pd.RangeIndex(found.header_row + 1,
                                              found.header_row + 1 + height),
                          columns=range(right - left), dtype=object)
     register = Register(block.sheet, found.header_row, found.first_col, headers, frame, fields,
                         guess_language(headers))
-    for j, column in enumerate(columns):
-        if len(column) == 3:  # rows cut off below the last filled one hold no value
-            register.knowing_distinct(j, column[1][:height], column[2])
+    for j, (codes, values) in known.items():  # the rows cut off below hold no value
+        register.knowing_distinct(j, codes[:height], values)
     return register
 
 

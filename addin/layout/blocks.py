@@ -8,7 +8,7 @@ look as openpyxl reads them from the file, so all doors see the same values.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,11 +80,25 @@ def excel_column(values: Sequence[Any]) -> list[Any]:
     return [excel_value(v) for v in values]
 
 
-def read_by_distinct(fields: dict[str, int]) -> set[int]:
-    """The positions of the card fields the core reads by their distinct values (every field
-    but dates, which it reads cell by cell: nearly all of them differ)."""
-    return {position for key, position in fields.items()
-            if BY_KEY[key].kind not in ("date", "datetime")}
+def register_columns(columns: Iterable[Sequence[Any]], fields: dict[str, int], height: int
+                     ) -> tuple[list[np.ndarray], dict[int, tuple[np.ndarray, list[Any]]]]:
+    """Each column of a register's body (``height`` cells) as ``excel_column`` gives it, in an
+    object array. The card fields the core reads by their distinct values (every field but
+    dates, which it reads cell by cell: nearly all of them differ) are converted through them,
+    and those come back by position, for ``Register.knowing_distinct``."""
+    by_distinct = {position for key, position in fields.items()
+                   if BY_KEY[key].kind not in ("date", "datetime")}
+    cells, known = [], {}
+    for j, column in enumerate(columns):
+        if j in by_distinct:
+            values = column if isinstance(column, np.ndarray) else \
+                np.fromiter(column, dtype=object, count=height)
+            converted, *known[j] = excel_column_distinct(values)
+        else:
+            # fromiter, unlike assigning a list, does not look into every value
+            converted = np.fromiter(excel_column(column), dtype=object, count=height)
+        cells.append(converted)
+    return cells, known
 
 
 def excel_column_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Any]]:

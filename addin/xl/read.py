@@ -25,11 +25,9 @@ from addin.core.register import Grid, Register
 from addin.layout.blocks import (
     Block,
     block_from_values,
-    excel_column,
-    excel_column_distinct,
     excel_value,
     parse_address,
-    read_by_distinct,
+    register_columns,
     trimmed,
 )
 from addin.layout.caselog import find_case_log, state_from_rows
@@ -148,19 +146,12 @@ def register_at(sheet: str, values: list[list[Any]], first_row: int, first_col: 
         return empty
     # Short rows are padded with None, as Register.from_values pads them.
     columns = list(zip_longest(*body))[left:right + 1]
-    # Filled a column at a time, the frame's columns laid out one after the other (as pandas
-    # keeps them): fromiter, unlike assigning a list, does not look into every value.
-    # The card fields the core reads by their distinct values are converted through them, and
-    # those are handed over with the table (``excel_column_distinct``).
-    by_distinct = read_by_distinct(empty.columns)
+    # Converted a column at a time, the frame's columns laid out one after the other (as
+    # pandas keeps them).
+    cells, known = register_columns(columns, empty.columns, len(body))
     frame = np.empty((len(headers), len(body)), dtype=object)
-    known = {}
-    for j, column in enumerate(columns):
-        if j in by_distinct:
-            frame[j], *known[j] = excel_column_distinct(
-                np.fromiter(column, dtype=object, count=len(body)))
-        else:
-            frame[j] = np.fromiter(excel_column(column), dtype=object, count=len(body))
+    for j, column in enumerate(cells):
+        frame[j] = column
     index = pd.RangeIndex(found.header_row + 1, found.header_row + 1 + len(body))
     register = replace(empty, rows=pd.DataFrame(frame.T, index=index,
                                                 columns=range(len(headers)), dtype=object))
