@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # staff stopped it: said in a line, not a trace
             status = EXIT_STOPPED
             _say(STOPPED.in_(_speaking(args)))
-    if args.own_process and hasattr(args, "finish"):
+    if hasattr(args, "finish"):  # set by a command run as the program itself
         args.finish(status)
     return status
 

@@ -31,7 +31,7 @@ import signal
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,10 +70,10 @@ class Ahead:
             from python_calamine import CalamineWorkbook
 
             self.book = CalamineWorkbook.from_path(str(self.path))
-            named = [n for n in self.book.sheet_names if sheet_role(n) == "complaints"]
-            if named and named[0] not in self.wide:  # the reader refuses one too wide
-                sheet = self.book.get_sheet_by_name(named[0])
-                self.sheets[named[0]] = (sheet.to_python(skip_empty_area=True), sheet.start)
+            name = read_early(self.book.sheet_names)
+            if name is not None and name not in self.wide:  # the reader refuses one too wide
+                sheet = self.book.get_sheet_by_name(name)
+                self.sheets[name] = (sheet.to_python(skip_empty_area=True), sheet.start)
         except Exception as err:  # noqa: BLE001 - raised again by the reader (``result``)
             self.error = err
 
@@ -89,6 +89,12 @@ class Ahead:
         if self.error is not None:
             raise self.error
         return self
+
+
+def read_early(titles: Iterable[str]) -> str | None:
+    """The sheet read ahead: the first one named for complaints, the one ``find_register``
+    looks at first."""
+    return next((title for title in titles if sheet_role(title) == "complaints"), None)
 
 
 _started: dict[Path, Ahead] = {}
@@ -261,11 +267,10 @@ def _checked(path: Path, named: Path) -> dict[str, PackageRefused]:
 
 
 def _read_early(path: Path) -> str | None:
-    """The sheet the child reads before the verdict (``Ahead._read``): the first one named for
-    complaints. Looked up once the check passed the file, so reading its workbook part is safe."""
+    """The sheet the child reads before the verdict (``read_early``), from the workbook part.
+    Looked up once the check passed the file, so reading that part is safe."""
     with zipfile.ZipFile(path) as archive:
-        return next((title for title in sheet_parts(archive)
-                     if sheet_role(title) == "complaints"), None)
+        return read_early(sheet_parts(archive))
 
 
 def _end_with(parent: int) -> None:
