@@ -91,7 +91,13 @@ def test_the_state_rows_hold_each_value_as_a_cell_receives_it():
 def test_a_column_converted_through_its_distinct_values_is_as_converted_cell_by_cell(values):
     """``excel_column_distinct`` gives each cell's ``excel_value`` and, for the core, what
     ``distinct_values`` of those cells gives: codes, and values of the same types."""
-    cells, codes, distinct = excel_column_distinct(np.array(values + [None], dtype=object)[:-1])
+    given = np.array(values + [None], dtype=object)[:-1]
+    cells, codes, distinct = excel_column_distinct(given)
+    # Converted in place, the same; the given column is left as it was unless asked.
+    assert [(type(v), v) for v in given] == [(type(v), v) for v in values]
+    in_place = excel_column_distinct(given.copy(), in_place=True)
+    assert in_place[1].tolist() == codes.tolist() and in_place[2] == distinct
+    assert [type(v) for v in in_place[0]] == [type(v) for v in cells]
     expected = [excel_value(v) for v in values]
     assert [type(v) for v in cells] == [type(v) for v in expected]
     assert all(a == b or a != a and b != b for a, b in zip(cells, expected, strict=True))

@@ -34,6 +34,13 @@ def test_long_texts_are_the_texts_past_the_limit_whatever_else_the_cells_hold():
     assert _long_texts(np.array([], dtype=object)) == []
 
 
+def test_a_column_without_text_is_passed_by_its_types_and_one_long_text_among_them_is_found():
+    dates = [dt.datetime(2026, 1, 1), None, dt.date(2026, 1, 2), 4, 2.5, True, pd.Timestamp(0)]
+    assert _long_texts(np.array(dates * 3, dtype=object)) == []
+    assert _long_texts(np.array(dates + [LONG] + dates, dtype=object)) == [len(dates)]
+    assert _long_texts(np.array(dates + [Text(LONG)], dtype=object)) == [len(dates)]
+
+
 def test_every_long_text_of_the_register_is_a_finding_and_a_case_is_left_out():
     register = Register.from_values("Complaints", 1, 1, ["Complaint", "Status"],
                                     [[v, "New"] for v in VALUES])

@@ -91,9 +91,11 @@ def register_columns(columns: Iterable[Sequence[Any]], fields: dict[str, int], h
     cells, known = [], {}
     for j, column in enumerate(columns):
         if j in by_distinct:
-            values = column if isinstance(column, np.ndarray) else \
+            # A copy of its own, converted in place: each pass over a big register's cells
+            # costs, the values being scattered in memory.
+            values = np.array(column, dtype=object) if isinstance(column, np.ndarray) else \
                 np.fromiter(column, dtype=object, count=height)
-            converted, *known[j] = excel_column_distinct(values)
+            converted, *known[j] = excel_column_distinct(values, in_place=True)
         else:
             # fromiter, unlike assigning a list, does not look into every value
             converted = np.fromiter(excel_column(column), dtype=object, count=height)
@@ -101,10 +103,11 @@ def register_columns(columns: Iterable[Sequence[Any]], fields: dict[str, int], h
     return cells, known
 
 
-def excel_column_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+def excel_column_distinct(values: np.ndarray, in_place: bool = False
+                          ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """``excel_column`` of a register column, worked out through its distinct values, and
     those distinct values for the core (``Register.knowing_distinct``): what ``distinct_values``
-    of the converted cells gives.
+    of the converted cells gives. ``in_place``: the cells are converted in ``values`` itself.
 
     A column repeats few values, so each distinct one is converted once. ``excel_value``
     empties "" and makes whole floats ints, which may join a value already there (1.0 beside
@@ -115,8 +118,8 @@ def excel_column_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, l
     empty = found.index("") if str in kinds and "" in found else None
     if any(issubclass(kind, float) or issubclass(kind, str) and kind is not str
            for kind in kinds) or empty is not None and type(found[empty]) is not str:
-        return _joined_column(values, codes, found)
-    cells = values.copy()
+        return _joined_column(values, codes, found, in_place)
+    cells = values if in_place else values.copy()
     if empty is None:
         return cells, codes, found
     emptied = codes == empty
@@ -126,12 +129,12 @@ def excel_column_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, l
     return cells, codes, found[:empty] + found[empty + 1:]
 
 
-def _joined_column(values: np.ndarray, codes: np.ndarray, found: list[Any]
+def _joined_column(values: np.ndarray, codes: np.ndarray, found: list[Any], in_place: bool
                    ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """``excel_column_distinct`` when converting may join values: told apart again."""
     converted = [excel_value(value) for value in found]
     present = codes >= 0
-    cells = values.copy()  # a missing cell (None, NaN) stays as it was
+    cells = values if in_place else values.copy()  # a missing cell (None, NaN) stays as it was
     cells[present] = np.fromiter(converted, dtype=object, count=len(converted))[codes[present]]
     joined, distinct = distinct_values(pd.Series(converted, dtype=object))
     out = np.full(len(values), -1, dtype=np.intp)

@@ -144,8 +144,10 @@ def register_at(sheet: str, values: list[list[Any]], first_row: int, first_col: 
     body = values[at + 1:end]
     if not body:
         return empty
-    # Short rows are padded with None, as Register.from_values pads them.
-    columns = list(zip_longest(*body))[left:right + 1]
+    # Excel hands over a rectangle, transposed at the speed of zip; short rows (from another
+    # caller) are padded with None, as Register.from_values pads them.
+    rectangle = len(set(map(len, body))) == 1
+    columns = list(zip(*body, strict=True) if rectangle else zip_longest(*body))[left:right + 1]
     # Converted a column at a time, the frame's columns laid out one after the other (as
     # pandas keeps them).
     cells, known = register_columns(columns, empty.columns, len(body))
