@@ -626,7 +626,7 @@ def plain_ways(monkeypatch):
     monkeypatch.setattr(pipeline, "escalations", reference_escalations)
     monkeypatch.setattr(pipeline, "_differences", reference_differences)
     monkeypatch.setattr(pipeline, "python_datetimes", reference_datetimes)
-    monkeypatch.setattr(cells, "_NO_TEXT", frozenset())
+    monkeypatch.setattr(cells, "NO_TEXT", frozenset())
     monkeypatch.setattr(dates, "_MOMENTS_OR_NONE", frozenset())
     # Every step works out a column's distinct values anew, and long texts are looked for cell
     # by cell.

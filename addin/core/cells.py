@@ -28,7 +28,7 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
     # Dates and numbers (with None: a date column, a clock) hold no text, so only a missing
     # value is empty, which pd.isna finds in one pass in C; the types are found in another.
     kinds = set(map(type, cells))
-    if kinds <= _NO_TEXT:
+    if kinds <= NO_TEXT:
         return pd.isna(cells)
     if kinds <= _TEXT_OR_NONE:
         # Text and None only (a text column as a reader hands it over): None found in C, the
@@ -51,8 +51,9 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
 
 # Cell types that are never empty, so the general test is skipped for them.
 _NEVER_EMPTY = frozenset({int, bool, dt.datetime, dt.date, dt.time})
-# Cell types that are never text: such a cell is empty exactly where pd.isna says so.
-_NO_TEXT = frozenset({*_NEVER_EMPTY, float, type(None), pd.Timestamp, type(pd.NaT)})
+# Cell types that are never text: such a cell is empty exactly where pd.isna says so, and
+# holds no text too long for a cell (``limits``).
+NO_TEXT = frozenset({*_NEVER_EMPTY, float, type(None), pd.Timestamp, type(pd.NaT)})
 _TEXT_OR_NONE = frozenset({str, type(None)})
 
 

@@ -12,13 +12,13 @@ so the text stays whole until staff move it out.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import operator
 
 import numpy as np
 import pandas as pd
 
+from .cells import NO_TEXT
 from .findings import Finding, cell_ref, finding
 from .register import Register
 
@@ -73,15 +73,11 @@ def _long_cells(register: Register, position: int, values: np.ndarray) -> list[i
     return np.flatnonzero(np.isin(codes, long)).tolist() if long else []
 
 
-# Cell types that never hold text: a column of only these (dates, numbers, blanks) is passed
-# by its types alone, without asking each of 50,000 datetimes for a length it has not.
-_NEVER_TEXT = frozenset({type(None), int, float, bool, dt.datetime, dt.date, dt.time,
-                         pd.Timestamp})
-
-
 def _long_texts(values: np.ndarray) -> list[int]:
     """Where ``values`` hold text longer than a cell holds."""
-    if set(map(type, values)) <= _NEVER_TEXT:
+    # A column of cells that never hold text (dates, numbers, blanks) is passed by its types
+    # alone, without asking each of 50,000 datetimes for a length it has not.
+    if set(map(type, values)) <= NO_TEXT:
         return []
     # Every value's length in C (0 for a value without one: None, numbers, dates), then the
     # type check only where a value is that long; a loop in Python over every cell of a 50,000
