@@ -50,6 +50,12 @@ def test_excel_column_is_excel_value_per_cell(name):
     values = READ_COLUMNS[name]
     same(excel_column(values), [excel_value(v) for v in values])
     same(excel_column(tuple(values)), [excel_value(v) for v in values])  # columns of a zip
+    # A column of a 2-D object array (the reports' reader), strided, and a float array.
+    block = np.empty((len(values), 3), dtype=object)
+    block[:, 1] = values
+    same(excel_column(block[:, 1]), [excel_value(v) for v in values])
+    numbers = np.array([v for v in values if type(v) is float], dtype=float)
+    same(excel_column(numbers), [excel_value(v) for v in numbers])  # numpy floats stay
 
 
 WRITTEN_COLUMNS = {

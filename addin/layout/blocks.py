@@ -70,6 +70,11 @@ def _excel_row(row: Any) -> list[Any]:
 def excel_column(values: Sequence[Any]) -> list[Any]:
     """``[excel_value(v) for v in values]`` a column at a time: the kinds the column holds are
     looked at once (in C), and only those that need work are converted."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        # Looked at as a list: ``"" in`` an array compares every cell where a list stops at
+        # the first "", and a column of a 2-D block is strided. The date columns of a
+        # 50,000-row register went two to four times faster.
+        values = values.tolist()
     kinds = set(map(type, values))
     if kinds <= _AS_THEY_ARE:
         return list(values)
