@@ -169,6 +169,10 @@ def test_distinct_values_of_a_column_of_few_types_keep_types_apart(cells):
 # ----------------------------------------------------------------------------- dates
 
 
+class Note(str):
+    """Text of a str subclass, as a library might hand it over."""
+
+
 def reference_parse(values: pd.Series, order: str = "YMD") -> tuple[pd.Series, pd.Series]:
     """The column read cell kind by cell kind, each kind through its own reader."""
     cells = values.to_numpy(dtype=object)
@@ -193,6 +197,7 @@ DATE_CELLS = [
     "2026-03-18", "18/03/2026", "03/04/2026", "２０２６年３月１８日", " ", "", "ASAP", None,
     pd.NaT, np.datetime64("NaT"), decimal.Decimal("NaN"), True, np.bool_(False), dt.time(9, 0),
     dt.datetime(9999, 12, 31), dt.datetime(1, 1, 1), [1], decimal.Decimal("45000"),
+    Note("2026-03-18"), Note("  "),  # text of a type not looked up by type
 ]
 
 
@@ -627,7 +632,7 @@ def plain_ways(monkeypatch):
     monkeypatch.setattr(pipeline, "_differences", reference_differences)
     monkeypatch.setattr(pipeline, "python_datetimes", reference_datetimes)
     monkeypatch.setattr(cells, "NO_TEXT", frozenset())
-    monkeypatch.setattr(dates, "_MOMENTS_OR_NONE", frozenset())
+    monkeypatch.setattr(dates, "_COMMON_KINDS", {})  # every cell sorted by _kind
     # Every step works out a column's distinct values anew, and long texts are looked for cell
     # by cell.
     monkeypatch.setattr(Register, "known_distinct", lambda self, position: None)

@@ -25,6 +25,7 @@ Everything is computed per kind of value over whole columns, so 50,000 rows take
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import numbers
 import re
 import unicodedata
@@ -83,14 +84,7 @@ def read_dates(values: pd.Series, date_order: str = "YMD"
 def _parse_objects(values: pd.Series, date_order: str
                    ) -> tuple[pd.Series, pd.Series, pd.Series]:
     cells = values.to_numpy(dtype=object)
-    common = _COMMON_KINDS
-    if set(map(type, cells)) <= _MOMENTS_OR_NONE:
-        # A column of dates as a reader hands them over: None is empty, the rest are moments.
-        kinds = np.where(pd.isna(cells), _EMPTY, _MOMENT).astype(np.int8)
-    else:
-        # Text and the types a reader hands over for nearly every cell are sorted inline.
-        kinds = np.array([(_TEXT if v.strip() else _EMPTY) if (kind := type(v)) is str
-                          else common.get(kind) or _kind(v) for v in cells], dtype=np.int8)
+    kinds = _kinds(cells)
     out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
     for kind, read in ((_MOMENT, _from_moments), (_SERIAL, _from_serials),
                        (_TEXT, lambda part: _from_texts(part, date_order))):
@@ -103,13 +97,30 @@ def _parse_objects(values: pd.Series, date_order: str
             pd.Series(empty, index=values.index))
 
 
-# How each cell is read (small numbers, so that a whole column of kinds is one numpy array).
-_EMPTY, _MOMENT, _SERIAL, _TEXT, _BAD = 1, 2, 3, 4, 5
-# The types a reader hands over for nearly every cell, looked up before the general rules.
-# Floats are not among them: a NaN float is how a reader shows a blank.
+# How each cell is read (small numbers, so that a whole column of kinds is one numpy array);
+# _UNSORTED is a cell whose type alone does not say.
+_UNSORTED, _EMPTY, _MOMENT, _SERIAL, _TEXT, _BAD = 0, 1, 2, 3, 4, 5
+# The types a reader hands over for nearly every cell, and the kind each says (text is then
+# told apart from blank text). Floats are not among them: a NaN float is how a reader shows a
+# blank.
 _COMMON_KINDS = {dt.datetime: _MOMENT, pd.Timestamp: _MOMENT, dt.date: _MOMENT, int: _SERIAL,
-                 type(None): _EMPTY}
-_MOMENTS_OR_NONE = frozenset({dt.datetime, pd.Timestamp, dt.date, type(None)})
+                 type(None): _EMPTY, str: _TEXT}
+
+
+def _kinds(cells: np.ndarray) -> np.ndarray:
+    """Each cell's kind. The cells are gone through once, for their types; kinds are then
+    looked up by type in C, and only text and the rare other types are looked at one by one.
+    (A column of 50,000 dates with a few texts in it took 25 ms cell by cell in Python.)"""
+    types = list(map(type, cells))
+    kinds = np.fromiter(map(_COMMON_KINDS.get, types, itertools.repeat(_UNSORTED)),
+                        dtype=np.int8, count=len(types))
+    unsorted = np.flatnonzero(kinds == _UNSORTED)
+    if len(unsorted):
+        kinds[unsorted] = [_kind(value) for value in cells[unsorted]]
+    texts = np.flatnonzero(kinds == _TEXT)
+    if len(texts):
+        kinds[texts] = np.where([not text.strip() for text in cells[texts]], _EMPTY, _TEXT)
+    return kinds
 
 
 def _kind(value: object) -> int:
