@@ -148,7 +148,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from reports.readahead import check_beside, end_child, reading_ahead
+    from reports.readahead import check_beside, end_child, ends_alone, reading_ahead
 
     from .core.collector import collector_paused
 
@@ -159,7 +159,7 @@ def _report(args: argparse.Namespace) -> int:
             return status  # the parent: the child wrote the report and said so
         args.finish = end_child  # the child, if one: it ends once it has said its last word
     # One workbook is read in a thread while the report's modules load (see reports.readahead).
-    with reading_ahead(args.workbooks), collector_paused():
+    with reading_ahead(args.workbooks), collector_paused(resume=not ends_alone()):
         from reports.company import write_company_report
 
         paths, stem = _report_books(args.workbooks)

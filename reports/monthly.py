@@ -33,6 +33,7 @@ from addin.layout.tables import NUMERIC_KINDS, ReportTable, TableChart, cell_tex
 from . import charts
 from .contexts import Action, Chart, KpiCard, MonthlyReportContext, Table
 from .i18n import TEXT, fmt_date, label, month_name, pick, shown_change, t
+from .readahead import keep_till_end
 from .render import environment, html_to_pdf, render
 
 BLANK_ACTION_ROWS = 4
@@ -157,10 +158,12 @@ def write_report(path: Path, month: pd.Period | str | None = None, lang: str | N
 
     path = Path(path)
     register, sheets, counters = read_workbook_fast(path)
-    return report_from_register(register, sheets, path.name,
-                                folder=Path(output_dir) if output_dir else path.parent,
-                                month=month, lang=lang, today=today, pdf=pdf,
-                                counters=counters, templates=path).files
+    report = report_from_register(register, sheets, path.name,
+                                  folder=Path(output_dir) if output_dir else path.parent,
+                                  month=month, lang=lang, today=today, pdf=pdf,
+                                  counters=counters, templates=path)
+    keep_till_end(report)  # its cases and tables go back with a child process (readahead)
+    return report.files
 
 
 # ----------------------------------------------------------------------------- the context

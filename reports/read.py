@@ -180,10 +180,12 @@ def _register(block: Block, found: Found) -> Register:
     cells, known = register_columns((body[:, left + j] for j in range(right - left)), fields,
                                     len(body))
     height = _last_filled_row(cells) + 1
+    # Each column stays a block of its own (copy=False): stacking them into one 2-D block would
+    # copy every cell again, 0.02-0.04 s at 50,000 rows, for a frame read column by column.
     frame = pd.DataFrame({j: column[:height] for j, column in enumerate(cells)},
                          index=pd.RangeIndex(found.header_row + 1,
                                              found.header_row + 1 + height),
-                         columns=range(right - left), dtype=object)
+                         columns=range(right - left), dtype=object, copy=False)
     register = Register(block.sheet, found.header_row, found.first_col, headers, frame, fields,
                         guess_language(headers))
     for j, (codes, values) in known.items():  # the rows cut off below hold no value

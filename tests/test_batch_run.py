@@ -61,3 +61,14 @@ def test_the_pause_keeps_the_collector_off_only_while_it_lasts():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_pause_before_the_process_ends_leaves_the_collector_off():
+    """A forked report's pause (``resume=False``): the process ends without Python's
+    finalisation, so the collector is not turned on again to walk what the report made."""
+    try:
+        with collector_paused(resume=False):
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

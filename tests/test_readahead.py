@@ -223,8 +223,9 @@ def test_a_child_whose_parent_is_gone_before_the_verdict_ends_quietly(tmp_path):
     done = _python("""
         import os, sys, time
         from pathlib import Path
+        import addin.package
         from reports import readahead
-        readahead.check_package = lambda *a, **k: time.sleep(60)  # a check that never ends
+        addin.package.check_package = lambda *a, **k: time.sleep(60)  # a check that never ends
         if readahead.check_beside([sys.argv[1]]) is not None:
             sys.exit(0)
         os.kill(os.getppid(), 9)

@@ -15,10 +15,15 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(resume: bool = True) -> Iterator[None]:
     """No cycle collection while the block runs; the collector is on again after it if it was
-    on before (a caller that turned it off keeps it off)."""
-    enabled = gc.isenabled()
+    on before (a caller that turned it off keeps it off).
+
+    ``resume=False`` is for a process that ends straight after the block without Python's
+    finalisation (``os._exit``): the collector stays off, as its first collection would walk
+    every object the run made (0.04 s after a 50,000-row report) for a process about to end.
+    """
+    enabled = gc.isenabled() and resume
     gc.disable()
     try:
         yield
