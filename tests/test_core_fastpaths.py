@@ -315,7 +315,7 @@ def test_classify_searches_distinct_rows_as_it_would_every_row(rules, monkeypatc
     register = messy_register()
     frame = pd.DataFrame(index=register.rows.index)
     fast = classify.classify(register, frame, list(rules))
-    monkeypatch.setattr(classify.matcher, "_distinct_rows",
+    monkeypatch.setattr(classify.matcher, "distinct_rows",
                         lambda columns: (np.arange(len(columns[0])),) * 2)
     plain = classify.classify(register, frame, list(rules))
     pd.testing.assert_frame_equal(fast.values, plain.values)

@@ -12,7 +12,7 @@ from books import put_table
 from openpyxl import Workbook, load_workbook
 
 from addin.core import suggest
-from addin.core.classify import DEFAULT_RULES
+from addin.core.classify import DEFAULT_RULES, MAX_TEXT_LENGTH
 from addin.core.pipeline import process
 from addin.core.register import Register
 from addin.memo import FileMemo, default_memo
@@ -247,3 +247,19 @@ def test_a_damaged_memo_entry_is_trained_anew(tmp_path, monkeypatch):
     assert default_memo() is None
     monkeypatch.setenv("COMPLAINT_RECORD_CACHE", str(tmp_path))
     assert default_memo().folder == tmp_path / "suggest"
+
+
+def test_the_model_reads_each_rows_fields_trimmed_one_per_line():
+    """``complaint_texts``: a row's searched fields, each trimmed, blank ones left out, cut at
+    the length rules search; rows repeating a combination of fields read the same text."""
+    long = "x" * (MAX_TEXT_LENGTH + 10)
+    cells = [("Broken", "Refund", "Kettle"), ("  Broken ", None, "Kettle"), (None, " ", None),
+             ("Broken", "Refund", "Kettle"), (long, "Refund", None), (7, True, "Kettle"),
+             ("Broken", None, "Kettle")]
+    rows = [[dt.datetime(2026, 1, 1), *row] for row in cells]
+    texts = suggest.complaint_texts(Register.from_values(
+        "Complaints", 4, 2, ["Received", "Complaint", "Request", "Product"], rows))
+    assert texts.index.tolist() == list(range(5, 5 + len(cells)))
+    assert texts.tolist() == ["Broken\nRefund\nKettle", "Broken\nKettle", "",
+                              "Broken\nRefund\nKettle", "x" * MAX_TEXT_LENGTH,
+                              "7\nTrue\nKettle", "Broken\nKettle"]

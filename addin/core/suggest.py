@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .cells import map_distinct
-from .classify.matcher import distinct_texts
+from .classify.matcher import distinct_rows, distinct_texts
 from .classify.rules import DEFAULT_FIELDS, MAX_TEXT_LENGTH, Rule
 from .register import Register
 from .suggest_model import SETTINGS as _MODEL_SETTINGS
@@ -132,12 +132,15 @@ def learning_available() -> bool:
 
 def complaint_texts(register: Register) -> pd.Series:
     """What the model reads of each row: the fields the rules search, one per line."""
-    parts = []
-    for key in DEFAULT_FIELDS:
-        codes, texts = distinct_texts(register, key)
-        parts.append(np.asarray([t.strip() for t in texts], dtype=object)[codes])
-    joined = ["\n".join(p for p in row if p)[:MAX_TEXT_LENGTH] for row in zip(*parts, strict=True)]
-    return pd.Series(joined, index=register.rows.index, dtype=object)
+    columns = [distinct_texts(register, key) for key in DEFAULT_FIELDS]
+    # Joined once per distinct combination of the fields' texts, which a register repeats (a
+    # 50,000-row register: 40 ms row by row).
+    rows, first = distinct_rows([codes for codes, _ in columns])
+    picked = [[texts[i].strip() for i in codes[first]] for codes, texts in columns]
+    joined = ["\n".join(p for p in parts if p)[:MAX_TEXT_LENGTH]
+              for parts in zip(*picked, strict=True)]
+    return pd.Series(np.asarray(joined, dtype=object)[rows], index=register.rows.index,
+                     dtype=object)
 
 
 def staff_labelled(rule_column: pd.Series, values: pd.Series, filled: pd.Series,

@@ -25,7 +25,7 @@ def distinct_texts(register: Register, key: str) -> tuple[np.ndarray, list[str]]
     return np.where(codes < 0, len(distinct), codes), texts
 
 
-def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """For per-column codes (0 to n-1 each), a number per distinct combination of codes along
     each row, and the first row of each combination."""
     rows = columns[0]
@@ -115,7 +115,7 @@ class Matcher:
             return [""], np.zeros(size, dtype=np.intp)
         columns = [distinct_texts(self.register, key) for key in fields]
         if self._distinct:
-            rows, first = _distinct_rows([codes for codes, _ in columns])
+            rows, first = distinct_rows([codes for codes, _ in columns])
         else:
             rows = first = np.arange(size)
         # Joined row by row in plain Python: three times quicker than adding pandas columns.
