@@ -25,15 +25,19 @@ def is_empty(values: pd.Series) -> pd.Series:
 
 def empty_cells(cells: np.ndarray) -> np.ndarray:
     """``is_empty`` over an object array."""
-    # Dates and numbers (with None: a date column, a clock) hold no text, so only a missing
-    # value is empty, which pd.isna finds in one pass in C; the types are found in another.
-    kinds = set(map(type, cells))
+    # The cells are gone through once for their types; where the types alone say which cells
+    # are missing (no floats, whose NaN is), that is looked up in the list of types, in C,
+    # rather than in a second pass over the cells.
+    types = list(map(type, cells))
+    kinds = set(types)
     if kinds <= NO_TEXT:
-        return pd.isna(cells)
+        # Dates and numbers (with None: a date column, a clock) hold no text: only a missing
+        # value is empty.
+        return pd.isna(cells) if float in kinds else _of_types(types, _MISSING_TYPES)
     if kinds <= _TEXT_OR_NONE:
-        # Text and None only (a text column as a reader hands it over): None found in C, the
-        # text tested with str's own methods mapped in C. ``not v.strip()`` is the test below.
-        empty = pd.isna(cells)
+        # Text and None only (a text column as a reader hands it over): the text tested with
+        # str's own methods mapped in C. ``not v.strip()`` is the test below.
+        empty = _of_types(types, _NONE)
         text = cells[~empty]
         empty[~empty] = np.fromiter(map(operator.not_, map(str.strip, text)), dtype=bool,
                                     count=len(text))
@@ -55,6 +59,14 @@ _NEVER_EMPTY = frozenset({int, bool, dt.datetime, dt.date, dt.time})
 # holds no text too long for a cell (``limits``).
 NO_TEXT = frozenset({*_NEVER_EMPTY, float, type(None), pd.Timestamp, type(pd.NaT)})
 _TEXT_OR_NONE = frozenset({str, type(None)})
+# The types whose every value is missing, as pd.isna says (a float is missing only when NaN).
+_MISSING_TYPES = frozenset({type(None), type(pd.NaT)})
+_NONE = frozenset({type(None)})
+
+
+def _of_types(types: list[type], wanted: frozenset[type]) -> np.ndarray:
+    """Where ``types`` (a cell's type each) is one of ``wanted``."""
+    return np.fromiter(map(wanted.__contains__, types), dtype=bool, count=len(types))
 
 
 def _empty_other(value: object) -> bool:
