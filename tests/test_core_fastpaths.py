@@ -445,6 +445,7 @@ NO_TEXT_VALUES = [None, float("nan"), pd.NaT, 0, 1, 1.0, True, False, -0.0,
 @pytest.mark.parametrize("values", [
     repeated(NO_TEXT_VALUES),
     column([None, dt.datetime(2026, 1, 1), None]),
+    column([pd.NaT, None, dt.datetime(2026, 1, 1), pd.Timestamp("2026-01-02"), 3]),  # no float
     column([None, None]),
     column([]),
     repeated([*NO_TEXT_VALUES, np.float64("nan"), np.datetime64("NaT"), decimal.Decimal("NaN")]),
