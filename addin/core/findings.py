@@ -7,6 +7,9 @@ number Excel shows), so it can be followed by a link.
 
 from __future__ import annotations
 
+import functools
+import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -302,13 +305,28 @@ class Finding:
         return Text(self.fix(Lang.EN), self.fix(Lang.ZH))
 
     def _filled(self, template: Text, lang: Lang) -> str:
-        params = {key: value.in_(lang) if isinstance(value, Text) else value
-                  for key, value in self.params}
-        # A parameter may also come as two: ``problem`` and ``problem_zh``.
-        if lang is Lang.ZH:
-            params.update({k[:-3]: v for k, v in self.params if k.endswith("_zh")})
-        context = _Lenient(value=self.value, cell=self.cell, **params)
-        return template.in_(lang).format_map(context)
+        # Only the names the text uses are looked up: a Findings sheet of 14,000 rows fills two
+        # texts a row, and every parameter of every finding took half of that time.
+        text = template.in_(lang)
+        params = dict(self.params)
+        context = _Lenient()
+        for name in _placeholders(text):
+            if name in ("value", "cell"):
+                context[name] = self.value if name == "value" else self.cell
+            elif lang is Lang.ZH and f"{name}_zh" in params:
+                # A parameter may also come as two: ``problem`` and ``problem_zh``.
+                context[name] = params[f"{name}_zh"]
+            elif name in params:
+                value = params[name]
+                context[name] = value.in_(lang) if isinstance(value, Text) else value
+        return text.format_map(context)
+
+
+@functools.cache
+def _placeholders(text: str) -> tuple[str, ...]:
+    """The names a message's placeholders use ('{length:,}' uses length), once per text."""
+    fields = (field for _, field, _, _ in string.Formatter().parse(text) if field)
+    return tuple(dict.fromkeys(re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields))
 
 
 class _Lenient(dict):
