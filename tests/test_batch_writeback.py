@@ -27,7 +27,7 @@ from addin.core.findings import finding
 from addin.core.pipeline import Outcome, Summary, process
 from addin.core.register import Register
 from addin.core.settings import Config
-from addin.layout.cells import link_location
+from addin.layout.cells import link_location, sheet_text
 from addin.layout.log import RunInfo
 
 ROWS = [
@@ -310,6 +310,14 @@ def test_findings_sheet_in_chinese_is_rebuilt_in_place(table_book, tmp_path):
 ])
 def test_link_location(cell, location):
     assert link_location(cell) == location
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("plain 文本", "plain 文本"), ("a\x00b\x1fc", "abc"), ("tab\tline\nend\r", "tab\tline\nend\r"),
+    ("\x0b\x0c", None), ("\u3000全角\x08", "\u3000全角"), ("", None), (None, None), (12, "12"),
+])
+def test_sheet_text_drops_what_xml_cannot_hold(value, text):
+    assert sheet_text(value) == text
 
 
 def test_log_gets_one_row_per_run_that_changed_something(table_book, tmp_path):
