@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from addin.core.errors import Refusal
@@ -148,15 +147,13 @@ def register_at(sheet: str, values: list[list[Any]], first_row: int, first_col: 
     # caller) are padded with None, as Register.from_values pads them.
     rectangle = len(set(map(len, body))) == 1
     columns = list(zip(*body, strict=True) if rectangle else zip_longest(*body))[left:right + 1]
-    # Converted a column at a time, the frame's columns laid out one after the other (as
-    # pandas keeps them).
+    # Converted a column at a time, each column a block of its own (copy=False): laying them
+    # out in one 2-D block copied every cell again (0.1 s of a 50,000-row press).
     cells, known = register_columns(columns, empty.columns, len(body))
-    frame = np.empty((len(headers), len(body)), dtype=object)
-    for j, column in enumerate(cells):
-        frame[j] = column
     index = pd.RangeIndex(found.header_row + 1, found.header_row + 1 + len(body))
-    register = replace(empty, rows=pd.DataFrame(frame.T, index=index,
-                                                columns=range(len(headers)), dtype=object))
+    register = replace(empty, rows=pd.DataFrame(dict(enumerate(cells)), index=index,
+                                                columns=range(len(headers)), dtype=object,
+                                                copy=False))
     for j, (codes, values) in known.items():
         register.knowing_distinct(j, codes, values)
     return register
