@@ -34,13 +34,14 @@ from . import charts
 from .contexts import Action, Chart, KpiCard, MonthlyReportContext, Table
 from .i18n import TEXT, fmt_date, label, month_name, pick, shown_change, t
 from .readahead import keep_till_end
-from .render import environment, html_to_pdf, render
+from .render import environment, html_to_pdf, render, warm
 
 BLANK_ACTION_ROWS = 4
 # The report file's language tag, and a month under a chart's axis.
 _FILE_TAG = Text("en", "zh")
 _AXIS_MONTH = Text("{short}", "{month.month}月")
 LEARNING_MONTHS = 12  # the report's analyses cover the year up to the month's end
+MONTHLY_TEMPLATE = "monthly.html.j2"
 
 
 @dataclass
@@ -141,7 +142,7 @@ def report_from_register(register: Register, grids: dict[str, Grid], workbook: s
                               workbook=inputs.workbook,
                               actions=read_actions(inputs.actions, period, lang),
                               learning=month_learning(inputs, analysis))
-    html = render(environment(templates), "monthly.html.j2", context)
+    html = render(environment(templates), MONTHLY_TEMPLATE, context)
     names = report_names(Path(workbook).stem, period, lang)
     return MonthReport(html, names, write_html(html, folder, names, pdf), analysis, inputs)
 
@@ -157,6 +158,7 @@ def write_report(path: Path, month: pd.Period | str | None = None, lang: str | N
     from .read import read_workbook_fast
 
     path = Path(path)
+    warm(path, MONTHLY_TEMPLATE)  # while the register is read ahead (readahead), if it is
     register, sheets, counters = read_workbook_fast(path)
     report = report_from_register(register, sheets, path.name,
                                   folder=Path(output_dir) if output_dir else path.parent,

@@ -8,6 +8,7 @@ anything); the Markdown summary is plain text and is not.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -36,10 +37,20 @@ def markdown_text(value: Any) -> str:
 
 
 def environment(workbook: Path | None = None) -> jinja2.Environment:
+    """The environment for a workbook's reports: its ``templates/`` folder first, when it has one.
+
+    One environment is kept per set of folders, so a template is compiled once per process
+    (Jinja still reloads one whose file changed); a report started from the command line
+    compiles its page while the workbook is read (``warm``)."""
     folders = []
     if workbook is not None and (Path(workbook).parent / OVERRIDE_FOLDER).is_dir():
         folders.append(str(Path(workbook).parent / OVERRIDE_FOLDER))
     folders.append(str(SHIPPED))
+    return _environment(tuple(folders))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
@@ -48,6 +59,14 @@ def environment(workbook: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True)
     env.filters["md"] = markdown_text
     return env
+
+
+def warm(workbook: Path | None, name: str) -> None:
+    """Compile a template ahead of its render (a broken one is said when it is rendered)."""
+    try:
+        environment(workbook).get_template(name)
+    except (jinja2.TemplateError, OSError):
+        pass
 
 
 def render(env: jinja2.Environment, name: str, context: Any) -> str:
