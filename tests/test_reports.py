@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -321,6 +322,20 @@ def test_templates_folder_next_to_the_workbook_overrides(tmp_path, hostile_case)
     card, summary = render_case(env, case_context(hostile_case, "en", mask=True, today=TODAY))
     assert summary == "Dear customer, about TS-202603-0002: In progress.\n"
     assert "<h1>Customer complaint record card</h1>" in card  # still the shipped card
+
+
+def test_an_edited_override_is_read_again(tmp_path, hostile_case):
+    """Environments are kept per folder set: a template edited since is compiled anew."""
+    (tmp_path / "templates").mkdir()
+    summary_file = tmp_path / "templates" / "summary.md.j2"
+    context = case_context(hostile_case, "en", mask=True, today=TODAY)
+    summary_file.write_text("First: {{ case_no }}\n", encoding="utf-8")
+    assert render_case(environment(tmp_path / "book.xlsx"), context)[1] == "First: TS-202603-0002\n"
+    summary_file.write_text("Second wording: {{ case_no }}\n", encoding="utf-8")
+    os.utime(summary_file, ns=(1, 1))  # another modification time, however quick the edit
+    assert environment(tmp_path / "book.xlsx") is environment(tmp_path / "book.xlsx")
+    assert render_case(environment(tmp_path / "book.xlsx"), context)[1] == \
+        "Second wording: TS-202603-0002\n"
 
 
 def test_broken_override_names_the_template(tmp_path, hostile_case):
