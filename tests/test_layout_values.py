@@ -106,6 +106,19 @@ def test_a_column_converted_through_its_distinct_values_is_as_converted_cell_by_
     assert [(type(v), v) for v in distinct] == [(type(v), v) for v in want_distinct]
 
 
+def test_the_live_door_pads_rows_shorter_than_the_header_with_empty_cells():
+    """Rows that all stop before the header's last column (another caller's) read as empty
+    there, None as every door reads an empty cell, not pandas' NaN for a missing column."""
+    from addin.layout.register import Found
+    from addin.xl.read import register_at
+
+    values = [["Received", "Complaint", "Status", "Category"], [NOON, "x"], [NOON, "y", "New"]]
+    register = register_at("Complaints", values, 1, 1, Found("Complaints", 1, 1, 4, 4))
+    assert list(register.rows.columns) == [0, 1, 2, 3]
+    assert register.rows[3].tolist() == [None, None]
+    assert register.rows[2].tolist() == [None, "New"]
+
+
 def test_the_live_door_hands_the_core_the_distinct_values_of_the_columns_it_converts():
     """``register_at`` (the live door's reader) converts the card fields but dates through
     their distinct values and hands those over: what the core would find, for every column."""

@@ -108,6 +108,16 @@ def register_columns(columns: Iterable[Sequence[Any]], fields: dict[str, int], h
     return cells, known
 
 
+def register_frame(columns: list[np.ndarray], first_row: int, height: int) -> pd.DataFrame:
+    """A register's rows from its converted columns (``register_columns``), indexed by sheet row
+    from ``first_row``. Each column stays a block of its own (copy=False): stacking them into
+    one 2-D block would copy every cell again (0.02-0.1 s at 50,000 rows) for a frame that is
+    read column by column."""
+    return pd.DataFrame(dict(enumerate(columns)),
+                        index=pd.RangeIndex(first_row, first_row + height),
+                        columns=range(len(columns)), dtype=object, copy=False)
+
+
 def excel_column_distinct(values: np.ndarray, in_place: bool = False
                           ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """``excel_column`` of a register column, worked out through its distinct values, and
