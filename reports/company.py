@@ -118,8 +118,8 @@ def company_html(books: list[BranchBook], period: pd.Period, lang: str | None, t
                  stem: str = "company") -> tuple[str, list[str]]:
     """The company report's page and its file names."""
     context = company_context(books, period, lang, today)
-    return render(environment(), "monthly.html.j2", context), report_names(stem, period,
-                                                                          context.lang)
+    html = render(environment(), monthly.MONTHLY_TEMPLATE, context)
+    return html, report_names(stem, period, context.lang)
 
 
 def company_context(books: list[BranchBook], period: pd.Period, lang: str | None,
