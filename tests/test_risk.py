@@ -1,10 +1,16 @@
 """Risk signals, the severity they ask for, escalation proposals and anonymous complaints,
 through the pipeline. Columns as in ``test_stages`` (G severity, H urgency, K status)."""
 
+import re
+
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_stages import CLOSED, KEYS, NEW, TODAY, register, run
 
 from addin.core.pipeline import process
+from addin.core.risk import SIGNALS, find_risks
 
 LOSS = "热水器故障导致家里财产损失上万元"
 THREAT = "不给我赔十万我就天天打电话骂你们，已经第20次了"
@@ -56,6 +62,28 @@ def test_a_threat_on_the_twentieth_call_is_a_repeated_contact_signal():
 ])
 def test_text_signals_in_both_languages(text, risk):
     assert run({**NEW, "description": text}).cases.loc[2, "risk"] == risk
+
+
+# Pieces of text: signal words of both languages, letters that match English words' letters in
+# any case without being Latin (the Kelvin sign, the long s), and what lies around the words.
+PIECES = ["受伤", "起火", "财产损失", "损失", "五", "万", "元", "。", "第", "3", "次", "12315",
+          "fire", "FIRE", "Sue", "s", "ue", "\u212a", "\u017f", "shoc", "hospital", "3rd time",
+          " ", "x", "投诉", "Ｆｉｒｅ"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), min_size=1,
+                max_size=6))
+def test_each_risk_is_signalled_where_its_words_are_found_in_any_case(texts):
+    # Against each risk's words searched in every text, whatever shortcut find_risks takes
+    # (no channel, no earlier complaint: the texts alone signal).
+    column = pd.Series(texts, dtype=object)
+    signals = find_risks([column], pd.Series(None, index=column.index, dtype=object),
+                         pd.Series(None, index=column.index, dtype=object)).signals
+    for risk, (chinese, english) in SIGNALS.items():
+        pattern = re.compile(f"{chinese}|{english}", re.IGNORECASE)
+        expected = [pattern.search(text) is not None for text in texts]
+        assert signals[risk].tolist() == expected, risk
 
 
 def test_a_repeat_by_the_same_customer_within_the_window_is_repeated_contact():
