@@ -25,7 +25,7 @@ from reports import charts
 from reports.contexts import CaseContext, MonthlyReportContext
 from reports.monthly import monthly_context, read_actions
 from reports.read import ReportRefused, read_workbook_fast
-from reports.render import SHIPPED, TemplateProblem, environment, render
+from reports.render import SHIPPED, TemplateProblem, environment, render, warm
 from reports.summary import NoCaseMatched, case_context, render_case, safe_name, select_cases
 
 MARCH = pd.Period("2026-03", freq="M")
@@ -336,6 +336,25 @@ def test_an_edited_override_is_read_again(tmp_path, hostile_case):
     assert environment(tmp_path / "book.xlsx") is environment(tmp_path / "book.xlsx")
     assert render_case(environment(tmp_path / "book.xlsx"), context)[1] == \
         "Second wording: TS-202603-0002\n"
+
+
+def test_a_warmed_page_and_the_templates_it_includes_are_not_compiled_again(tmp_path,
+                                                                            monkeypatch):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html.j2").write_text(
+        '{% from "_parts.html.j2" import shout %}{{ shout(word) }}', encoding="utf-8")
+    (tmp_path / "templates" / "_parts.html.j2").write_text(
+        '{% macro shout(w) %}{% include "_mark.html.j2" %}{{ w | upper }}{% endmacro %}',
+        encoding="utf-8")
+    (tmp_path / "templates" / "_mark.html.j2").write_text("!", encoding="utf-8")
+    warm(tmp_path / "book.xlsx", "page.html.j2")
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *a, **kw: compiled.append(a[1:2]) or original(env, *a, **kw))
+    env = environment(tmp_path / "book.xlsx")
+    assert env.get_template("page.html.j2").render(word="late") == "!LATE"
+    assert compiled == []
 
 
 def test_broken_override_names_the_template(tmp_path, hostile_case):
