@@ -434,6 +434,15 @@ def test_a_column_still_empty_changes_where_the_new_value_is_filled(new):
                                        reference_differences(old, new, kind))
 
 
+@pytest.mark.parametrize("old", [[None, None, "x"], [None, float("nan"), None], [None, "", None]],
+                         ids=["a value last", "NaN", "empty text"])
+def test_a_column_empty_but_for_one_cell_is_compared_cell_by_cell(old):
+    old, new = column(old), column(["x", None, "x"])
+    for kind in ("text", "list"):
+        pd.testing.assert_series_equal(pipeline._differences(old, new, kind),
+                                       reference_differences(old, new, kind))
+
+
 # ----------------------------------------------------------------------------- the pipeline's steps
 
 # Cells of the types that take the quick ways (no text), and NaN, NaT and None among them.
