@@ -19,6 +19,7 @@ the case log records the reason once. Nothing is changed or rejected automatical
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,11 +52,11 @@ SIGNALS: dict[str, tuple[str, str]] = {
 }
 
 
-def _any_of(words: list[str]) -> re.Pattern[str]:
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
 
 
-_PATTERNS = {risk: _any_of(list(words)) for risk, words in SIGNALS.items()}
+_PATTERNS = {risk: _any_of(words) for risk, words in SIGNALS.items()}
 # Any of the signals: a text it does not find holds none of them (most texts), and is not
 # searched once per signal. Every English word has a Latin letter in it, so text without one is
 # searched for the Chinese words alone: ``re`` skips ahead to a literal's first character, which
