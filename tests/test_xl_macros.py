@@ -716,3 +716,19 @@ def remote_book(path: Path):
         "names": [], "sheets": sheets,
     }
     return xw.Book(json=payload)
+
+
+def test_a_written_block_is_a_rectangle_with_every_text_kept_as_text():
+    """Short rows are padded; every non-empty text (a str subclass too) gets the apostrophe
+    that keeps Excel from reading it as a number, date or formula; nothing else changes."""
+    from addin.xl.write import _rectangle
+
+    class Label(str):
+        pass
+
+    when = dt.datetime(2026, 3, 1, 9, 30)
+    rows = (("0571", 571, "", None), ("=A1",), (Label("2026-03-01"), True, 2.5, when))
+    assert _rectangle(rows) == [["'0571", 571, "", None], ["'=A1", None, None, None],
+                                ["'2026-03-01", True, 2.5, when]]
+    assert _rectangle(((1, "a"), ("b", 2))) == [[1, "'a"], ["'b", 2]]  # none short: unpadded
+    assert _rectangle(()) == []

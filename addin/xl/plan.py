@@ -72,7 +72,7 @@ class Write:
     @property
     def address(self) -> str:
         rows = len(self.values) if self.values else self.height
-        cols = max((len(r) for r in self.values), default=self.width) if self.values \
+        cols = max(map(len, self.values), default=self.width) if self.values \
             else self.width
         top_left = f"{column_letter(self.col)}{self.row}"
         if rows == 1 and cols == 1:

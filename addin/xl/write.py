@@ -67,9 +67,14 @@ def _rectangle(values: tuple[tuple[Any, ...], ...]) -> list[list[Any]]:
     store the apostrophe, so every text gets one: the batch door writes all text as text too.
     (Done inline, not by a call per cell: a big register's blocks hold hundreds of thousands.)
     """
-    width = max((len(r) for r in values), default=0)
-    return [["'" + v if isinstance(v, str) and v else v for v in r] + [None] * (width - len(r))
-            for r in values]
+    rows = [["'" + v if isinstance(v, str) and v else v for v in r] for r in values]
+    width = max(map(len, values), default=0)
+    # Padded in place, and only when a row is short: a padded copy of every row took about an
+    # eighth of the time for the 2 million cells a first press writes at 50,000 rows.
+    if min(map(len, values), default=width) < width:
+        for row in rows:
+            row.extend([None] * (width - len(row)))
+    return rows
 
 
 def _undo(sheets: Any, objects: dict[str, Any], done: list[Write]) -> bool:
