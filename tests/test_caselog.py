@@ -101,3 +101,41 @@ def test_a_case_still_waiting_keeps_its_deadlines_as_the_state_had_them():
     assert rows.loc["A-3", "ack_due"] == moved and rows.loc["A-4", "due_at"] == moved
     assert rows["investigate_due"].isna().all()
     assert rows["investigate_due"].map(lambda v: v is None).all()
+
+
+def test_log_rows_show_list_values_events_and_notes_in_the_sheets_language():
+    """Each event's row: list values (and only those) in the sheet's language, dates as
+    datetimes, deadline and escalation notes translated, staff's own notes as typed."""
+    from addin.core.vocab import default_lists
+    from addin.layout.caselog import case_log_rows
+
+    due = dt.date(2026, 3, 9)
+    events = pd.DataFrame([
+        ("TS-1", None, "Created", None, "TS-1", "ComplaintRecord", None),
+        ("TS-1", None, "Status", "New", "Resolved", "Li Na", None),
+        ("TS-1", None, "Severity", "Normal", "Major", "ComplaintRecord", None),
+        ("TS-1", None, "Urgency", "Normal", None, "ComplaintRecord", None),
+        ("TS-2", None, "Deadline", None, due, "ComplaintRecord", "Resolve by"),
+        ("TS-2", None, "Reopened", "Closed", "Resolved", "Li Na", None),
+        ("TS-2", None, "Escalated", "Normal", "Major", "ComplaintRecord", "Reopened twice"),
+        ("TS-2", None, "Handler", "Wang", "New", "Li Na", "called back"),
+    ], columns=EVENT_COLUMNS, dtype=object)  # as the core gives them
+    midnight = dt.datetime(2026, 3, 9)
+    zh = case_log_rows(events, FIRST, "zh-CN", default_lists())
+    assert zh == [
+        ("TS-1", FIRST, "创建", None, "TS-1", "ComplaintRecord", None),
+        ("TS-1", FIRST, "状态变更", "新建", "已解决", "Li Na", None),
+        ("TS-1", FIRST, "严重程度变更", "普通", "重大", "ComplaintRecord", None),
+        ("TS-1", FIRST, "紧急程度变更", "一般处理", None, "ComplaintRecord", None),
+        ("TS-2", FIRST, "时限变更", None, midnight, "ComplaintRecord", "处理时限"),
+        ("TS-2", FIRST, "重新打开", "已结案", "已解决", "Li Na", None),
+        ("TS-2", FIRST, "升级", "普通", "重大", "ComplaintRecord", "两次重新打开"),
+        ("TS-2", FIRST, "处理人变更", "Wang", "New", "Li Na", "called back"),  # not a list value
+    ]
+    en = case_log_rows(events, FIRST, "en", default_lists())
+    assert [row[2:5] for row in en] == [
+        ("Created", None, "TS-1"), ("Status", "New", "Resolved"), ("Severity", "Normal", "Major"),
+        ("Urgency", "Normal", None), ("Deadline", None, midnight),
+        ("Reopened", "Closed", "Resolved"), ("Escalated", "Normal", "Major"),
+        ("Handler", "Wang", "New")]
+    assert case_log_rows(events[:0], FIRST, "en", default_lists()) == []
