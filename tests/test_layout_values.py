@@ -9,10 +9,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from addin.core.cells import distinct_values
 from addin.layout.blocks import block_from_values, excel_column_distinct, excel_value
-from addin.layout.cells import cell_value
+from addin.layout.cells import cell_value, sheet_text, sheet_texts
 
 NOON = dt.datetime(2026, 3, 2, 12, 0)
 
@@ -141,3 +143,16 @@ def test_the_live_door_hands_the_core_the_distinct_values_of_the_columns_it_conv
         want_codes, want = distinct_values(register.rows[j])
         assert codes.tolist() == want_codes.tolist()
         assert [(type(v), v) for v in distinct] == [(type(v), v) for v in want]
+
+
+# Text with control characters (which no workbook file can hold), blank and empty text, a text
+# subclass, and values that are not text at all.
+_SHEET_VALUES = st.one_of(
+    st.none(), st.just(""), st.text(alphabet=st.sampled_from("ab 中\x00\x07\t\n\x1f"), max_size=6),
+    st.text(max_size=4).map(Text), st.integers(), st.floats(allow_nan=True))
+
+
+@given(st.lists(_SHEET_VALUES, max_size=8))
+def test_sheet_texts_of_a_column_are_each_values_sheet_text(values):
+    assert sheet_texts(values) == [sheet_text(v) for v in values]
+    assert [type(v) for v in sheet_texts(values)] == [type(sheet_text(v)) for v in values]

@@ -19,8 +19,8 @@ from addin.core.fields import BY_KEY
 from addin.core.findings import Finding, cell_ref, column_letter, finding
 
 __all__ = ["MAX_TEXT", "cell_ref", "cell_value", "cell_values", "clean_text", "column_letter",
-           "column_taken", "is_blank", "link_location", "sheet_text", "storable_text",
-           "unique_headers"]
+           "column_taken", "is_blank", "link_location", "sheet_text", "sheet_texts",
+           "storable_text", "unique_headers"]
 
 MAX_TEXT = 32767  # characters a cell holds; Excel cuts longer text there
 # Control characters XML 1.0 cannot carry: a file holding one does not open.
@@ -132,6 +132,15 @@ def sheet_text(value: Any) -> str | None:
     # The characters XML cannot hold are all control characters, which a printable text has
     # none of: it is kept as it is, without the pattern (a Findings sheet: 100,000 texts).
     return (text if text.isprintable() else _NOT_IN_XML.sub("", text)) or None
+
+
+def sheet_texts(values: Sequence[Any]) -> list[str | None]:
+    """``[sheet_text(v) for v in values]`` a column at a time: text that is all printable
+    (nearly every text) is looked at in C, and only empty text is changed (to None)."""
+    if set(map(type, values)) <= {str, type(None)} and \
+            all(map(str.isprintable, filter(None, values))):
+        return [v or None for v in values]
+    return [sheet_text(v) for v in values]
 
 
 def link_location(cell: str) -> str:

@@ -9,10 +9,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from addin.core.fields import BY_KEY
-from addin.core.findings import Finding
 from addin.core.text import Lang, Text
 
-from .cells import cell_value, link_location, sheet_text
+from .cells import cell_value, link_location, sheet_texts
 
 if TYPE_CHECKING:
     from addin.core.pipeline import Outcome
@@ -33,20 +32,21 @@ FindingRow = tuple[tuple[Any, ...], str | None]  # the row's values and its link
 
 def finding_rows(outcome: Outcome) -> list[FindingRow]:
     """The sheet's rows from A1 (the header first) with the link of each finding's cell."""
+    # Built a column at a time: the 50,000-row demo register's sheet holds 14,377 findings,
+    # and a call per cell of its seven columns took a fifth of the sheet's time.
     lang = Lang.of(outcome.lang)
-    rows: list[FindingRow] = [(tuple(said.in_(lang) for said in FINDINGS_HEADERS), None)]
-    for item in sorted(outcome.findings, key=lambda f: LEVEL_ORDER[f.level]):
-        values = (item.cell, LEVEL_LABELS[item.level].in_(lang), item.code,
-                  _field_header(outcome, item), shown_value(item.value),
-                  item.message(lang), item.fix(lang))
-        rows.append((tuple(sheet_text(v) for v in values), link_location(item.cell)))
-    return rows
-
-
-def _field_header(outcome: Outcome, item: Finding) -> str | None:
-    if not item.field or item.field not in BY_KEY:
-        return None
-    return outcome.register.header(item.field)
+    items = sorted(outcome.findings, key=lambda f: LEVEL_ORDER[f.level])
+    levels = {level: said.in_(lang) for level, said in LEVEL_LABELS.items()}
+    headers = {key: outcome.register.header(key) for key in {f.field for f in items}
+               if key in BY_KEY}
+    columns = [[f.cell for f in items], [levels[f.level] for f in items],
+               [f.code for f in items], [headers.get(f.field) for f in items],
+               [shown_value(f.value) for f in items], [f.message(lang) for f in items],
+               [f.fix(lang) for f in items]]
+    links = [link_location(f.cell) for f in items]
+    header = tuple(said.in_(lang) for said in FINDINGS_HEADERS)
+    return [(header, None),
+            *zip(zip(*map(sheet_texts, columns), strict=True), links, strict=True)]
 
 
 def shown_value(value: Any) -> str | None:
