@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_sheetxml import _STYLES, WRITERS, _handmade, _kinds, _streaming
 
-from addin.batch import sheetxml
+from addin.batch import rowscan, sheetxml
 from addin.batch.rowscan import scan_rows
 from addin.batch.safety import sheet_parts
 
@@ -126,12 +126,15 @@ def test_the_styles_the_plain_sheet_uses_are_those_sheetxml_is_tested_with():
     assert _STYLES.count("<xf ") == 7  # six cell formats and the style format
 
 
-@pytest.mark.parametrize("date1904", [False, True])
-def test_time_stamps_read_as_openpyxl_reads_them(tmp_path, date1904):
+@pytest.mark.parametrize(("date1904", "chunk"), [(False, None), (True, None), (False, 300)])
+def test_time_stamps_read_as_openpyxl_reads_them(tmp_path, monkeypatch, date1904, chunk):
     """Serial numbers with a time in date formats (a day and time, a date, a time of day),
     read from their day's midnight, give openpyxl's from_excel to the millisecond: near midnight,
     where the time rounds up to the next day, at the edges of the days read that way (60, the
-    year 9000) and past them."""
+    year 9000) and past them; in rows of their own too, and over many stretches of rows (the
+    stamps of each are read together)."""
+    if chunk:
+        monkeypatch.setattr(rowscan, "CHUNK", chunk)
     rng = random.Random(14)
     serials = ["59.5", "60.0", "60.5", "61.25", "45000.5", "45000.9999999999", "45000.0000001",
                "45809.56041666667", "45812.06597222222", "2599999.9", "2600000.5",
@@ -141,9 +144,12 @@ def test_time_stamps_read_as_openpyxl_reads_them(tmp_path, date1904):
                     for n, serial in enumerate(serials, 1)
                     for letter, style in (("A", 2), ("B", 1), ("C", 3), ("D", 4), ("E", 0)))
     rows = re.sub(r'(<c r="A(\d+)")', r'</row><row r="\2">\1', cells)[len("</row>"):] + "</row>"
+    alone = len(serials) + 1  # a stamp alone in its row, and one out of range alone in its row
+    rows += (f'<row r="{alone}"><c r="C{alone}" s="2"><v>45000.5</v></c></row>'
+             f'<row r="{alone + 1}"><c r="B{alone + 1}" s="2"><v>3000000.5</v></c></row>')
     xml = f"{_ROOT}<sheetData>{rows}</sheetData></worksheet>"
     path = _with_sheet(tmp_path / "stamps.xlsx", xml, date1904)
     scanned, parsed = _both(path, last_col=5)
     assert scanned is not None
     assert _kinds(scanned[0]) == _kinds(parsed) == _kinds(_streaming(path, 1, 5))
-    assert len(parsed) == len(serials)
+    assert len(parsed) == len(serials) + 2
