@@ -20,7 +20,8 @@ cells into the values xlwings would hand over, and back, and finding a sheet's u
 for Excel's side of each call; it is printed apart, and the door's Python time is the rest.
 Target: under 3 s of the door's Python at 50,000 rows, with as many calls to Excel as at 10 rows.
 
-    python bench/bench_live.py [--rows 10000 50000] [--keep DIR] [--profile N] [--memo DIR]
+    python bench/bench_live.py [--rows 10000 50000] [--repeat N] [--keep DIR] [--profile N]
+        [--memo DIR]
 """
 
 from __future__ import annotations
@@ -112,10 +113,7 @@ def load_learning() -> float:
     return time.perf_counter() - started
 
 
-def press_run_all(path: Path, clock: Clock, profile: int) -> dict:
-    loaded = time.perf_counter()
-    book = xl_standin.StandinBook(path)
-    loaded = time.perf_counter() - loaded
+def press_run_all(book: xl_standin.StandinBook, clock: Clock, profile: int) -> dict:
     # The stand-in's million cell objects live in this process; in Excel they live in Excel's.
     # The collector is off around the press (the press leaves it as its caller had it), so the
     # collection that would follow it, walking them, is timed apart (``collection_after``).
@@ -138,7 +136,7 @@ def press_run_all(path: Path, clock: Clock, profile: int) -> dict:
     if profiler:
         # The door's and the core's own functions, costliest first (the stand-in left out).
         pstats.Stats(profiler).sort_stats("tottime").print_stats(r"addin[/\\]", profile)
-    return {"total": total, "loaded": loaded, "calls": book.log.count,
+    return {"total": total, "calls": book.log.count,
             "lookups": len(book.log.lookups), "cells": result.plan.cells_changed,
             "collected": collected, "ours": ours, "tracked": tracked}
 
@@ -160,7 +158,8 @@ def _cell_key(value: object) -> bool:
     return type(value) is tuple and len(value) == 2 and type(value[0]) is type(value[1]) is int
 
 
-def report(rows: int, run: dict, clock: Clock) -> None:
+def report(rows: int, run: dict, clock: Clock) -> float:
+    """Print one press's figures; returns the door's Python time."""
     excel = sum(clock.excel.values())
     # The collection after the press, shared out by the objects it walks: the door's part.
     collected = run["collected"] * run["ours"] / max(run["tracked"], 1)
@@ -168,8 +167,7 @@ def report(rows: int, run: dict, clock: Clock) -> None:
     target = "within" if door < 3 else "over"
     print(f"{rows:>6} rows: the door's Python {door:.2f} s ({target} the 3 s target); "
           f"with the stand-in's side {run['total']:.2f} s; {run['calls']} calls, "
-          f"{run['lookups']} lookups, {run['cells']:,} cells changed "
-          f"(loading the file into the stand-in, not timed: {run['loaded']:.1f} s)")
+          f"{run['lookups']} lookups, {run['cells']:,} cells changed")
     print(f"        the collection after the press: {run['collected']:.2f} s over "
           f"{run['tracked']:,} objects, {run['ours']:,} of them the door's: {collected:.2f} s "
           "counted in the door's Python")
@@ -179,6 +177,30 @@ def report(rows: int, run: dict, clock: Clock) -> None:
         f"{name} {seconds - clock.excel[name]:.2f}"
         + (f" (+ stand-in {clock.excel[name]:.2f})" if clock.excel[name] >= 0.005 else "")
         for name, seconds in steps))
+    return door
+
+
+def presses(path: Path, rows: int, clock: Clock, args: argparse.Namespace, tmp: str) -> None:
+    """``--repeat`` presses of Run all on the workbook at ``path``, each from the workbook as
+    it was loaded (the stand-in's checkpoint puts its cells back, untimed), then the spread."""
+    loaded = time.perf_counter()
+    book = xl_standin.StandinBook(path)
+    print(f"{rows:>6} rows: loading the file into the stand-in, not timed: "
+          f"{time.perf_counter() - loaded:.1f} s", flush=True)
+    restore = book.checkpoint() if args.repeat > 1 else None
+    doors = []
+    for press in range(args.repeat):
+        if press:
+            restore()
+        # An empty memo for the suggester (addin.memo): the press trains its model,
+        # as the first press on a register no run has seen does (--memo: a kept one).
+        os.environ["COMPLAINT_RECORD_CACHE"] = str(args.memo) if args.memo else \
+            tempfile.mkdtemp(dir=tmp)
+        doors.append(report(rows, press_run_all(book, clock, args.profile), clock))
+    if len(doors) > 1:
+        ordered = sorted(doors)
+        print(f"{rows:>6} rows, {len(doors)} presses: the door's Python min {ordered[0]:.2f} s, "
+              f"median {ordered[len(ordered) // 2]:.2f} s, max {ordered[-1]:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -189,6 +211,9 @@ def main() -> None:
                         help="print the N costliest functions of each press (cProfile)")
     parser.add_argument("--memo", type=Path, help="keep the suggester's memo here (a second "
                         "run then finds the models the first trained) instead of an empty one")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="press N times at each size, each from the workbook as loaded, "
+                        "and print the spread (one press moves by a third from run to run)")
     args = parser.parse_args()
     print(machine_speed(), flush=True)
     print(f"scikit-learn loaded before the presses, not timed: {load_learning():.2f} s",
@@ -202,11 +227,7 @@ def main() -> None:
             path = folder / f"bench-{rows}.xlsx"
             if not path.exists():
                 make_workbook(path, rows)
-            # An empty memo for the suggester (addin.memo): the press trains its model,
-            # as the first press on a register no run has seen does (--memo: a kept one).
-            os.environ["COMPLAINT_RECORD_CACHE"] = str(args.memo) if args.memo else \
-                tempfile.mkdtemp(dir=tmp)
-            report(rows, press_run_all(path, clock, args.profile), clock)
+            presses(path, rows, clock, args, tmp)
 
 
 if __name__ == "__main__":

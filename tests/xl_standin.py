@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -184,6 +185,8 @@ class StandinBook:
                     del ws._cells[key]
                 for key, (value, kind) in saved.items():
                     cell = ws.cell(row=key[0], column=key[1])
+                    if isinstance(cell, MergedCell):  # a press merged it: no value of its own
+                        continue
                     cell.value, cell.data_type = value, kind
             self._active, self._selection = active, selection
             self.log = CallLog()
