@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench_process import TODAY, make_workbook  # bench/: the scripts run from their own folder
-from common import machine_speed  # bench/common.py
+from common import as_installed, machine_speed  # bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
     args = parser.parse_args()
     print(machine_speed(), flush=True)
+    print(as_installed(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench_process import TODAY, make_workbook  # bench/: the scripts run from their own folder
-from common import machine_speed  # bench/common.py
+from common import as_installed, machine_speed  # bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 # This checkout's code (not an installed copy) and the tests' stand-in for xlwings.
@@ -216,6 +216,7 @@ def main() -> None:
                         "and print the spread (one press moves by a third from run to run)")
     args = parser.parse_args()
     print(machine_speed(), flush=True)
+    print(as_installed(), flush=True)
     print(f"scikit-learn loaded before the presses, not timed: {load_learning():.2f} s",
           flush=True)
     clock = Clock()

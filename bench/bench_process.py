@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 # bench/common.py: the scripts run from their own folder
-from common import best, child, machine_speed
+from common import as_installed, best, child, machine_speed
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo workbooks here")
     args = parser.parse_args()
     print(machine_speed(), flush=True)
+    print(as_installed(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 # bench/common.py: the scripts run from their own folder
-from common import best, child, machine_speed
+from common import as_installed, best, child, machine_speed
 
 TODAY = dt.date(2026, 11, 20)
 MONTH = "2026-10"
@@ -199,6 +199,7 @@ def main() -> None:
                         help="also the company report over N workbooks of each size")
     args = parser.parse_args()
     print(machine_speed(), flush=True)
+    print(as_installed(), flush=True)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         run_all(args, args.keep)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import compileall
 import json
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+# The project's packages, as pyproject.toml lists them.
+PACKAGES = ("addin", "reports", "udfs")
 
 
 def child(code: str, *args: str) -> dict:
@@ -26,6 +31,20 @@ def machine_speed() -> str:
         total += n
     spent = time.perf_counter() - started
     return f"machine: a bare Python loop of 20 million additions took {spent:.2f} s"
+
+
+def as_installed() -> str:
+    """Compile the project's modules to bytecode, as an installed copy has them, and say so.
+
+    pip compiles a package's modules when it installs it, and Python writes the bytecode of an
+    editable install at its first import; a shell with PYTHONDONTWRITEBYTECODE set writes none,
+    and then every child process compiles the project's modules anew, which no user pays (the
+    report's imports took 0.59-0.92 s from source, 0.47-0.63 s from bytecode). The files go to
+    ``__pycache__`` folders, which git ignores.
+    """
+    root = Path(__file__).resolve().parents[1]
+    done = all([compileall.compile_dir(root / name, quiet=1) for name in PACKAGES])  # each one
+    return f"bytecode: the project's modules compiled{'' if done else ' (some failed)'}"
 
 
 def best(runs: list[dict]) -> dict:
