@@ -43,7 +43,8 @@ def as_installed() -> str:
     ``__pycache__`` folders, which git ignores.
     """
     root = Path(__file__).resolve().parents[1]
-    done = all([compileall.compile_dir(root / name, quiet=1) for name in PACKAGES])  # each one
+    # A list, not a generator: every package is compiled even after one has failed.
+    done = all([compileall.compile_dir(root / name, quiet=1) for name in PACKAGES])
     return f"bytecode: the project's modules compiled{'' if done else ' (some failed)'}"
 
 
